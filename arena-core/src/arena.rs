@@ -1,0 +1,285 @@
+//! `ScanArena`: the heap-backed line arena.
+
+extern crate alloc;
+
+use core::alloc::Layout;
+use core::fmt;
+use core::ptr::NonNull;
+
+use crate::bound::{Budget, round_to_granule};
+use crate::line::Line;
+use crate::log::{ArenaStats, LineLog};
+use crate::{ARENA_ALIGN, sanitizer};
+
+/// A line arena that owns one heap buffer, allocated once.
+///
+/// Call [`line`](ScanArena::line) at the start of every scan-line; allocate from the
+/// [`Line`] it returns; the next `line()` releases everything in O(1) (no per-object work, no
+/// system call). The capacity is a hard limit: a request that does not fit is an
+/// [`ArenaFull`](crate::ArenaFull) error, never growth.
+///
+/// `ScanArena` is `Send` (move one into each worker thread) and not `Sync`.
+///
+/// ```
+/// use arena_core::{ScanArena, budget};
+///
+/// let mut arena = ScanArena::for_budget(budget!([f32; 2] * 64, u32 * 16));
+/// for y in 0..480 {
+///     let line = arena.line();
+///     let crossings = line.alloc_slice_fill_with(64, |i| [i as f32, y as f32]);
+///     assert_eq!(crossings.len(), 64);
+/// }
+/// assert!(arena.stats().peak_bytes <= arena.capacity());
+/// ```
+pub struct ScanArena {
+    // Invariants: `base` is aligned to `ARENA_ALIGN` and, when `cap > 0`, the start of a live
+    // allocation of `cap` bytes with alignment `ARENA_ALIGN` from the global allocator, owned
+    // by this arena and freed only in `drop`. `cap` is a multiple of 16 at most `isize::MAX`.
+    // Lines borrow the arena mutably, so at most one line uses the buffer at a time.
+    base: NonNull<u8>,
+    cap: usize,
+    log: LineLog,
+}
+
+// SAFETY: a `ScanArena` exclusively owns its buffer and counters; nothing in it refers to
+// thread-local state, so moving it to another thread is sound. It is not `Sync` (its
+// counters are `Cell`s), so `&ScanArena` cannot be shared across threads.
+unsafe impl Send for ScanArena {}
+
+/// The line buffer could not be created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferError {
+    capacity: usize,
+    too_large: bool,
+}
+
+impl BufferError {
+    /// The capacity that was asked for, in bytes.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+}
+
+impl fmt::Display for BufferError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.too_large {
+            write!(
+                f,
+                "a scan-line buffer of {} bytes is larger than isize::MAX; the budget is \
+                 implausible, check the counts it was built from",
+                self.capacity
+            )
+        } else {
+            write!(
+                f,
+                "the system could not allocate a scan-line buffer of {} bytes; lower the \
+                 budget or free memory",
+                self.capacity
+            )
+        }
+    }
+}
+
+impl core::error::Error for BufferError {}
+
+/// Settings for a [`ScanArena`], from [`ScanArena::builder`].
+///
+/// ```
+/// use arena_core::{Budget, ScanArena};
+///
+/// let arena = ScanArena::builder()
+///     .budget(Budget::new().reserve::<u64>(100))
+///     .try_build()?;
+/// assert_eq!(arena.capacity(), 1600);
+/// # Ok::<(), arena_core::BufferError>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+#[must_use = "a builder does nothing until `build` or `try_build`"]
+pub struct ArenaBuilder {
+    capacity: usize,
+}
+
+impl ArenaBuilder {
+    /// The line buffer's capacity in bytes (rounded up to a multiple of 16).
+    pub fn capacity(mut self, bytes: usize) -> Self {
+        self.capacity = bytes;
+        self
+    }
+
+    /// The line buffer's capacity from a [`Budget`].
+    pub fn budget(self, budget: Budget) -> Self {
+        self.capacity(budget.bytes())
+    }
+
+    /// Creates the arena, or says why its buffer could not be allocated.
+    pub fn try_build(self) -> Result<ScanArena, BufferError> {
+        ScanArena::from_builder(self)
+    }
+
+    /// Creates the arena.
+    ///
+    /// # Panics
+    ///
+    /// If the buffer cannot be allocated (see [`try_build`](ArenaBuilder::try_build)).
+    #[track_caller]
+    pub fn build(self) -> ScanArena {
+        match self.try_build() {
+            Ok(arena) => arena,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+impl ScanArena {
+    /// An arena whose lines hold `bytes` bytes (rounded up to a multiple of 16).
+    ///
+    /// # Panics
+    ///
+    /// If the buffer cannot be allocated; see [`ScanArena::try_with_capacity`].
+    #[track_caller]
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self::builder().capacity(bytes).build()
+    }
+
+    /// An arena whose lines hold `bytes` bytes, or an error if the buffer cannot be
+    /// allocated.
+    pub fn try_with_capacity(bytes: usize) -> Result<Self, BufferError> {
+        Self::builder().capacity(bytes).try_build()
+    }
+
+    /// An arena sized for `budget`.
+    ///
+    /// # Panics
+    ///
+    /// If the buffer cannot be allocated; see [`ArenaBuilder::try_build`].
+    #[track_caller]
+    pub fn for_budget(budget: Budget) -> Self {
+        Self::builder().budget(budget).build()
+    }
+
+    /// Settings beyond the capacity.
+    pub fn builder() -> ArenaBuilder {
+        ArenaBuilder::default()
+    }
+
+    fn from_builder(builder: ArenaBuilder) -> Result<Self, BufferError> {
+        let requested = builder.capacity;
+        let too_large = BufferError {
+            capacity: requested,
+            too_large: true,
+        };
+        let cap = round_to_granule(requested).ok_or(too_large)?;
+        let layout = Layout::from_size_align(cap, ARENA_ALIGN).map_err(|_| too_large)?;
+        let base = if cap == 0 {
+            // Nothing to allocate; an aligned dangling pointer serves zero-sized requests.
+            NonNull::new(core::ptr::without_provenance_mut(ARENA_ALIGN)).ok_or(too_large)?
+        } else {
+            // SAFETY: `layout` has a non-zero size (`cap > 0`).
+            let raw = unsafe { alloc::alloc::alloc(layout) };
+            NonNull::new(raw).ok_or(BufferError {
+                capacity: requested,
+                too_large: false,
+            })?
+        };
+        sanitizer::release(base, cap);
+        Ok(ScanArena {
+            base,
+            cap,
+            log: LineLog::new(),
+        })
+    }
+
+    /// Begins the next scan-line. Everything the previous line allocated is released in
+    /// O(1); the borrow checker guarantees none of it is still referenced.
+    ///
+    /// ```compile_fail
+    /// # let mut arena = arena_core::ScanArena::with_capacity(64);
+    /// let old = arena.line().alloc(1u32);
+    /// let next = arena.line(); // error: `arena` is still borrowed by `old`
+    /// assert_eq!(*old, 1);
+    /// ```
+    #[inline]
+    pub fn line(&mut self) -> Line<'_> {
+        let index = self.log.begin();
+        // SAFETY:
+        // - `base` is aligned to 16 and valid for `cap` bytes while the arena lives, which is
+        //   at least as long as the returned line borrows it (struct invariant);
+        // - `&mut self` is borrowed for the line's lifetime, and the previous line (and every
+        //   reference it handed out) has ended, so nothing else touches the buffer;
+        // - `cap` is a multiple of 16, `0 <= cap <= isize::MAX`.
+        unsafe { Line::new(self.base, self.cap, 0, index, Some(&self.log)) }
+    }
+
+    /// The capacity of each line in bytes.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// Statistics over the lines so far: how many, and how much of the budget they used.
+    pub fn stats(&self) -> ArenaStats {
+        self.log.stats(self.cap)
+    }
+}
+
+impl Drop for ScanArena {
+    fn drop(&mut self) {
+        if self.cap > 0 {
+            sanitizer::unpoison(self.base, self.cap);
+            // SAFETY: `from_builder` checked this layout with `Layout::from_size_align`: the
+            // alignment is a power of two and `cap` rounded up to it is at most `isize::MAX`.
+            let layout = unsafe { Layout::from_size_align_unchecked(self.cap, ARENA_ALIGN) };
+            // SAFETY: `base` was allocated in `from_builder` by the global allocator with
+            // exactly this layout, and is freed only here, once.
+            unsafe { alloc::alloc::dealloc(self.base.as_ptr(), layout) };
+        }
+    }
+}
+
+impl fmt::Debug for ScanArena {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScanArena")
+            .field("capacity", &self.cap)
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_rounds_up_to_granule() {
+        assert_eq!(ScanArena::with_capacity(100).capacity(), 112);
+        assert_eq!(ScanArena::with_capacity(0).capacity(), 0);
+    }
+
+    #[test]
+    fn absurd_capacity_is_an_error() {
+        let err = ScanArena::try_with_capacity(usize::MAX).unwrap_err();
+        assert!(err.to_string().contains("larger than isize::MAX"), "{err}");
+        let err = ScanArena::try_with_capacity(isize::MAX as usize + 1).unwrap_err();
+        assert_eq!(err.capacity(), isize::MAX as usize + 1);
+    }
+
+    #[test]
+    fn zero_capacity_serves_only_zero_sized_requests() {
+        let mut arena = ScanArena::with_capacity(0);
+        let line = arena.line();
+        assert!(line.try_alloc(()).is_ok());
+        assert_eq!(line.try_alloc(1u8).unwrap_err().capacity(), 0);
+    }
+
+    #[test]
+    fn forgotten_line_is_counted_not_measured() {
+        let mut arena = ScanArena::with_capacity(64);
+        arena.line().alloc(1u8);
+        let line = arena.line();
+        line.alloc([0u8; 40]);
+        core::mem::forget(line);
+        let stats = arena.stats();
+        assert_eq!(stats.lines, 2);
+        assert_eq!((stats.last_line_bytes, stats.peak_bytes), (16, 16));
+    }
+}

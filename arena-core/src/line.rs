@@ -1,0 +1,686 @@
+//! One scan-line's view of an arena buffer: the bump allocator itself.
+
+use core::alloc::Layout;
+use core::cell::Cell;
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::{self, MaybeUninit, align_of, size_of};
+use core::ptr::{self, NonNull};
+
+use crate::ARENA_ALIGN;
+use crate::error::ArenaFull;
+use crate::log::LineLog;
+use crate::sanitizer;
+
+/// Fails compilation when `T` has drop glue: the arena never runs destructors.
+struct NoDropGlue<T>(PhantomData<T>);
+
+impl<T> NoDropGlue<T> {
+    const CHECK: () = assert!(
+        !mem::needs_drop::<T>(),
+        "arena-core never runs destructors, and this type needs dropping (it implements Drop \
+         or owns a String, Vec, Box or similar): allocate plain data in the line (slices and \
+         &str copied with alloc_slice_copy / alloc_str), or keep owning values outside it"
+    );
+}
+
+/// One scan-line: the allocator every per-line temporary comes from.
+///
+/// A `Line<'a>` is handed out by [`ScanArena::line`](crate::ScanArena::line) or
+/// [`StaticArena::line`](crate::StaticArena::line), which borrow the arena mutably for `'a`.
+/// Everything allocated through it lives for `'a`, so the borrow checker rejects any use
+/// after the next `line()`. Allocation takes `&self`, so any number of values can be live at
+/// once.
+///
+/// Every allocation starts on a 16-byte boundary ([`ARENA_ALIGN`]) and takes whole 16-byte
+/// granules; larger alignments are honoured; zero-sized values take no space. Each
+/// allocating method has a `try_` form that returns [`ArenaFull`] and leaves the line
+/// unchanged; the plain forms panic with the same message.
+///
+/// Types with drop glue are rejected at compile time: the arena never runs destructors.
+///
+/// ```
+/// use arena_core::ScanArena;
+///
+/// let mut arena = ScanArena::with_capacity(4096);
+/// for y in 0..3 {
+///     let line = arena.line();
+///     assert_eq!(line.index(), y);
+///     let xs = line.alloc_slice_fill_with(8, |i| i as f32 + 0.5);
+///     let count = line.alloc(0u32);
+///     *count += xs.len() as u32;
+///     assert_eq!(line.used(), 32 + 16);
+/// } // the next `line()` releases it all in O(1)
+/// assert_eq!(arena.stats().peak_bytes, 48);
+/// ```
+pub struct Line<'a> {
+    // Invariants, true between any two calls:
+    // - `base` is aligned to `ARENA_ALIGN` and valid for reads and writes of `cap` bytes for
+    //   `'a`; nothing but this line (and outer lines of a `scope`, which are mutably
+    //   borrowed while this one exists and only use bytes below this line's start) touches
+    //   those bytes during `'a`.
+    // - `cap` and `pos` are multiples of `ARENA_ALIGN`, and `pos <= cap`.
+    // - Bytes `pos..cap` are not part of any allocation handed out and still live.
+    // - `high` is the high-water mark of the scopes that ended inside this line.
+    base: NonNull<u8>,
+    cap: usize,
+    pos: Cell<usize>,
+    high: Cell<usize>,
+    index: u64,
+    /// Where this line reports its high-water mark when it ends; `None` for a scope.
+    log: Option<&'a LineLog>,
+    /// Invariant in `'a`: a line can never pass for one with a different lifetime.
+    _invariant: PhantomData<fn(&'a ()) -> &'a ()>,
+}
+
+impl<'a> Line<'a> {
+    /// Starts a line over `cap` bytes at `base`, with `start` bytes already in use.
+    ///
+    /// # Safety
+    ///
+    /// - `base` is aligned to `ARENA_ALIGN` and valid for reads and writes of `cap` bytes
+    ///   for all of `'a`;
+    /// - for `'a`, no one accesses bytes `start..cap` except through this line;
+    /// - `cap` and `start` are multiples of `ARENA_ALIGN`, `start <= cap <= isize::MAX`.
+    #[inline(always)]
+    pub(crate) unsafe fn new(
+        base: NonNull<u8>,
+        cap: usize,
+        start: usize,
+        index: u64,
+        log: Option<&'a LineLog>,
+    ) -> Self {
+        debug_assert!(base.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
+        debug_assert!(cap.is_multiple_of(ARENA_ALIGN) && start.is_multiple_of(ARENA_ALIGN));
+        debug_assert!(start <= cap && cap <= isize::MAX as usize);
+        Line {
+            base,
+            cap,
+            pos: Cell::new(start),
+            high: Cell::new(start),
+            index,
+            log,
+            _invariant: PhantomData,
+        }
+    }
+
+    /// The index of this scan-line: 0 for the first `line()` of an arena, then 1, 2, ...
+    #[inline]
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// Bytes in use in this line now, padding included (inside a scope: the line's bytes
+    /// plus the scope's).
+    #[inline]
+    pub fn used(&self) -> usize {
+        self.pos.get()
+    }
+
+    /// Bytes still free in this line. A request of `n` bytes aligned to at most 16
+    /// succeeds exactly when `n <= remaining()`.
+    #[inline]
+    pub fn remaining(&self) -> usize {
+        self.cap - self.pos.get()
+    }
+
+    /// The capacity of the line buffer in bytes.
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    /// The most bytes this line has had in use at once so far, counting scopes that have
+    /// already released their memory.
+    #[inline]
+    pub fn high_water(&self) -> usize {
+        let pos = self.pos.get();
+        let high = self.high.get();
+        if pos > high { pos } else { high }
+    }
+
+    /// Bump-allocates `size` bytes aligned to `align` (a power of two). Zero-sized requests
+    /// get a dangling, aligned pointer and take no space.
+    #[inline(always)]
+    fn bump(&self, size: usize, align: usize) -> Result<NonNull<u8>, ArenaFull> {
+        debug_assert!(align.is_power_of_two());
+        if size == 0 {
+            return Ok(dangling(align));
+        }
+        let pos = self.pos.get();
+        let remaining = self.cap - pos;
+        let pad = if align <= ARENA_ALIGN {
+            // `base + pos` is on a 16-byte boundary already.
+            0
+        } else {
+            let addr = self.base.as_ptr().addr().wrapping_add(pos);
+            addr.wrapping_neg() & (align - 1)
+        };
+        // `remaining` and `pad` are multiples of 16, so `size <= remaining - pad` implies the
+        // rounded size fits too, and none of this can overflow.
+        if pad > remaining || size > remaining - pad {
+            return Err(self.full(size, align));
+        }
+        let start = pos + pad;
+        let end = start + (size.wrapping_add(ARENA_ALIGN - 1) & !(ARENA_ALIGN - 1));
+        self.pos.set(end);
+        // SAFETY:
+        // - `start <= end <= cap`, and `base` is valid for `cap` bytes (type invariant), so
+        //   `base + start` stays inside the buffer;
+        // - the resulting pointer is non-null because it is derived in bounds from `base`.
+        let ptr = unsafe { self.base.add(start) };
+        sanitizer::unpoison(ptr, end - start);
+        Ok(ptr)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn full(&self, size: usize, align: usize) -> ArenaFull {
+        ArenaFull {
+            size,
+            align,
+            remaining: self.remaining(),
+            capacity: self.cap,
+            line: self.index,
+        }
+    }
+
+    /// Reserves room for one `T` and returns it uninitialised.
+    #[inline(always)]
+    fn bump_for<T>(&self) -> Result<NonNull<T>, ArenaFull> {
+        self.bump(size_of::<T>(), align_of::<T>())
+            .map(NonNull::cast)
+    }
+
+    /// Reserves room for `len` values of `T`.
+    #[inline(always)]
+    fn bump_for_slice<T>(&self, len: usize) -> Result<NonNull<T>, ArenaFull> {
+        match size_of::<T>().checked_mul(len) {
+            Some(bytes) => self.bump(bytes, align_of::<T>()).map(NonNull::cast),
+            None => Err(self.full(usize::MAX, align_of::<T>())),
+        }
+    }
+
+    /// Moves `value` into the line.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(64);
+    /// let line = arena.line();
+    /// let span = line.try_alloc((3u16, 9u16))?;
+    /// span.1 += 1;
+    /// assert_eq!(*span, (3, 10));
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc<T>(&self, value: T) -> Result<&'a mut T, ArenaFull> {
+        const { NoDropGlue::<T>::CHECK };
+        let ptr = self.bump_for::<T>()?;
+        // SAFETY: `ptr` is valid for writes of a `T` and aligned for it (`bump` honours the
+        // layout; a zero-sized `T` gets a dangling aligned pointer, valid for zero-sized
+        // writes).
+        unsafe { ptr.write(value) };
+        // SAFETY:
+        // - `ptr` is aligned and points to an initialised `T` (written just above);
+        // - the bytes are exclusively ours for `'a`: `bump` moved `pos` past them and no
+        //   other allocation of this line or its scopes overlaps them.
+        Ok(unsafe { &mut *ptr.as_ptr() })
+    }
+
+    /// Moves `value` into the line; panics with the [`ArenaFull`] message if it is full.
+    #[inline(always)]
+    #[track_caller]
+    pub fn alloc<T>(&self, value: T) -> &'a mut T {
+        self.try_alloc(value).unwrap_or_else(|e| fail(e))
+    }
+
+    /// Reserves room for a `T`, then builds it in place with `f` (large values are written
+    /// straight into the line instead of being moved through the stack).
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(8192);
+    /// let line = arena.line();
+    /// let row = line.try_alloc_with(|| [0.25f32; 1024])?;
+    /// assert_eq!(row[1023], 0.25);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> Result<&'a mut T, ArenaFull> {
+        const { NoDropGlue::<T>::CHECK };
+        let ptr = self.bump_for::<T>()?;
+        let value = f();
+        // SAFETY: `ptr` is aligned and valid for writes of a `T` (as in `try_alloc`). If `f`
+        // panicked we never get here, and the reserved bytes simply stay unused.
+        unsafe { ptr.write(value) };
+        // SAFETY: `ptr` points to the `T` written above, aligned, ours alone for `'a`.
+        Ok(unsafe { &mut *ptr.as_ptr() })
+    }
+
+    /// [`try_alloc_with`](Line::try_alloc_with) that panics when the line is full.
+    #[inline(always)]
+    #[track_caller]
+    pub fn alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> &'a mut T {
+        self.try_alloc_with(f).unwrap_or_else(|e| fail(e))
+    }
+
+    /// Reserves room for a `T` and returns it uninitialised.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(64);
+    /// let line = arena.line();
+    /// let slot = line.try_alloc_uninit::<u64>()?;
+    /// let value: &mut u64 = slot.write(42);
+    /// assert_eq!(*value, 42);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_uninit<T>(&self) -> Result<&'a mut MaybeUninit<T>, ArenaFull> {
+        const { NoDropGlue::<T>::CHECK };
+        let ptr = self.bump_for::<T>()?.cast::<MaybeUninit<T>>();
+        // SAFETY: `ptr` is aligned and valid for a `MaybeUninit<T>` (same layout as `T`),
+        // ours alone for `'a`; `MaybeUninit` needs no initialisation.
+        Ok(unsafe { &mut *ptr.as_ptr() })
+    }
+
+    /// [`try_alloc_uninit`](Line::try_alloc_uninit) that panics when the line is full.
+    #[inline(always)]
+    #[track_caller]
+    pub fn alloc_uninit<T>(&self) -> &'a mut MaybeUninit<T> {
+        self.try_alloc_uninit().unwrap_or_else(|e| fail(e))
+    }
+
+    /// Reserves room for `len` values of `T` and returns them uninitialised.
+    #[inline]
+    pub fn try_alloc_slice_uninit<T>(
+        &self,
+        len: usize,
+    ) -> Result<&'a mut [MaybeUninit<T>], ArenaFull> {
+        const { NoDropGlue::<T>::CHECK };
+        let ptr = self.bump_for_slice::<T>(len)?.cast::<MaybeUninit<T>>();
+        // SAFETY:
+        // - `ptr` is aligned for `T` and valid for `len * size_of::<T>()` bytes (or dangling
+        //   with a zero total size), which is at most `isize::MAX` because it fit in the
+        //   buffer;
+        // - the memory is ours alone for `'a`; `MaybeUninit` needs no initialisation.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), len) })
+    }
+
+    /// [`try_alloc_slice_uninit`](Line::try_alloc_slice_uninit) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_slice_uninit<T>(&self, len: usize) -> &'a mut [MaybeUninit<T>] {
+        self.try_alloc_slice_uninit(len).unwrap_or_else(|e| fail(e))
+    }
+
+    /// Copies `src` into the line.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let xs = line.try_alloc_slice_copy(&[1u32, 2, 3])?;
+    /// xs[0] = 7;
+    /// assert_eq!(xs, &[7, 2, 3]);
+    /// assert_eq!(line.used(), 16);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline(always)]
+    pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&'a mut [T], ArenaFull> {
+        let ptr = self.bump_for_slice::<T>(src.len())?;
+        // SAFETY:
+        // - `src` is valid for reads of `src.len()` values; `ptr` is aligned and valid for
+        //   writes of as many (dangling with a zero total size, which `copy` allows);
+        // - they do not overlap: `ptr` is fresh line memory that no reference reaches yet.
+        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len()) };
+        // SAFETY: all `src.len()` values at `ptr` were initialised just above; the memory is
+        // aligned, at most `isize::MAX` bytes (it fit in the buffer) and ours alone for `'a`.
+        Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len()) })
+    }
+
+    /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) that panics when full.
+    #[inline(always)]
+    #[track_caller]
+    pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &'a mut [T] {
+        self.try_alloc_slice_copy(src).unwrap_or_else(|e| fail(e))
+    }
+
+    /// A slice of `len` copies of `value`.
+    #[inline]
+    pub fn try_alloc_slice_fill_copy<T: Copy>(
+        &self,
+        len: usize,
+        value: T,
+    ) -> Result<&'a mut [T], ArenaFull> {
+        self.try_alloc_slice_fill_with(len, |_| value)
+    }
+
+    /// [`try_alloc_slice_fill_copy`](Line::try_alloc_slice_fill_copy) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_slice_fill_copy<T: Copy>(&self, len: usize, value: T) -> &'a mut [T] {
+        self.try_alloc_slice_fill_copy(len, value)
+            .unwrap_or_else(|e| fail(e))
+    }
+
+    /// A slice of `len` values, element `i` built by `f(i)`.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let squares = line.try_alloc_slice_fill_with(4, |i| (i * i) as u16)?;
+    /// assert_eq!(squares, &[0, 1, 4, 9]);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline]
+    pub fn try_alloc_slice_fill_with<T, F: FnMut(usize) -> T>(
+        &self,
+        len: usize,
+        mut f: F,
+    ) -> Result<&'a mut [T], ArenaFull> {
+        let slots = self.try_alloc_slice_uninit::<T>(len)?;
+        for (i, slot) in slots.iter_mut().enumerate() {
+            slot.write(f(i));
+        }
+        // SAFETY: the loop initialised every one of the `len` elements (if `f` panicked we
+        // never get here, and `T` has no drop glue, so nothing leaks); `MaybeUninit<T>` and
+        // `T` have the same layout.
+        Ok(unsafe { &mut *(ptr::from_mut(slots) as *mut [T]) })
+    }
+
+    /// [`try_alloc_slice_fill_with`](Line::try_alloc_slice_fill_with) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, f: F) -> &'a mut [T] {
+        self.try_alloc_slice_fill_with(len, f)
+            .unwrap_or_else(|e| fail(e))
+    }
+
+    /// A slice of the items of an exact-size iterator.
+    ///
+    /// # Panics
+    ///
+    /// If the iterator yields fewer items than its `len()` promised (a broken
+    /// `ExactSizeIterator`); extra items are not consumed.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let xs = line.try_alloc_slice_fill_iter((1..4).map(|x| x * 10))?;
+    /// assert_eq!(xs, &[10, 20, 30]);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn try_alloc_slice_fill_iter<T, I>(&self, iter: I) -> Result<&'a mut [T], ArenaFull>
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let mut iter = iter.into_iter();
+        let len = iter.len();
+        self.try_alloc_slice_fill_with(len, |i| match iter.next() {
+            Some(item) => item,
+            None => panic!(
+                "alloc_slice_fill_iter: the ExactSizeIterator promised {len} items but ended \
+                 after {i}"
+            ),
+        })
+    }
+
+    /// [`try_alloc_slice_fill_iter`](Line::try_alloc_slice_fill_iter) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_slice_fill_iter<T, I>(&self, iter: I) -> &'a mut [T]
+    where
+        I: IntoIterator<Item = T>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.try_alloc_slice_fill_iter(iter)
+            .unwrap_or_else(|e| fail(e))
+    }
+
+    /// Copies `src` into the line.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(64);
+    /// let line = arena.line();
+    /// let name = line.try_alloc_str("edge")?;
+    /// name.make_ascii_uppercase();
+    /// assert_eq!(name, "EDGE");
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline]
+    pub fn try_alloc_str(&self, src: &str) -> Result<&'a mut str, ArenaFull> {
+        let bytes = self.try_alloc_slice_copy(src.as_bytes())?;
+        // SAFETY: `bytes` is a byte-for-byte copy of a `str`, so it is valid UTF-8.
+        Ok(unsafe { core::str::from_utf8_unchecked_mut(bytes) })
+    }
+
+    /// [`try_alloc_str`](Line::try_alloc_str) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_str(&self, src: &str) -> &'a mut str {
+        self.try_alloc_str(src).unwrap_or_else(|e| fail(e))
+    }
+
+    /// Raw memory for `layout`: aligned, valid for `layout.size()` bytes until the line
+    /// ends, uninitialised. A zero-sized layout gets a dangling aligned pointer.
+    ///
+    /// ```
+    /// # use core::alloc::Layout;
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let p = line.try_alloc_layout(Layout::from_size_align(100, 64).unwrap())?;
+    /// assert_eq!(p.as_ptr() as usize % 64, 0);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline]
+    pub fn try_alloc_layout(&self, layout: Layout) -> Result<NonNull<u8>, ArenaFull> {
+        self.bump(layout.size(), layout.align())
+    }
+
+    /// [`try_alloc_layout`](Line::try_alloc_layout) that panics when full.
+    #[inline]
+    #[track_caller]
+    pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
+        self.try_alloc_layout(layout).unwrap_or_else(|e| fail(e))
+    }
+
+    /// Runs `f` with a nested checkpoint: everything `f` allocates through the inner line is
+    /// released when it returns, and this line goes on from where it was.
+    ///
+    /// The inner line's allocations cannot escape `f` (its lifetime is local to the call),
+    /// and this line cannot allocate while the scope runs (it is borrowed mutably), so the
+    /// release is O(1) and sound. Scopes nest. The line's high-water mark, and the arena's
+    /// statistics, count what the scope used at its peak.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(1024);
+    /// let mut line = arena.line();
+    /// let kept = line.alloc(1u64);
+    /// let sum: u32 = line.scope(|tmp| {
+    ///     let scratch = tmp.alloc_slice_fill_copy(100, 2u32);
+    ///     scratch.iter().sum()
+    /// });
+    /// assert_eq!((sum, *kept), (200, 1));
+    /// assert_eq!(line.used(), 16);
+    /// assert_eq!(line.high_water(), 16 + 400);
+    /// ```
+    pub fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Line<'s>) -> R) -> R {
+        let start = self.pos.get();
+        // SAFETY:
+        // - `base` is aligned and valid for `cap` bytes for `'a`, which outlives the scope;
+        // - bytes `start..cap` are unused by this line (type invariant), and this line
+        //   cannot allocate while `self` is mutably borrowed here, so during the scope only
+        //   the inner line touches them; the inner line's lifetime is local to `f`, so none
+        //   of its allocations outlive the scope;
+        // - `cap` and `start` keep their multiple-of-16 and ordering invariants.
+        let mut inner = unsafe { Line::new(self.base, self.cap, start, self.index, None) };
+        let result = f(&mut inner);
+        let inner_high = inner.high_water();
+        if inner_high > self.high.get() {
+            self.high.set(inner_high);
+        }
+        // The scope's memory is free again: tell the sanitizer and the guard's poisoner.
+        // SAFETY: `inner_high <= cap`, so the range stays inside the buffer.
+        let released = unsafe { self.base.add(start) };
+        sanitizer::release(released, inner_high - start);
+        result
+    }
+}
+
+impl Drop for Line<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(log) = self.log {
+            log.line_ended(self.index, self.high_water());
+        }
+    }
+}
+
+impl fmt::Debug for Line<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Line")
+            .field("index", &self.index)
+            .field("used", &self.used())
+            .field("capacity", &self.cap)
+            .field("high_water", &self.high_water())
+            .finish()
+    }
+}
+
+/// A dangling pointer aligned to `align`, for zero-sized allocations.
+#[inline(always)]
+fn dangling(align: usize) -> NonNull<u8> {
+    // `align` is a power of two, so it is non-zero.
+    NonNull::new(ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn fail(full: ArenaFull) -> ! {
+    panic!("{full}")
+}
+
+/// Grows or shrinks the most recent allocation in place (used by the `Allocator` impl).
+#[cfg(feature = "allocator-api2")]
+impl Line<'_> {
+    /// If `ptr..ptr + old_size` is the last allocation of this line, resizes it in place to
+    /// `new_size` bytes and returns true.
+    pub(crate) fn resize_last(&self, ptr: NonNull<u8>, old_size: usize, new_size: usize) -> bool {
+        let Some(old_end) = crate::bound::round_to_granule(old_size) else {
+            return false;
+        };
+        let pos = self.pos.get();
+        let start = ptr.as_ptr().addr().wrapping_sub(self.base.as_ptr().addr());
+        if old_size == 0 || start > pos || start.wrapping_add(old_end) != pos {
+            return false;
+        }
+        match crate::bound::round_to_granule(new_size) {
+            Some(new_len) if new_len <= self.cap - start => {
+                self.pos.set(start + new_len);
+                if new_len > old_end {
+                    sanitizer::unpoison(ptr, new_len);
+                } else {
+                    // SAFETY: `start + new_len <= start + old_end = pos <= cap`: in bounds.
+                    let tail = unsafe { ptr.add(new_len) };
+                    sanitizer::release(tail, old_end - new_len);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StaticArena;
+
+    #[test]
+    fn zero_sized_values_take_no_space_and_are_aligned() {
+        #[repr(align(64))]
+        struct Zst;
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        let a = line.alloc(());
+        let z = line.alloc(Zst);
+        assert_eq!(ptr::from_mut(z).addr() % 64, 0);
+        let empty = line.alloc_slice_copy::<u64>(&[]);
+        assert!(empty.is_empty());
+        assert_eq!(*a, ());
+        assert_eq!(line.used(), 0);
+    }
+
+    #[test]
+    fn overflowing_slice_request_is_an_error_not_a_wrap() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        let err = line
+            .try_alloc_slice_uninit::<u64>(usize::MAX / 4)
+            .unwrap_err();
+        assert_eq!(err.requested_size(), usize::MAX);
+        assert_eq!(line.used(), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "promised 3 items but ended after 2")]
+    fn lying_exact_size_iterator_panics() {
+        struct Liar(u8);
+        impl Iterator for Liar {
+            type Item = u8;
+            fn next(&mut self) -> Option<u8> {
+                self.0 += 1;
+                (self.0 <= 2).then_some(self.0)
+            }
+        }
+        impl ExactSizeIterator for Liar {
+            fn len(&self) -> usize {
+                3
+            }
+        }
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        line.alloc_slice_fill_iter(Liar(0));
+    }
+
+    #[test]
+    #[should_panic(expected = "scan-line arena full on scan-line 0")]
+    fn plain_forms_panic_with_the_arena_full_message() {
+        let mut arena = StaticArena::<32>::new();
+        let line = arena.line();
+        line.alloc([0u8; 33]);
+    }
+
+    #[test]
+    fn large_alignment_pads_and_counts_the_padding() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        line.alloc(1u8);
+        let p = line.alloc_layout(Layout::from_size_align(8, 64).unwrap());
+        assert_eq!(p.as_ptr().addr() % 64, 0);
+        let offset = p.as_ptr().addr() - line.base.as_ptr().addr();
+        assert_eq!(line.used(), offset + 16);
+        assert!(line.used() <= 16 + crate::slot_bound::<u8>() + 48);
+    }
+
+    #[test]
+    fn nested_scopes_restore_and_record_high_water() {
+        let mut arena = StaticArena::<1024>::new();
+        let mut line = arena.line();
+        line.alloc(0u8);
+        line.scope(|a| {
+            a.alloc([0u8; 100]);
+            a.scope(|b| {
+                b.alloc([0u8; 200]);
+                assert_eq!(b.used(), 16 + 112 + 208);
+            });
+            assert_eq!(a.used(), 16 + 112);
+            assert_eq!(a.high_water(), 16 + 112 + 208);
+        });
+        assert_eq!(line.used(), 16);
+        assert_eq!(line.high_water(), 336);
+        drop(line);
+        assert_eq!(arena.stats().peak_bytes, 336);
+    }
+}

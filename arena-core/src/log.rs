@@ -1,0 +1,107 @@
+//! What every arena remembers about its lines: the statistics that prove a budget holds.
+
+use core::cell::Cell;
+
+/// Per-line statistics of an arena, from [`ScanArena::stats`](crate::ScanArena::stats) or
+/// [`StaticArena::stats`](crate::StaticArena::stats).
+///
+/// A line's use is its high-water mark: the most bytes it had in use at once, padding and
+/// scopes included. Lines are counted when they begin and measured when they end (when
+/// the [`Line`](crate::Line) is dropped; a line leaked with `mem::forget` is counted but not
+/// measured).
+///
+/// ```
+/// use arena_core::ScanArena;
+///
+/// let mut arena = ScanArena::with_capacity(1024);
+/// for width in [3usize, 40, 7] {
+///     let line = arena.line();
+///     line.alloc_slice_fill_copy(width, 0u8);
+/// }
+/// let stats = arena.stats();
+/// assert_eq!(stats.lines, 3);
+/// assert_eq!(stats.capacity, 1024);
+/// assert_eq!(stats.last_line_bytes, 16);
+/// assert_eq!((stats.peak_bytes, stats.peak_line), (48, Some(1)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ArenaStats {
+    /// Lines begun (calls to `line()`).
+    pub lines: u64,
+    /// The line buffer's capacity in bytes.
+    pub capacity: usize,
+    /// The high-water mark of the most recently ended line, in bytes.
+    pub last_line_bytes: usize,
+    /// The largest high-water mark of any line so far, in bytes.
+    pub peak_bytes: usize,
+    /// The index of the first line that reached `peak_bytes` (`None` before a line ends).
+    pub peak_line: Option<u64>,
+}
+
+impl ArenaStats {
+    /// The peak as a fraction of the capacity (0.0 for a zero-capacity arena).
+    pub fn peak_fraction(&self) -> f64 {
+        if self.capacity == 0 {
+            0.0
+        } else {
+            self.peak_bytes as f64 / self.capacity as f64
+        }
+    }
+}
+
+/// The counters an arena keeps and its lines update when they end.
+///
+/// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it.
+/// Invariant: `ended <= begun`; `peak_line == NONE` exactly when no line has ended.
+#[derive(Debug)]
+pub(crate) struct LineLog {
+    begun: Cell<u64>,
+    ended: Cell<u64>,
+    last: Cell<usize>,
+    peak: Cell<usize>,
+    peak_line: Cell<u64>,
+}
+
+const NONE: u64 = u64::MAX;
+
+impl LineLog {
+    pub(crate) const fn new() -> Self {
+        LineLog {
+            begun: Cell::new(0),
+            ended: Cell::new(0),
+            last: Cell::new(0),
+            peak: Cell::new(0),
+            peak_line: Cell::new(NONE),
+        }
+    }
+
+    /// Counts a new line and returns its index.
+    #[inline(always)]
+    pub(crate) fn begin(&self) -> u64 {
+        let index = self.begun.get();
+        self.begun.set(index + 1);
+        index
+    }
+
+    #[inline(always)]
+    pub(crate) fn line_ended(&self, index: u64, high: usize) {
+        self.ended.set(self.ended.get() + 1);
+        self.last.set(high);
+        if high > self.peak.get() || self.peak_line.get() == NONE {
+            self.peak.set(high);
+            self.peak_line.set(index);
+        }
+    }
+
+    pub(crate) fn stats(&self, capacity: usize) -> ArenaStats {
+        let peak_line = self.peak_line.get();
+        ArenaStats {
+            lines: self.begun.get(),
+            capacity,
+            last_line_bytes: self.last.get(),
+            peak_bytes: self.peak.get(),
+            peak_line: (peak_line != NONE).then_some(peak_line),
+        }
+    }
+}

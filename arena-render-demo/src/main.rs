@@ -1,0 +1,4 @@
+//! Scan-line SVG renderer demo.
+#![forbid(unsafe_code)]
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Cross-crate tests for arena-core, arena-derive and the demo; see `tests/`.
