@@ -248,6 +248,7 @@ impl fmt::Debug for ScanArena {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::ToString;
 
     #[test]
     fn capacity_rounds_up_to_granule() {

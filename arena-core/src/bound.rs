@@ -443,6 +443,7 @@ macro_rules! __budget_terms {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::ToString;
 
     #[repr(align(32))]
     struct Wide(#[allow(dead_code)] [u8; 40]);

@@ -160,9 +160,7 @@ impl core::error::Error for ScanError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc_test::string::ToString;
-
-    extern crate alloc as alloc_test;
+    use std::string::ToString;
 
     #[test]
     fn too_long_names_type_field_max_and_len() {

@@ -82,6 +82,9 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![warn(missing_docs)]
 
+#[cfg(all(test, not(feature = "std")))]
+extern crate std;
+
 #[cfg(feature = "alloc")]
 mod arena;
 mod bound;
