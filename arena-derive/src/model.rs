@@ -1,0 +1,473 @@
+//! The validated shape of a derive input: what each field is to the arena.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::format_ident;
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, Lifetime, Member, Type};
+
+use crate::attr::{self, ContainerAttrs, Errors, Max};
+
+/// What a field is to the arena.
+pub(crate) enum Kind<'a> {
+    /// Stored inline, or a reference borrowed from data counted elsewhere: adds nothing.
+    Plain,
+    /// `&'l [E]` with `#[scan(max = N)]`: the constructor copies at most N elements in.
+    Slice {
+        elem: &'a Type,
+        max: Max,
+        lifetime: &'a Lifetime,
+    },
+    /// `&'l str` with `#[scan(max = N)]`: the constructor copies at most N bytes in.
+    Str { max: Max, lifetime: &'a Lifetime },
+    /// `&'l C` with `#[scan(child)]`: the constructor takes a `C` and allocates it.
+    Child {
+        referent: &'a Type,
+        lifetime: &'a Lifetime,
+    },
+}
+
+impl Kind<'_> {
+    pub(crate) fn is_arena_backed(&self) -> bool {
+        !matches!(self, Kind::Plain)
+    }
+}
+
+pub(crate) struct Field<'a> {
+    /// How the field is named in a struct expression (`name` or `0`).
+    pub(crate) member: Member,
+    /// The constructor parameter that carries it.
+    pub(crate) binding: Ident,
+    /// The field's name in error messages (`points`, `0`).
+    pub(crate) name: String,
+    pub(crate) ty: &'a Type,
+    pub(crate) kind: Kind<'a>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Named,
+    Unnamed,
+    Unit,
+}
+
+pub(crate) struct Variant<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) style: Style,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+pub(crate) enum Body<'a> {
+    Struct(Style, Vec<Field<'a>>),
+    Enum(Vec<Variant<'a>>),
+}
+
+pub(crate) struct Input<'a> {
+    pub(crate) ast: &'a DeriveInput,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) body: Body<'a>,
+}
+
+impl Input<'_> {
+    pub(crate) fn all_fields(&self) -> Box<dyn Iterator<Item = &Field<'_>> + '_> {
+        match &self.body {
+            Body::Struct(_, fields) => Box::new(fields.iter()),
+            Body::Enum(variants) => Box::new(variants.iter().flat_map(|v| v.fields.iter())),
+        }
+    }
+}
+
+/// Peels the invisible groups a `macro_rules!` expansion can wrap a type in.
+fn peel(mut ty: &Type) -> &Type {
+    loop {
+        match ty {
+            Type::Group(g) => ty = &g.elem,
+            Type::Paren(p) => ty = &p.elem,
+            _ => return ty,
+        }
+    }
+}
+
+enum Shape<'a> {
+    Value,
+    SliceRef(&'a syn::TypeReference, &'a Type),
+    StrRef(&'a syn::TypeReference),
+    Ref(&'a syn::TypeReference),
+}
+
+fn shape(ty: &Type) -> Shape<'_> {
+    let Type::Reference(r) = peel(ty) else {
+        return Shape::Value;
+    };
+    match peel(&r.elem) {
+        Type::Slice(s) => Shape::SliceRef(r, &s.elem),
+        Type::Path(p) if p.qself.is_none() && p.path.is_ident("str") => Shape::StrRef(r),
+        _ => Shape::Ref(r),
+    }
+}
+
+/// The lifetime of a reference that the constructor fills from the line: it must be one of
+/// the type's own lifetime parameters, which the line's lifetime then outlives.
+fn line_lifetime<'a>(r: &'a syn::TypeReference, errors: &mut Errors) -> Option<&'a Lifetime> {
+    match &r.lifetime {
+        Some(lt) if lt.ident == "static" => {
+            errors.at(
+                lt.span(),
+                "a field filled from the line cannot be `'static`: the line is released at \
+                 the end of the scan-line. Borrow for a lifetime parameter of the type \
+                 (`&'l ...`), or mark the field #[scan(borrowed)] if it points at static data",
+            );
+            None
+        }
+        Some(lt) => Some(lt),
+        None => None,
+    }
+}
+
+fn classify<'a>(
+    ty: &'a Type,
+    attrs: attr::FieldAttrs,
+    field_span: Span,
+    errors: &mut Errors,
+) -> Kind<'a> {
+    let shape = shape(ty);
+    let conflict = |errors: &mut Errors, span: Span, a: &str, b: &str| {
+        errors.at(
+            span,
+            format!("#[scan({a})] and #[scan({b})] exclude each other: keep the one that says what the field is"),
+        );
+    };
+    if let Some((max_span, max)) = attrs.max {
+        if let Some(child) = attrs.child {
+            conflict(errors, child, "max", "child");
+        }
+        if let Some(borrowed) = attrs.borrowed {
+            conflict(errors, borrowed, "max", "borrowed");
+        }
+        return match shape {
+            Shape::SliceRef(r, elem) => match line_lifetime(r, errors) {
+                Some(lifetime) => Kind::Slice {
+                    elem,
+                    max,
+                    lifetime,
+                },
+                None => Kind::Plain,
+            },
+            Shape::StrRef(r) => match line_lifetime(r, errors) {
+                Some(lifetime) => Kind::Str { max, lifetime },
+                None => Kind::Plain,
+            },
+            Shape::Ref(_) | Shape::Value => {
+                errors.at(
+                    max_span,
+                    "#[scan(max = N)] bounds a `&'l [E]` or `&'l str` field that the constructor \
+                     copies into the line; this field is neither. For a `&'l C` allocated by the \
+                     constructor use #[scan(child)]; for an inline value remove the attribute",
+                );
+                Kind::Plain
+            }
+        };
+    }
+    if let Some(child) = attrs.child {
+        if let Some(borrowed) = attrs.borrowed {
+            conflict(errors, borrowed, "child", "borrowed");
+        }
+        return match shape {
+            Shape::Ref(r) => match line_lifetime(r, errors) {
+                Some(lifetime) => Kind::Child {
+                    referent: &r.elem,
+                    lifetime,
+                },
+                None => Kind::Plain,
+            },
+            Shape::SliceRef(..) | Shape::StrRef(_) => {
+                errors.at(
+                    child,
+                    "#[scan(child)] allocates one value; a `&[E]` or `&str` field is copied \
+                     into the line with #[scan(max = N)] instead",
+                );
+                Kind::Plain
+            }
+            Shape::Value => {
+                errors.at(
+                    child,
+                    "#[scan(child)] needs a reference field `&'l C`: the constructor takes a `C` \
+                     and allocates it in the line. Make the field a `&'l C`, or remove \
+                     #[scan(child)] to store the value inline",
+                );
+                Kind::Plain
+            }
+        };
+    }
+    if let Some(borrowed) = attrs.borrowed {
+        if matches!(shape, Shape::Value) {
+            errors.at(
+                borrowed,
+                "#[scan(borrowed)] marks a reference to data counted elsewhere; this field is \
+                 an inline value: remove the attribute",
+            );
+        }
+        return Kind::Plain;
+    }
+    if let Shape::SliceRef(..) | Shape::StrRef(_) = shape {
+        errors.at(
+            field_span,
+            "a `&[E]` or `&str` field needs a bound: add #[scan(max = N)] so the constructor \
+             copies at most N elements (bytes for `&str`) into the line, or #[scan(borrowed)] if \
+             it points at data counted elsewhere (static, or already in the line)",
+        );
+    }
+    Kind::Plain
+}
+
+fn fields<'a>(fields: &'a syn::Fields, errors: &mut Errors) -> (Style, Vec<Field<'a>>) {
+    let style = match fields {
+        syn::Fields::Named(_) => Style::Named,
+        syn::Fields::Unnamed(_) => Style::Unnamed,
+        syn::Fields::Unit => Style::Unit,
+    };
+    let mut out = Vec::new();
+    // A parameter called `line` would clash with the constructor's first parameter.
+    for (index, field) in fields.iter().enumerate() {
+        let attrs = attr::field(&field.attrs, errors);
+        let (member, binding, name) = match &field.ident {
+            Some(ident) => {
+                let name = ident.to_string();
+                let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+                (Member::Named(ident.clone()), ident.clone(), name)
+            }
+            None => (
+                Member::Unnamed(index.into()),
+                format_ident!("__arena_{}", index),
+                index.to_string(),
+            ),
+        };
+        let kind = classify(&field.ty, attrs, field.ty.span(), errors);
+        out.push(Field {
+            member,
+            binding,
+            name,
+            ty: &field.ty,
+            kind,
+        });
+    }
+    (style, out)
+}
+
+pub(crate) fn parse<'a>(ast: &'a DeriveInput, errors: &mut Errors) -> Input<'a> {
+    let attrs = attr::container(&ast.attrs, errors);
+    let body = match &ast.data {
+        syn::Data::Struct(data) => {
+            let (style, fields) = fields(&data.fields, errors);
+            Body::Struct(style, fields)
+        }
+        syn::Data::Enum(data) => Body::Enum(
+            data.variants
+                .iter()
+                .map(|v| {
+                    attr::variant(&v.attrs, errors);
+                    let (style, fields) = fields(&v.fields, errors);
+                    Variant {
+                        ident: &v.ident,
+                        style,
+                        fields,
+                    }
+                })
+                .collect(),
+        ),
+        syn::Data::Union(data) => {
+            errors.at(
+                data.union_token.span,
+                "#[derive(ScanLocal)] does not support unions: a union's bound depends on which \
+                 field is live, which the type does not say. Use a struct or an enum",
+            );
+            Body::Struct(Style::Unit, Vec::new())
+        }
+    };
+    Input { ast, attrs, body }
+}
+
+/// Whether `tokens` name one of `params` (type or const parameters) or `Self`: such a type
+/// can only be checked once the parameters are known.
+pub(crate) fn mentions(tokens: TokenStream, params: &[Ident]) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Ident(ident) => ident == "Self" || params.contains(&ident),
+        TokenTree::Group(group) => mentions(group.stream(), params),
+        _ => false,
+    })
+}
+
+/// `tokens` with every lifetime in `lifetimes` replaced by `'static`. Drop glue does not
+/// depend on lifetimes, so a check on the result holds for every lifetime, and it can be a
+/// free `const` item that the compiler evaluates even under `cargo check`.
+pub(crate) fn erase_lifetimes(tokens: TokenStream, lifetimes: &[Ident]) -> TokenStream {
+    let mut out = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                if let Some(TokenTree::Ident(ident)) = iter.peek()
+                    && lifetimes.contains(ident)
+                {
+                    let ident = Ident::new("static", ident.span());
+                    iter.next();
+                    out.push(TokenTree::Punct(p));
+                    out.push(TokenTree::Ident(ident));
+                    continue;
+                }
+                out.push(TokenTree::Punct(p));
+            }
+            TokenTree::Group(g) => {
+                let mut group =
+                    proc_macro2::Group::new(g.delimiter(), erase_lifetimes(g.stream(), lifetimes));
+                group.set_span(g.span());
+                out.push(TokenTree::Group(group));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// `PolyLine` -> `poly_line`, `HTTPServer` -> `http_server`: variant names in method names.
+pub(crate) fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1);
+            let boundary = match prev {
+                None | Some('_') => false,
+                Some(p) => {
+                    p.is_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+                }
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn errors_of(input: TokenStream) -> Vec<String> {
+        let ast: DeriveInput = syn::parse2(input).unwrap();
+        let mut errors = Errors::default();
+        let _ = parse(&ast, &mut errors);
+        match errors.finish() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn snake_case_splits_words_and_acronyms() {
+        assert_eq!(snake_case("PolyLine"), "poly_line");
+        assert_eq!(snake_case("HTTPServer"), "http_server");
+        assert_eq!(snake_case("Rgb8"), "rgb8");
+        assert_eq!(snake_case("V2Data"), "v2_data");
+        assert_eq!(snake_case("Solid"), "solid");
+    }
+
+    #[test]
+    fn every_attribute_error_is_reported_in_one_pass() {
+        let errors = errors_of(quote! {
+            #[scan(constructor = "1x", colour)]
+            struct S<'l> {
+                #[scan(max = 0)] a: &'l [u8],
+                #[scan(max = "8")] b: &'l str,
+                #[scan(max = 2, max = 3)] c: &'l [u8],
+                #[scan(child)] d: u32,
+                e: &'l [u8],
+                #[scan(wat = 1, child)] f: &'l u8,
+            }
+        });
+        let expected = [
+            "is not a function name",
+            "unknown #[scan] option `colour` on a type",
+            "#[scan(max = 0)] allows no elements",
+            "takes a whole number of elements",
+            "duplicate #[scan] option `max`",
+            "#[scan(child)] needs a reference field",
+            "a `&[E]` or `&str` field needs a bound",
+            "unknown #[scan] option `wat` on a field",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn misplaced_and_conflicting_options_say_where_they_belong() {
+        let errors = errors_of(quote! {
+            #[scan(max = 3, no_constructor, constructor = "make")]
+            enum E<'l> {
+                #[scan(child)]
+                A(#[scan(crate = "x")] u8),
+                B(#[scan(child, max = 2)] &'l [u8], #[scan(max = 2)] &'static str),
+            }
+        });
+        let expected = [
+            "is a field option",
+            "turns off: keep one of the two",
+            "#[scan] has no options on an enum variant",
+            "is an option of the type",
+            "exclude each other",
+            "cannot be `'static`",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn fields_are_classified_by_type_and_attribute() {
+        let ast: DeriveInput = syn::parse_quote! {
+            struct S<'l, T> {
+                #[scan(max = 4)] a: &'l [T],
+                #[scan(max = LEN)] b: &'l mut str,
+                #[scan(child)] c: &'l T,
+                d: &'l T,
+                #[scan(borrowed)] e: &'static str,
+                f: [T; 2],
+            }
+        };
+        let mut errors = Errors::default();
+        let input = parse(&ast, &mut errors);
+        assert!(errors.finish().is_ok());
+        let kinds: Vec<&str> = input
+            .all_fields()
+            .map(|f| match f.kind {
+                Kind::Plain => "plain",
+                Kind::Slice { .. } => "slice",
+                Kind::Str { .. } => "str",
+                Kind::Child { .. } => "child",
+            })
+            .collect();
+        assert_eq!(kinds, ["slice", "str", "child", "plain", "plain", "plain"]);
+    }
+
+    #[test]
+    fn lifetimes_are_erased_and_parameters_found() {
+        let ty: Type = syn::parse_quote!(&'l [Option<&'m T>]);
+        let l = [Ident::new("l", Span::call_site())];
+        let erased = erase_lifetimes(quote!(#ty), &l).to_string();
+        assert_eq!(erased, quote!(&'static [Option<&'m T>]).to_string());
+        let t = [Ident::new("T", Span::call_site())];
+        assert!(mentions(quote!(#ty), &t));
+        assert!(!mentions(quote!(&'l [u8]), &t));
+        assert!(mentions(quote!(Option<Self>), &t));
+    }
+}
