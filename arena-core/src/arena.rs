@@ -2,11 +2,13 @@
 
 extern crate alloc;
 
+use alloc::boxed::Box;
 use core::alloc::Layout;
 use core::fmt;
 use core::ptr::NonNull;
 
 use crate::bound::{Budget, round_to_granule};
+use crate::guard::{Guard, Ring};
 use crate::line::Line;
 use crate::log::{ArenaStats, LineLog};
 use crate::{ARENA_ALIGN, sanitizer};
@@ -20,6 +22,11 @@ use crate::{ARENA_ALIGN, sanitizer};
 ///
 /// `ScanArena` is `Send` (move one into each worker thread) and not `Sync`.
 ///
+/// In debug builds the arena runs the stale-pointer [`Guard`]: a ring of line buffers, each
+/// protected while not in use, so a raw pointer kept past its line faults with a message
+/// naming the line. Release builds keep one buffer and make no system calls. Choose with
+/// [`ArenaBuilder::guard`].
+///
 /// ```
 /// use arena_core::{ScanArena, budget};
 ///
@@ -32,13 +39,18 @@ use crate::{ARENA_ALIGN, sanitizer};
 /// assert!(arena.stats().peak_bytes <= arena.capacity());
 /// ```
 pub struct ScanArena {
-    // Invariants: `base` is aligned to `ARENA_ALIGN` and, when `cap > 0`, the start of a live
-    // allocation of `cap` bytes with alignment `ARENA_ALIGN` from the global allocator, owned
-    // by this arena and freed only in `drop`. `cap` is a multiple of 16 at most `isize::MAX`.
-    // Lines borrow the arena mutably, so at most one line uses the buffer at a time.
+    // Invariants: `base` is aligned to `ARENA_ALIGN` and valid for reads and writes of `cap`
+    // bytes. With `ring == None` it is, when `cap > 0`, the start of a live allocation of
+    // `cap` bytes with alignment `ARENA_ALIGN` from the global allocator, owned by this arena
+    // and freed only in `drop`. With `ring == Some(..)` (guarded, `cap > 0`) it is the ring's
+    // current buffer, owned and freed by the ring, and `line()` moves it round the ring.
+    // `cap` is a multiple of 16 at most `isize::MAX`. `guard` is the setting the arena was
+    // built with. Lines borrow the arena mutably, so at most one line uses a buffer at a time.
     base: NonNull<u8>,
     cap: usize,
     log: LineLog,
+    ring: Option<Box<Ring>>,
+    guard: Guard,
 }
 
 // SAFETY: a `ScanArena` exclusively owns its buffer and counters; nothing in it refers to
@@ -50,7 +62,17 @@ unsafe impl Send for ScanArena {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BufferError {
     capacity: usize,
-    too_large: bool,
+    kind: BufferErrorKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BufferErrorKind {
+    /// The capacity rounded up to 16 exceeds `isize::MAX`.
+    TooLarge,
+    /// The system had no memory for `buffers` buffers (1 without the guard).
+    NoMemory { buffers: usize },
+    /// `Guard::On { buffers }` outside `MIN_BUFFERS..=MAX_BUFFERS`.
+    GuardBuffers(usize),
 }
 
 impl BufferError {
@@ -62,20 +84,35 @@ impl BufferError {
 
 impl fmt::Display for BufferError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.too_large {
-            write!(
+        match self.kind {
+            BufferErrorKind::TooLarge => write!(
                 f,
                 "a scan-line buffer of {} bytes is larger than isize::MAX; the budget is \
                  implausible, check the counts it was built from",
                 self.capacity
-            )
-        } else {
-            write!(
+            ),
+            BufferErrorKind::NoMemory { buffers: 1 } => write!(
                 f,
                 "the system could not allocate a scan-line buffer of {} bytes; lower the \
                  budget or free memory",
                 self.capacity
-            )
+            ),
+            BufferErrorKind::NoMemory { buffers } => write!(
+                f,
+                "the system could not allocate the guard's {buffers} scan-line buffers of {} \
+                 bytes each; lower the budget, use fewer guard buffers, or turn the guard off \
+                 (Guard::Off)",
+                self.capacity
+            ),
+            BufferErrorKind::GuardBuffers(buffers) => write!(
+                f,
+                "the guard was asked for a ring of {buffers} line buffers; it takes {} to {} \
+                 (Guard::On {{ buffers: {} }} catches pointers one line stale, each more \
+                 buffer one line more), or Guard::Off for none",
+                Guard::MIN_BUFFERS,
+                Guard::MAX_BUFFERS,
+                Guard::MIN_BUFFERS
+            ),
         }
     }
 }
@@ -97,6 +134,8 @@ impl core::error::Error for BufferError {}
 #[must_use = "a builder does nothing until `build` or `try_build`"]
 pub struct ArenaBuilder {
     capacity: usize,
+    /// `None`: [`Guard::DEFAULT`].
+    guard: Option<Guard>,
 }
 
 impl ArenaBuilder {
@@ -111,7 +150,23 @@ impl ArenaBuilder {
         self.capacity(budget.bytes())
     }
 
-    /// Creates the arena, or says why its buffer could not be allocated.
+    /// Whether the arena guards against stale line pointers (see [`Guard`]); without this,
+    /// [`Guard::DEFAULT`]: on in debug builds and with the `guard` feature, off otherwise.
+    ///
+    /// ```
+    /// use arena_core::{Guard, ScanArena};
+    ///
+    /// let arena = ScanArena::builder().capacity(1024).guard(Guard::On { buffers: 3 }).build();
+    /// assert_eq!(arena.guard(), Guard::On { buffers: 3 });
+    /// ```
+    pub fn guard(mut self, guard: Guard) -> Self {
+        self.guard = Some(guard);
+        self
+    }
+
+    /// Creates the arena, or says why its buffer could not be allocated (or, for
+    /// [`Guard::On`] with fewer than 2 or more than 8 buffers, why the guard setting is
+    /// wrong).
     pub fn try_build(self) -> Result<ScanArena, BufferError> {
         ScanArena::from_builder(self)
     }
@@ -164,28 +219,48 @@ impl ScanArena {
 
     fn from_builder(builder: ArenaBuilder) -> Result<Self, BufferError> {
         let requested = builder.capacity;
-        let too_large = BufferError {
+        let error = |kind| BufferError {
             capacity: requested,
-            too_large: true,
+            kind,
         };
+        let too_large = error(BufferErrorKind::TooLarge);
         let cap = round_to_granule(requested).ok_or(too_large)?;
         let layout = Layout::from_size_align(cap, ARENA_ALIGN).map_err(|_| too_large)?;
+        let guard = builder.guard.unwrap_or_default();
+        let ring_size = guard.buffers();
+        if let Some(buffers) = ring_size
+            && !(Guard::MIN_BUFFERS..=Guard::MAX_BUFFERS).contains(&buffers)
+        {
+            return Err(error(BufferErrorKind::GuardBuffers(buffers)));
+        }
+        if let Some(buffers) = ring_size
+            && cap > 0
+        {
+            let ring =
+                Ring::new(cap, buffers).ok_or(error(BufferErrorKind::NoMemory { buffers }))?;
+            return Ok(ScanArena {
+                base: ring.base(),
+                cap,
+                log: LineLog::new(),
+                ring: Some(Box::new(ring)),
+                guard,
+            });
+        }
         let base = if cap == 0 {
             // Nothing to allocate; an aligned dangling pointer serves zero-sized requests.
             NonNull::new(core::ptr::without_provenance_mut(ARENA_ALIGN)).ok_or(too_large)?
         } else {
             // SAFETY: `layout` has a non-zero size (`cap > 0`).
             let raw = unsafe { alloc::alloc::alloc(layout) };
-            NonNull::new(raw).ok_or(BufferError {
-                capacity: requested,
-                too_large: false,
-            })?
+            NonNull::new(raw).ok_or(error(BufferErrorKind::NoMemory { buffers: 1 }))?
         };
         sanitizer::release(base, cap);
         Ok(ScanArena {
             base,
             cap,
             log: LineLog::new(),
+            ring: None,
+            guard,
         })
     }
 
@@ -198,16 +273,40 @@ impl ScanArena {
     /// let next = arena.line(); // error: `arena` is still borrowed by `old`
     /// assert_eq!(*old, 1);
     /// ```
+    ///
+    /// With the [`Guard`] on, this is where the previous line's buffer is poisoned and
+    /// protected and the next buffer of the ring is opened.
     #[inline]
     pub fn line(&mut self) -> Line<'_> {
+        let guarded = self.ring.is_some();
+        if guarded {
+            self.rotate();
+        }
         let index = self.log.begin();
         // SAFETY:
         // - `base` is aligned to 16 and valid for `cap` bytes while the arena lives, which is
-        //   at least as long as the returned line borrows it (struct invariant);
+        //   at least as long as the returned line borrows it (struct invariant; a guarded
+        //   arena's current buffer is never protected);
         // - `&mut self` is borrowed for the line's lifetime, and the previous line (and every
         //   reference it handed out) has ended, so nothing else touches the buffer;
         // - `cap` is a multiple of 16, `0 <= cap <= isize::MAX`.
-        unsafe { Line::new(self.base, self.cap, 0, index, Some(&self.log)) }
+        unsafe { Line::new(self.base, self.cap, 0, index, Some(&self.log), guarded) }
+    }
+
+    /// The guard's work at `line()`, out of line so the unguarded path stays short.
+    #[cold]
+    #[inline(never)]
+    fn rotate(&mut self) {
+        if let Some(ring) = self.ring.as_deref_mut() {
+            // SAFETY: `&mut self` proves the previous line, and every reference it handed
+            // out, has ended; no line is using the current buffer.
+            self.base = unsafe { ring.rotate(&self.log) };
+        }
+    }
+
+    /// The stale-pointer guard setting this arena was built with.
+    pub fn guard(&self) -> Guard {
+        self.guard
     }
 
     /// The capacity of each line in bytes.
@@ -224,7 +323,8 @@ impl ScanArena {
 
 impl Drop for ScanArena {
     fn drop(&mut self) {
-        if self.cap > 0 {
+        // A guarded arena's buffers belong to its ring, which frees them itself.
+        if self.cap > 0 && self.ring.is_none() {
             sanitizer::unpoison(self.base, self.cap);
             // SAFETY: `from_builder` checked this layout with `Layout::from_size_align`: the
             // alignment is a power of two and `cap` rounded up to it is at most `isize::MAX`.
@@ -240,6 +340,7 @@ impl fmt::Debug for ScanArena {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScanArena")
             .field("capacity", &self.cap)
+            .field("guard", &self.guard)
             .field("stats", &self.stats())
             .finish()
     }

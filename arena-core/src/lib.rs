@@ -89,6 +89,7 @@ extern crate std;
 mod arena;
 mod bound;
 mod error;
+mod guard;
 mod line;
 mod log;
 mod sanitizer;
@@ -103,6 +104,9 @@ pub use bound::{
     Budget, BudgetOverflow, ScanLocal, extra_bound, layout_bound, slice_bound, slot_bound,
 };
 pub use error::{ArenaFull, ScanError};
+pub use guard::GUARD_POISON;
+#[cfg(feature = "alloc")]
+pub use guard::Guard;
 pub use line::Line;
 pub use log::ArenaStats;
 pub use static_arena::StaticArena;

@@ -69,6 +69,8 @@ pub struct Line<'a> {
     index: u64,
     /// Where this line reports its high-water mark when it ends; `None` for a scope.
     log: Option<&'a LineLog>,
+    /// Whether the guard is on: a scope's memory is poisoned when the scope ends.
+    poison: bool,
     /// Invariant in `'a`: a line can never pass for one with a different lifetime.
     _invariant: PhantomData<fn(&'a ()) -> &'a ()>,
 }
@@ -82,6 +84,8 @@ impl<'a> Line<'a> {
     ///   for all of `'a`;
     /// - for `'a`, no one accesses bytes `start..cap` except through this line;
     /// - `cap` and `start` are multiples of `ARENA_ALIGN`, `start <= cap <= isize::MAX`.
+    ///
+    /// `poison`: the guard is on, so fill what a scope releases with `GUARD_POISON`.
     #[inline(always)]
     pub(crate) unsafe fn new(
         base: NonNull<u8>,
@@ -89,6 +93,7 @@ impl<'a> Line<'a> {
         start: usize,
         index: u64,
         log: Option<&'a LineLog>,
+        poison: bool,
     ) -> Self {
         debug_assert!(base.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
         debug_assert!(cap.is_multiple_of(ARENA_ALIGN) && start.is_multiple_of(ARENA_ALIGN));
@@ -100,6 +105,7 @@ impl<'a> Line<'a> {
             high: Cell::new(start),
             index,
             log,
+            poison,
             _invariant: PhantomData,
         }
     }
@@ -513,7 +519,8 @@ impl<'a> Line<'a> {
         //   the inner line touches them; the inner line's lifetime is local to `f`, so none
         //   of its allocations outlive the scope;
         // - `cap` and `start` keep their multiple-of-16 and ordering invariants.
-        let mut inner = unsafe { Line::new(self.base, self.cap, start, self.index, None) };
+        let mut inner =
+            unsafe { Line::new(self.base, self.cap, start, self.index, None, self.poison) };
         let result = f(&mut inner);
         let inner_high = inner.high_water();
         if inner_high > self.high.get() {
@@ -522,6 +529,13 @@ impl<'a> Line<'a> {
         // The scope's memory is free again: tell the sanitizer and the guard's poisoner.
         // SAFETY: `inner_high <= cap`, so the range stays inside the buffer.
         let released = unsafe { self.base.add(start) };
+        if self.poison {
+            // SAFETY:
+            // - `start..inner_high` lies inside the buffer, valid for writes for `'a`;
+            // - the inner line and every reference it handed out are gone (their lifetime
+            //   was local to `f`), and this line's own allocations end before `start`.
+            unsafe { crate::guard::poison(released, inner_high - start) };
+        }
         sanitizer::release(released, inner_high - start);
         result
     }

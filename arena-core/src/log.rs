@@ -53,11 +53,13 @@ impl ArenaStats {
 /// The counters an arena keeps and its lines update when they end.
 ///
 /// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it.
-/// Invariant: `ended <= begun`; `peak_line == NONE` exactly when no line has ended.
+/// Invariant: `ended <= begun`; `peak_line == NONE` exactly when no line has ended;
+/// `ended_seen <= ended` (only the guard's `take_released_extent` updates it).
 #[derive(Debug)]
 pub(crate) struct LineLog {
     begun: Cell<u64>,
     ended: Cell<u64>,
+    ended_seen: Cell<u64>,
     last: Cell<usize>,
     peak: Cell<usize>,
     peak_line: Cell<u64>,
@@ -70,6 +72,7 @@ impl LineLog {
         LineLog {
             begun: Cell::new(0),
             ended: Cell::new(0),
+            ended_seen: Cell::new(0),
             last: Cell::new(0),
             peak: Cell::new(0),
             peak_line: Cell::new(NONE),
@@ -91,6 +94,24 @@ impl LineLog {
         if high > self.peak.get() || self.peak_line.get() == NONE {
             self.peak.set(high);
             self.peak_line.set(index);
+        }
+    }
+
+    /// How many bytes at the start of the buffer the line that began last may have touched:
+    /// its high-water mark if it ended, all of `capacity` if it was leaked with `mem::forget`
+    /// (a leaked line never reports its use), 0 before the first line.
+    ///
+    /// For the guard, which must call it before every `begin` (it remembers how many lines had
+    /// ended at the previous call: exactly one more means the last line ended).
+    pub(crate) fn take_released_extent(&self, capacity: usize) -> usize {
+        let ended = self.ended.get();
+        let last_line_ended = ended != self.ended_seen.replace(ended);
+        if self.begun.get() == 0 {
+            0
+        } else if last_line_ended {
+            self.last.get()
+        } else {
+            capacity
         }
     }
 

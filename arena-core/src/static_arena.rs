@@ -53,17 +53,37 @@ impl<const BYTES: usize> StaticArena<BYTES> {
     }
 
     /// Begins the next scan-line, releasing everything the previous one allocated.
+    ///
+    /// In debug builds (and with the `guard` feature) the released bytes are filled with
+    /// [`GUARD_POISON`](crate::GUARD_POISON) first, as are a scope's when it ends: a stale
+    /// raw pointer reads poison until the new line allocates over it. No page protection:
+    /// that needs a [`ScanArena`](crate::ScanArena) and its [`Guard`](crate::Guard).
     #[inline]
     pub fn line(&mut self) -> Line<'_> {
-        let index = self.log.begin();
         let base = NonNull::from(self.storage.get_mut()).cast::<u8>();
+        if crate::guard::POISON_BY_DEFAULT {
+            let used = self.log.take_released_extent(Self::CAPACITY);
+            // SAFETY: `base` is valid for writes of `CAPACITY >= used` bytes, and `&mut self`
+            // proves the previous line and every reference it handed out have ended.
+            unsafe { crate::guard::poison(base, used) };
+        }
+        let index = self.log.begin();
         // SAFETY:
         // - `base` points to our inline storage, 16-aligned (struct invariant) and valid for
         //   `BYTES >= CAPACITY` bytes while `self` is borrowed;
         // - `self` is mutably borrowed for the line's lifetime and the previous line has
         //   ended, so only this line touches the storage;
         // - `CAPACITY` is a multiple of 16 and at most `isize::MAX` (the array exists).
-        unsafe { Line::new(base, Self::CAPACITY, 0, index, Some(&self.log)) }
+        unsafe {
+            Line::new(
+                base,
+                Self::CAPACITY,
+                0,
+                index,
+                Some(&self.log),
+                crate::guard::POISON_BY_DEFAULT,
+            )
+        }
     }
 
     /// The capacity of each line in bytes.
