@@ -1,0 +1,93 @@
+//! The instruction-count companion of `benches/alloc.rs`: runs one variant's per-line loop
+//! a fixed number of times, for `bench/icount.sh` to count under
+//! `valgrind --tool=callgrind --toggle-collect='*icount_measured*'`.
+//!
+//! ```text
+//! cargo run --release -p arena-core --example icount -- <variant> <workload> <K> <lines>
+//! ```
+//!
+//! Variants: minimal, scan, static, bumpalo, bump-scope, blink, typed-arena, box, vec, and
+//! `noop` (the measured loop around a line that does nothing: the baseline to subtract).
+//! Workloads: s16, s48, slice, mixed, line. Prints the checksum so the work cannot be
+//! optimised away.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+#[path = "../benches/workloads/mod.rs"]
+mod workloads;
+
+use workloads::{Runner, Workload};
+
+/// The variants `workloads::run_all` registers, for the usage message.
+const VARIANTS: &str = "minimal scan static bumpalo bump-scope blink typed-arena box vec";
+
+/// Runs the loop of the one variant that was asked for.
+struct LoopRunner {
+    variant: String,
+    lines: u32,
+    checksum: Option<u32>,
+}
+
+impl Runner for LoopRunner {
+    fn run(&mut self, variant: &str, mut per_line: impl FnMut(u32) -> u32) {
+        if variant != self.variant {
+            return;
+        }
+        // One line outside the count: first-touch effects (chunk set-up, lazy growth) are
+        // not per-line cost.
+        black_box(per_line(black_box(u32::MAX)));
+        self.checksum = Some(icount_measured(self.lines, per_line));
+    }
+}
+
+/// The counted region: `lines` calls of `per_line`, inlined here. Never inlined itself, so
+/// callgrind can switch counting on at its entry and off at its exit.
+#[inline(never)]
+fn icount_measured(lines: u32, mut per_line: impl FnMut(u32) -> u32) -> u32 {
+    let mut sum = 0u32;
+    for y in 0..lines {
+        sum = sum.wrapping_add(per_line(black_box(y)));
+    }
+    sum
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = || {
+        eprintln!(
+            "usage: icount <variant> <workload> <K> <lines>\n  variants: noop {}\n  \
+             workloads: s16 s48 slice mixed line",
+            VARIANTS
+        );
+        ExitCode::from(2)
+    };
+    let [variant, workload, k, lines] = &args[..] else {
+        return usage();
+    };
+    let (Some(workload), Ok(k), Ok(lines)) = (
+        Workload::ALL.into_iter().find(|w| w.name() == workload),
+        k.parse::<usize>(),
+        lines.parse::<u32>(),
+    ) else {
+        return usage();
+    };
+    if variant == "noop" {
+        let sum = icount_measured(lines, |y| y);
+        println!("checksum {sum}");
+        return ExitCode::SUCCESS;
+    }
+    let mut runner = LoopRunner {
+        variant: variant.clone(),
+        lines,
+        checksum: None,
+    };
+    workloads::run_all(&mut runner, workload, k);
+    match runner.checksum {
+        Some(sum) => {
+            println!("checksum {sum}");
+            ExitCode::SUCCESS
+        }
+        None => usage(),
+    }
+}
