@@ -1,0 +1,537 @@
+//! The scan-line renderer: every per-line temporary comes from the line arena.
+//!
+//! For each pixel row, and for each path that touches it (in paint order), the renderer
+//! copies the path's edges that touch the row into the arena (the active edges), and for
+//! each sub-scanline computes the crossings, sorts them, walks the winding number to get the
+//! spans that are inside under the fill rule, and adds each span's exact horizontal coverage
+//! to a coverage row (as steps in a difference array, so a span costs O(1) however wide).
+//! A prefix sum then turns the steps into per-pixel coverage, which is composited onto the
+//! current layer row. A group with opacity gets a layer row of its own, composited onto its
+//! parent when the group ends. A path's scratch and a group's layer live in a
+//! [`Line::scope`], so they are released as soon as they are done with.
+//!
+//! Nothing a line allocates survives it; the row's pixels are written to the caller's
+//! buffer. The arena's capacity comes from [`Scene::budget`], computed from the scene's
+//! parameters before any row is rendered.
+
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use arena_core::{ArenaFull, Budget, BudgetOverflow, Line, ScanArena, ScanLocal};
+use rayon::prelude::*;
+
+use crate::image::Image;
+use crate::scene::{FillItem, Op, Scene};
+
+/// A premultiplied RGBA colour with components in `0.0..=1.0`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
+pub struct Pixel(pub [f32; 4]);
+
+impl Pixel {
+    /// Transparent black.
+    pub const CLEAR: Pixel = Pixel([0.0; 4]);
+}
+
+/// An edge that touches the current row, with its x stepped per sub-scanline.
+///
+/// Invariant: `0 <= k0 < k1 <= sub_scanlines`; on sub-scanline `k` of the row (for `k` in
+/// `k0..k1`) the edge crosses at `x + k * step`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
+pub struct ActiveEdge {
+    /// x on the row's first sub-scanline (extrapolated if the edge starts lower).
+    pub x: f32,
+    /// x change from one sub-scanline to the next.
+    pub step: f32,
+    /// First sub-scanline of the row the edge crosses.
+    pub k0: i32,
+    /// One past the last sub-scanline of the row the edge crosses.
+    pub k1: i32,
+    /// +1 going down, -1 going up.
+    pub dir: i32,
+}
+
+/// Where an edge crosses a sub-scanline, and which way it winds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
+pub struct Crossing {
+    /// x in pixels.
+    pub x: f32,
+    /// +1 or -1.
+    pub winding: i32,
+}
+
+/// A horizontal run of a sub-scanline that is inside the path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
+pub struct Span {
+    /// Left end in pixels.
+    pub x0: f32,
+    /// Right end in pixels.
+    pub x1: f32,
+}
+
+/// A scan-line needed more memory than its budget: a bug in the budget computation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverBudget {
+    /// The pixel row (0 at the top).
+    pub row: u32,
+    /// What the arena reported.
+    pub full: ArenaFull,
+}
+
+impl fmt::Display for OverBudget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "scan-line {} exceeded its computed arena budget ({}); this is a bug in the \
+             budget computation, please report it with the SVG",
+            self.row, self.full
+        )
+    }
+}
+
+impl std::error::Error for OverBudget {}
+
+/// Why rendering failed.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A line exceeded the budget.
+    OverBudget(OverBudget),
+    /// The budget does not fit in memory arithmetic.
+    Budget(BudgetOverflow),
+    /// The per-worker arena could not be allocated.
+    Buffer(arena_core::BufferError),
+    /// The thread pool could not be built.
+    Threads(rayon::ThreadPoolBuildError),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::OverBudget(e) => e.fmt(f),
+            RenderError::Budget(e) => e.fmt(f),
+            RenderError::Buffer(e) => e.fmt(f),
+            RenderError::Threads(e) => write!(f, "could not start worker threads: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// What one render measured about the arenas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineUse {
+    /// The per-line budget (each worker's arena capacity) in bytes.
+    pub budget: usize,
+    /// The high-water mark of each row, in bytes, indexed by row.
+    pub per_row: Vec<usize>,
+    /// The most any line used, in bytes (from the arenas' own statistics).
+    pub peak: usize,
+    /// Worker arenas created.
+    pub arenas: usize,
+}
+
+impl Scene {
+    /// The per-line arena budget, from the scene parameters and the render structs' bounds:
+    /// the output row, the coverage row, one layer row per nesting level, and the scratch
+    /// of the worst path on the worst row (its active edges, one sub-scanline's crossings and
+    /// the spans between them).
+    pub fn budget(&self) -> Result<Budget, BudgetOverflow> {
+        let p = self.params();
+        Budget::new()
+            .try_reserve_slice::<Pixel>(p.width)?
+            .try_reserve_slice::<f32>(p.width + 2)?
+            .try_add_budget(layer_rows(p.width, p.max_depth)?)?
+            .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
+            .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
+            .try_reserve_slice::<Span>(p.max_sub_crossings / 2)
+    }
+
+    /// Renders pixel row `y` into `out` (premultiplied RGBA8, `4 * width` bytes) using only
+    /// `line` for scratch memory. Returns the line's high-water mark in bytes.
+    ///
+    /// Makes no heap allocation: the arena is the only memory it takes.
+    ///
+    /// # Panics
+    ///
+    /// If `y >= height` or `out` is not exactly one row long.
+    pub fn render_row(
+        &self,
+        y: u32,
+        line: &mut Line<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, OverBudget> {
+        assert!(y < self.height, "row {y} is outside the image");
+        assert_eq!(
+            out.len(),
+            self.width as usize * 4,
+            "output row has the wrong length"
+        );
+        let over = |full| OverBudget { row: y, full };
+        let width = self.width as usize;
+        let base = line
+            .try_alloc_slice_fill_copy(width, Pixel::CLEAR)
+            .map_err(over)?;
+        let coverage = line
+            .try_alloc_slice_fill_copy(width + 2, 0.0f32)
+            .map_err(over)?;
+        let (lo, hi) = (
+            self.row_offsets[y as usize] as usize,
+            self.row_offsets[y as usize + 1] as usize,
+        );
+        let mut frame = RowFrame {
+            scene: self,
+            y,
+            entries: &self.row_edges[lo..hi],
+            cursor: 0,
+            coverage,
+        };
+        frame.ops(line, 0, self.ops.len(), base, 0).map_err(over)?;
+        debug_assert_eq!(frame.cursor, hi - lo, "every edge of the row was drawn");
+        store_row(base, out);
+        Ok(line.high_water())
+    }
+
+    /// Renders the whole image on `threads` worker threads (0: one per core), one line
+    /// arena per worker, sized by [`Scene::budget`].
+    pub fn render(&self, threads: usize) -> Result<(Image, LineUse), RenderError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(RenderError::Threads)?;
+        self.render_in(&pool)
+    }
+
+    /// [`Scene::render`] on an existing thread pool.
+    pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
+        let budget = self.budget().map_err(RenderError::Budget)?;
+        let workers = pool.current_num_threads().max(1);
+        // One arena per worker, created before any row is rendered; each worker only ever
+        // locks its own, so the lock is never contended.
+        let arenas = (0..workers)
+            .map(|_| {
+                ScanArena::builder()
+                    .budget(budget)
+                    .try_build()
+                    .map(Mutex::new)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(RenderError::Buffer)?;
+        let width = self.width as usize;
+        let mut image = Image::new(self.width, self.height);
+        let mut per_row = vec![0usize; self.height as usize];
+        pool.install(|| {
+            image
+                .data
+                .par_chunks_mut(width * 4)
+                .zip(per_row.par_iter_mut())
+                .enumerate()
+                .try_for_each(|(y, (out, used))| {
+                    let worker = rayon::current_thread_index().unwrap_or(0) % workers;
+                    let mut arena = arenas[worker]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    let mut line = arena.line();
+                    *used = self.render_row(y as u32, &mut line, out)?;
+                    Ok(())
+                })
+        })
+        .map_err(RenderError::OverBudget)?;
+        let peak = arenas
+            .iter()
+            .map(|a| {
+                a.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .stats()
+                    .peak_bytes
+            })
+            .max()
+            .unwrap_or(0);
+        Ok((
+            image,
+            LineUse {
+                budget: budget.bytes(),
+                per_row,
+                peak,
+                arenas: workers,
+            },
+        ))
+    }
+}
+
+/// `depth` layer rows of `width` pixels.
+fn layer_rows(width: usize, depth: usize) -> Result<Budget, BudgetOverflow> {
+    let mut budget = Budget::new();
+    for _ in 0..depth {
+        budget = budget.try_reserve_slice::<Pixel>(width)?;
+    }
+    Ok(budget)
+}
+
+/// The state of one row while its ops are drawn.
+///
+/// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
+/// `coverage` entry is zero between fills.
+struct RowFrame<'s, 'c> {
+    scene: &'s Scene,
+    y: u32,
+    entries: &'s [u32],
+    cursor: usize,
+    coverage: &'c mut [f32],
+}
+
+impl RowFrame<'_, '_> {
+    /// Draws ops `start..end` onto `target`, a layer row covering pixels from `x_off`.
+    fn ops(
+        &mut self,
+        line: &mut Line<'_>,
+        start: usize,
+        end: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), ArenaFull> {
+        let mut i = start;
+        while i < end {
+            match self.scene.ops[i] {
+                Op::Fill(f) => {
+                    i += 1;
+                    let fill = &self.scene.fills[f as usize];
+                    if self.y < fill.row_start || self.y >= fill.row_end {
+                        continue;
+                    }
+                    let first = self.cursor;
+                    while self
+                        .entries
+                        .get(self.cursor)
+                        .is_some_and(|&e| e < fill.edge_end)
+                    {
+                        self.cursor += 1;
+                    }
+                    if self.cursor == first {
+                        continue;
+                    }
+                    let all = self.entries;
+                    let entries = &all[first..self.cursor];
+                    line.scope(|scratch| self.fill(scratch, fill, entries, target, x_off))?;
+                }
+                Op::Group {
+                    opacity,
+                    end: group_end,
+                    row_start,
+                    row_end,
+                    col_start,
+                    col_end,
+                } => {
+                    let (inner, group_end) = (i + 1, group_end as usize);
+                    i = group_end;
+                    if self.y < row_start || self.y >= row_end {
+                        continue;
+                    }
+                    let cols = col_start as usize..col_end as usize;
+                    line.scope(|scratch| {
+                        let layer = scratch.try_alloc_slice_fill_copy(cols.len(), Pixel::CLEAR)?;
+                        self.ops(scratch, inner, group_end, layer, cols.start)?;
+                        composite_layer(layer, &mut target[cols.start - x_off..], opacity);
+                        Ok(())
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Rasterises one path on this row and composites it onto `target`, with its scratch
+    /// (active edges, crossings, spans) in `scratch`.
+    fn fill(
+        &mut self,
+        scratch: &mut Line<'_>,
+        fill: &FillItem,
+        entries: &[u32],
+        target: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), ArenaFull> {
+        let active = scratch.try_alloc_slice_fill_iter(activate(self.scene, self.y, entries))?;
+        let most = most_crossings(active, self.scene.sub_scanlines);
+        let crossings = scratch.try_alloc_slice_fill_copy(most, Crossing::default())?;
+        let spans = scratch.try_alloc_slice_fill_copy(most / 2, Span::default())?;
+        let row = FillRow {
+            scene: self.scene,
+            fill,
+        };
+        row.rasterize(active, crossings, spans, self.coverage, target, x_off);
+        Ok(())
+    }
+}
+
+/// The row's edges of one path, as active edges.
+pub(crate) fn activate<'s>(
+    scene: &'s Scene,
+    y: u32,
+    entries: &'s [u32],
+) -> impl ExactSizeIterator<Item = ActiveEdge> + 's {
+    let s = scene.sub_scanlines as i32;
+    let row_sub = y as i32 * s;
+    entries.iter().map(move |&e| {
+        let e = &scene.edges[e as usize];
+        ActiveEdge {
+            x: e.x_at_sub(row_sub, s),
+            step: e.dxdy / s as f32,
+            k0: (e.sub0 - row_sub).max(0),
+            k1: (e.sub1 - row_sub).min(s),
+            dir: e.dir,
+        }
+    })
+}
+
+/// The most crossings on one sub-scanline of the row: exactly what the scene's
+/// `max_sub_crossings` bounds.
+pub(crate) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
+    (0..sub_scanlines as i32)
+        .map(|k| active.iter().filter(|a| a.k0 <= k && k < a.k1).count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// One path on one row.
+pub(crate) struct FillRow<'s> {
+    pub(crate) scene: &'s Scene,
+    pub(crate) fill: &'s FillItem,
+}
+
+impl FillRow<'_> {
+    /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
+    /// `x_off`). `crossings` has room for [`most_crossings`], `spans` for half of that;
+    /// `coverage` is `width + 2` zeros and is left all zero.
+    pub(crate) fn rasterize(
+        &self,
+        active: &[ActiveEdge],
+        crossings: &mut [Crossing],
+        spans: &mut [Span],
+        coverage: &mut [f32],
+        target: &mut [Pixel],
+        x_off: usize,
+    ) {
+        let s = self.scene.sub_scanlines as i32;
+        let width = self.scene.width as f32;
+        let weight = 1.0 / s as f32;
+        let (mut lo, mut hi) = (usize::MAX, 0usize);
+        for k in 0..s {
+            let mut n = 0;
+            for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
+                crossings[n] = Crossing {
+                    x: a.x + k as f32 * a.step,
+                    winding: a.dir,
+                };
+                n += 1;
+            }
+            let crossings = &mut crossings[..n];
+            crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+            for span in inside_spans(crossings, self.fill, spans).iter() {
+                let (x0, x1) = (span.x0.clamp(0.0, width), span.x1.clamp(0.0, width));
+                if x1 > x0 {
+                    lo = lo.min(add_step(coverage, x0, weight));
+                    hi = hi.max(add_step(coverage, x1, -weight) + 1);
+                }
+            }
+        }
+        if lo < hi {
+            blend_coverage(
+                &mut coverage[lo..=hi],
+                lo,
+                target,
+                x_off,
+                self.fill.color,
+                self.scene.antialias,
+            );
+        }
+    }
+}
+
+/// The spans of sorted `crossings` that are inside under the fill rule, written to the
+/// front of `spans` (which has room for `crossings.len() / 2`).
+fn inside_spans<'a>(crossings: &[Crossing], fill: &FillItem, spans: &'a mut [Span]) -> &'a [Span] {
+    let mut winding = 0;
+    let mut n = 0;
+    let mut start = 0.0;
+    for c in crossings {
+        let was = fill.rule.inside(winding);
+        winding += c.winding;
+        let is = fill.rule.inside(winding);
+        if !was && is {
+            start = c.x;
+        } else if was && !is {
+            spans[n] = Span { x0: start, x1: c.x };
+            n += 1;
+        }
+    }
+    &spans[..n]
+}
+
+/// Adds a step of `weight` at `x` (in `0..=width`) to the coverage difference row: pixel
+/// `floor(x)` gains the part of it right of `x`, every pixel after it the whole weight.
+/// Returns the first entry touched.
+#[inline(always)]
+fn add_step(coverage: &mut [f32], x: f32, weight: f32) -> usize {
+    let i = x as usize;
+    let frac = x - i as f32;
+    coverage[i] += weight * (1.0 - frac);
+    coverage[i + 1] += weight * frac;
+    i
+}
+
+/// Turns the difference row `steps` (pixels from `first`) into coverage, clears it, and
+/// composites `color` at that coverage onto `target` (which starts at pixel `x_off`).
+fn blend_coverage(
+    steps: &mut [f32],
+    first: usize,
+    target: &mut [Pixel],
+    x_off: usize,
+    color: Pixel,
+    antialias: bool,
+) {
+    let mut acc = 0.0f32;
+    let opaque = color.0[3] >= 1.0;
+    for (i, step) in steps.iter_mut().enumerate() {
+        acc += *step;
+        *step = 0.0;
+        let mut c = acc.clamp(0.0, 1.0);
+        if !antialias {
+            c = if c >= 0.5 { 1.0 } else { 0.0 };
+        }
+        // Rounding in the prefix sum leaves crumbs of order 1e-7 outside the path.
+        if c < 1e-4 {
+            continue;
+        }
+        let Some(dst) = (first + i)
+            .checked_sub(x_off)
+            .and_then(|x| target.get_mut(x))
+        else {
+            continue;
+        };
+        if opaque && c > 0.9999 {
+            *dst = color;
+        } else {
+            let inv = 1.0 - color.0[3] * c;
+            for ch in 0..4 {
+                dst.0[ch] = color.0[ch] * c + dst.0[ch] * inv;
+            }
+        }
+    }
+}
+
+/// Composites a group's layer onto its parent with the group's opacity (source-over).
+pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
+    for (src, dst) in layer.iter().zip(target.iter_mut()) {
+        let inv = 1.0 - src.0[3] * opacity;
+        for ch in 0..4 {
+            dst.0[ch] = src.0[ch] * opacity + dst.0[ch] * inv;
+        }
+    }
+}
+
+/// Converts a finished row to premultiplied RGBA8.
+pub(crate) fn store_row(row: &[Pixel], out: &mut [u8]) {
+    for (px, out) in row.iter().zip(out.chunks_exact_mut(4)) {
+        for (o, v) in out.iter_mut().zip(px.0) {
+            *o = (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+        }
+    }
+}
