@@ -144,3 +144,8 @@ pub mod __private {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 mod readme {}
+
+// The derive's reference, as re-exported here: its examples must hold for `arena_core` users.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../arena-derive/src/scan_local.md")]
+mod derive_docs {}

@@ -21,6 +21,15 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    /// An error spanning all of `tokens` (a whole type, not just its first token).
+    pub(crate) fn spanned(
+        &mut self,
+        tokens: impl quote::ToTokens,
+        message: impl std::fmt::Display,
+    ) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
     pub(crate) fn finish(self) -> Result<(), syn::Error> {
         self.0.map_or(Ok(()), Err)
     }
@@ -69,6 +78,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) max: Option<(Span, Max)>,
     pub(crate) child: Option<Span>,
     pub(crate) borrowed: Option<Span>,
+    /// An option was unknown or malformed: further errors about the field would only echo it.
+    pub(crate) invalid: bool,
 }
 
 const CONTAINER_KEYS: &str = "`crate = \"path\"`, `constructor = \"name\"` and `no_constructor`";
@@ -151,7 +162,7 @@ pub(crate) fn container(attrs: &[Attribute], errors: &mut Errors) -> ContainerAt
                 }
                 match lit.parse::<Ident>() {
                     Ok(name) => {
-                        constructor = Some((span, Ident::new(&name.to_string(), lit.span())))
+                        constructor = Some((span, Ident::new(&name.to_string(), lit.span())));
                     }
                     Err(_) => errors.at(
                         lit.span(),
@@ -288,6 +299,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 .iter()
                 .any(|k| meta.path.is_ident(k))
             {
+                out.invalid = true;
                 errors.at(
                     span,
                     format!(
@@ -298,6 +310,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 );
                 skip_value(&meta)?;
             } else {
+                out.invalid = true;
                 errors.at(
                     span,
                     format!(
@@ -310,6 +323,7 @@ pub(crate) fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             Ok(())
         });
         if let Err(e) = result {
+            out.invalid = true;
             errors.push(e);
         }
     }

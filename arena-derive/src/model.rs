@@ -2,7 +2,6 @@
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::format_ident;
-use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Lifetime, Member, Type};
 
 use crate::attr::{self, ContainerAttrs, Errors, Max};
@@ -123,12 +122,7 @@ fn line_lifetime<'a>(r: &'a syn::TypeReference, errors: &mut Errors) -> Option<&
     }
 }
 
-fn classify<'a>(
-    ty: &'a Type,
-    attrs: attr::FieldAttrs,
-    field_span: Span,
-    errors: &mut Errors,
-) -> Kind<'a> {
+fn classify<'a>(ty: &'a Type, attrs: attr::FieldAttrs, errors: &mut Errors) -> Kind<'a> {
     let shape = shape(ty);
     let conflict = |errors: &mut Errors, span: Span, a: &str, b: &str| {
         errors.at(
@@ -208,9 +202,11 @@ fn classify<'a>(
         }
         return Kind::Plain;
     }
-    if let Shape::SliceRef(..) | Shape::StrRef(_) = shape {
-        errors.at(
-            field_span,
+    if let Shape::SliceRef(..) | Shape::StrRef(_) = shape
+        && !attrs.invalid
+    {
+        errors.spanned(
+            ty,
             "a `&[E]` or `&str` field needs a bound: add #[scan(max = N)] so the constructor \
              copies at most N elements (bytes for `&str`) into the line, or #[scan(borrowed)] if \
              it points at data counted elsewhere (static, or already in the line)",
@@ -241,7 +237,7 @@ fn fields<'a>(fields: &'a syn::Fields, errors: &mut Errors) -> (Style, Vec<Field
                 index.to_string(),
             ),
         };
-        let kind = classify(&field.ty, attrs, field.ty.span(), errors);
+        let kind = classify(&field.ty, attrs, errors);
         out.push(Field {
             member,
             binding,
