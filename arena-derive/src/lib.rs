@@ -28,7 +28,7 @@
 //!     Poly::SCAN_BOUND,
 //!     slot_bound::<Poly<'_>>() + slice_bound::<[f32; 2]>(8).unwrap() + slot_bound::<Style>()
 //! );
-//! const LINE: Budget = budget!(Poly * 16);
+//! const LINE: Budget = budget!(Poly<'_> * 16);
 //!
 //! let mut arena = ScanArena::for_budget(LINE);
 //! let line = arena.line();
