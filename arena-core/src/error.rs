@@ -140,9 +140,9 @@ impl fmt::Display for ScanError {
                 len,
             } => write!(
                 f,
-                "`{type_name}::{field}` holds at most {max} elements (#[scan(max = {max})]) but \
-                 was given {len}; raise the field's max (and with it the line budget) or split \
-                 the input"
+                "`{type_name}::{field}` holds at most {max} elements (bytes, for a `&str`) as \
+                 declared by #[scan(max = {max})], but was given {len}; raise the field's max \
+                 (and with it the line budget) or split the input"
             ),
         }
     }

@@ -175,7 +175,7 @@ impl<'a> Line<'a> {
         //   `base + start` stays inside the buffer;
         // - the resulting pointer is non-null because it is derived in bounds from `base`.
         let ptr = unsafe { self.base.add(start) };
-        sanitizer::unpoison(ptr, end - start);
+        sanitizer::unpoison(ptr, size);
         Ok(ptr)
     }
 

@@ -1,0 +1,68 @@
+//! Random sequences of allocations of random layouts, slices, strings, scopes, failed
+//! allocations and line resets, checked against the model after every step (the same model
+//! as the property test: `arena-core/tests/support/model.rs`).
+#![no_main]
+
+use arena_core::{ScanArena, StaticArena};
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../arena-core/tests/support/model.rs"]
+mod model;
+
+use model::{Case, Op, check};
+
+/// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
+struct Decoder<'a> {
+    bytes: &'a [u8],
+}
+
+impl Decoder<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&first, rest) = self.bytes.split_first()?;
+        self.bytes = rest;
+        Some(first)
+    }
+
+    fn ops(&mut self, depth: u32) -> Vec<Op> {
+        let mut ops = Vec::new();
+        while let Some(tag) = self.byte() {
+            let arg = usize::from(self.byte().unwrap_or(0));
+            let op = match tag % 8 {
+                0 | 1 => Op::Raw {
+                    size: arg * 3,
+                    align_log2: u32::from(tag / 8) % 9,
+                },
+                2 => Op::Slice { len: arg / 4 },
+                3 => Op::Str { len: arg / 4 },
+                4 => Op::Wide,
+                5 => Op::Zst,
+                6 if depth < 4 => Op::Scope(self.ops(depth + 1)),
+                // End of this scope, or of this line at the top level.
+                _ => return ops,
+            };
+            ops.push(op);
+        }
+        ops
+    }
+
+    fn case(&mut self) -> Case {
+        let capacity = usize::from(self.byte().unwrap_or(0)) * 8;
+        let mut lines = Vec::new();
+        while !self.bytes.is_empty() && lines.len() < 16 {
+            lines.push(self.ops(0));
+        }
+        if lines.is_empty() {
+            lines.push(Vec::new());
+        }
+        Case { capacity, lines }
+    }
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    let case = Decoder { bytes }.case();
+    let mut arena = ScanArena::with_capacity(case.capacity);
+    let cap = arena.capacity();
+    check(&mut arena, cap, &case);
+    let mut fixed = StaticArena::<2048>::new();
+    check(&mut fixed, 2048, &case);
+});
