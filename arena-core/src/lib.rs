@@ -50,6 +50,8 @@
 //!
 //! - `std` (default): implies `alloc`; the page-protection guard needs it.
 //! - `alloc`: [`ScanArena`] (needs a global allocator).
+//! - `guard`: the stale-pointer [`Guard`] on by default in release builds too (it always is
+//!   in debug builds).
 //! - `derive` (default): `#[derive(ScanLocal)]`, re-exported here.
 //! - `allocator-api2`: `Allocator` for `&Line<'_>`, so `allocator_api2::vec::Vec<T, &Line>`
 //!   works. Never for the arena itself: a collection could then outlive a reset.
@@ -75,6 +77,26 @@
 //!
 //! What it cannot guarantee: a raw pointer taken from an allocation and kept past its line
 //! dangles like any other. The debug guard exists to turn such a use into a clear crash.
+//!
+//! # The debug guard
+//!
+//! Safe code never holds a reference past its line; raw pointers, `unsafe` code and C
+//! libraries can. In debug builds a [`ScanArena`] runs a ring of line buffers (two by
+//! default, up to eight) and, on Linux and macOS, makes each ended line's pages inaccessible
+//! until the ring comes round again. A stale access then faults at the exact instruction and
+//! the process dies after one line on stderr:
+//!
+//! ```text
+//! arena-core: stale scan-line pointer: read of 0x7f3a12c04010, memory of scan-line 41 (released when scan-line 42 began); arena memory lives for one scan-line
+//! ```
+//!
+//! Released memory (lines, and scopes within a line) is filled with [`GUARD_POISON`], so an
+//! older pointer reads NaNs and all-ones. Where pages cannot be protected (other targets,
+//! Miri, [`StaticArena`]) the guard only poisons. It costs a buffer per ring step, two system
+//! calls per line and a fill of the bytes the line used; release builds skip all of it (one
+//! buffer, one predictable branch in `line()`). Turn it on or off per arena with
+//! [`ArenaBuilder::guard`], or on everywhere with the `guard` feature. [`Guard`] has the
+//! details: what it catches, what it cannot, and why more buffers catch more.
 //!
 //! # Minimum supported Rust version
 //!
