@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::image::Image;
 use crate::raster::{
-    Crossing, FillRow, Pixel, Span, activate, composite_layer, most_crossings, store_row,
+    CLEAR, CoverageRow, Crossing, FillRow, Pixel, Span, activate, composite_layer, most_crossings,
+    store_row, touched_words,
 };
 use crate::scene::{Op, Scene};
 
@@ -40,8 +41,9 @@ pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
         "output row has the wrong length"
     );
     let width = scene.width as usize;
-    let mut base = vec![Pixel::CLEAR; width];
-    let mut coverage = vec![0.0f32; width + 2];
+    let mut base = vec![CLEAR; width];
+    let mut steps = vec![0.0f32; width + 2];
+    let mut touched = vec![0u64; touched_words(width)];
     let (lo, hi) = (
         scene.row_offsets[y as usize] as usize,
         scene.row_offsets[y as usize + 1] as usize,
@@ -51,7 +53,10 @@ pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
         y,
         entries: &scene.row_edges[lo..hi],
         cursor: 0,
-        coverage: &mut coverage,
+        coverage: CoverageRow {
+            steps: &mut steps,
+            touched: &mut touched,
+        },
     };
     frame.ops(0, scene.ops.len(), &mut base, 0);
     store_row(&base, out);
@@ -63,7 +68,7 @@ struct VecFrame<'s, 'c> {
     y: u32,
     entries: &'s [u32],
     cursor: usize,
-    coverage: &'c mut [f32],
+    coverage: CoverageRow<'c>,
 }
 
 impl VecFrame<'_, '_> {
@@ -101,7 +106,7 @@ impl VecFrame<'_, '_> {
                         &active,
                         &mut crossings,
                         &mut spans,
-                        self.coverage,
+                        &mut self.coverage,
                         target,
                         x_off,
                     );
@@ -120,7 +125,7 @@ impl VecFrame<'_, '_> {
                         continue;
                     }
                     let cols = col_start as usize..col_end as usize;
-                    let mut layer = vec![Pixel::CLEAR; cols.len()];
+                    let mut layer = vec![CLEAR; cols.len()];
                     self.ops(inner, group_end, &mut layer, cols.start);
                     composite_layer(&layer, &mut target[cols.start - x_off..], opacity);
                 }

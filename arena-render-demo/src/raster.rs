@@ -23,14 +23,14 @@ use rayon::prelude::*;
 use crate::image::Image;
 use crate::scene::{FillItem, Op, Scene};
 
-/// A premultiplied RGBA colour with components in `0.0..=1.0`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
-pub struct Pixel(pub [f32; 4]);
+/// A premultiplied RGBA colour with components in `0.0..=1.0`: the pixels of layer rows.
+///
+/// A plain array (not a struct) so that a row flattens to `&[f32]` for the final
+/// conversion, which the compiler then vectorises.
+pub type Pixel = [f32; 4];
 
-impl Pixel {
-    /// Transparent black.
-    pub const CLEAR: Pixel = Pixel([0.0; 4]);
-}
+/// Transparent black.
+pub const CLEAR: Pixel = [0.0; 4];
 
 /// An edge that touches the current row, with its x stepped per sub-scanline.
 ///
@@ -131,7 +131,8 @@ pub struct LineUse {
 
 impl Scene {
     /// The per-line arena budget, from the scene parameters and the render structs' bounds:
-    /// the output row, the coverage row, one layer row per nesting level, and the scratch
+    /// the output row, the coverage row, the layer rows of the widest chain of nested
+    /// groups, and the scratch
     /// of the worst path on the worst row (its active edges, one sub-scanline's crossings and
     /// the spans between them).
     pub fn budget(&self) -> Result<Budget, BudgetOverflow> {
@@ -139,7 +140,10 @@ impl Scene {
         Budget::new()
             .try_reserve_slice::<Pixel>(p.width)?
             .try_reserve_slice::<f32>(p.width + 2)?
-            .try_add_budget(layer_rows(p.width, p.max_depth)?)?
+            .try_reserve_slice::<u64>(touched_words(p.width))?
+            // Layer rows are slices of 16-byte pixels, so the rows of a chain of nested
+            // groups take exactly what one slice of their summed widths takes.
+            .try_reserve_slice::<Pixel>(p.max_layer_pixels)?
             .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
             .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
             .try_reserve_slice::<Span>(p.max_sub_crossings / 2)
@@ -167,12 +171,15 @@ impl Scene {
         );
         let over = |full| OverBudget { row: y, full };
         let width = self.width as usize;
-        let base = line
-            .try_alloc_slice_fill_copy(width, Pixel::CLEAR)
-            .map_err(over)?;
-        let coverage = line
-            .try_alloc_slice_fill_copy(width + 2, 0.0f32)
-            .map_err(over)?;
+        // Copies of blank rows kept in the scene: a memcpy, where a fill writes element by
+        // element.
+        let base = line.try_alloc_slice_copy(&self.blank_row).map_err(over)?;
+        let coverage = CoverageRow {
+            steps: line.try_alloc_slice_copy(&self.zero_steps).map_err(over)?,
+            touched: line
+                .try_alloc_slice_fill_copy(touched_words(width), 0u64)
+                .map_err(over)?,
+        };
         let (lo, hi) = (
             self.row_offsets[y as usize] as usize,
             self.row_offsets[y as usize + 1] as usize,
@@ -257,15 +264,6 @@ impl Scene {
     }
 }
 
-/// `depth` layer rows of `width` pixels.
-fn layer_rows(width: usize, depth: usize) -> Result<Budget, BudgetOverflow> {
-    let mut budget = Budget::new();
-    for _ in 0..depth {
-        budget = budget.try_reserve_slice::<Pixel>(width)?;
-    }
-    Ok(budget)
-}
-
 /// The state of one row while its ops are drawn.
 ///
 /// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
@@ -275,7 +273,7 @@ struct RowFrame<'s, 'c> {
     y: u32,
     entries: &'s [u32],
     cursor: usize,
-    coverage: &'c mut [f32],
+    coverage: CoverageRow<'c>,
 }
 
 impl RowFrame<'_, '_> {
@@ -327,7 +325,8 @@ impl RowFrame<'_, '_> {
                     }
                     let cols = col_start as usize..col_end as usize;
                     line.scope(|scratch| {
-                        let layer = scratch.try_alloc_slice_fill_copy(cols.len(), Pixel::CLEAR)?;
+                        let layer =
+                            scratch.try_alloc_slice_copy(&self.scene.blank_row[cols.clone()])?;
                         self.ops(scratch, inner, group_end, layer, cols.start)?;
                         composite_layer(layer, &mut target[cols.start - x_off..], opacity);
                         Ok(())
@@ -356,7 +355,7 @@ impl RowFrame<'_, '_> {
             scene: self.scene,
             fill,
         };
-        row.rasterize(active, crossings, spans, self.coverage, target, x_off);
+        row.rasterize(active, crossings, spans, &mut self.coverage, target, x_off);
         Ok(())
     }
 }
@@ -399,13 +398,13 @@ pub(crate) struct FillRow<'s> {
 impl FillRow<'_> {
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
     /// `x_off`). `crossings` has room for [`most_crossings`], `spans` for half of that;
-    /// `coverage` is `width + 2` zeros and is left all zero.
+    /// `coverage` is all zero, and is left so.
     pub(crate) fn rasterize(
         &self,
         active: &[ActiveEdge],
         crossings: &mut [Crossing],
         spans: &mut [Span],
-        coverage: &mut [f32],
+        coverage: &mut CoverageRow<'_>,
         target: &mut [Pixel],
         x_off: usize,
     ) {
@@ -427,20 +426,13 @@ impl FillRow<'_> {
             for span in inside_spans(crossings, self.fill, spans).iter() {
                 let (x0, x1) = (span.x0.clamp(0.0, width), span.x1.clamp(0.0, width));
                 if x1 > x0 {
-                    lo = lo.min(add_step(coverage, x0, weight));
-                    hi = hi.max(add_step(coverage, x1, -weight) + 1);
+                    lo = lo.min(coverage.add_step(x0, weight));
+                    hi = hi.max(coverage.add_step(x1, -weight) + 1);
                 }
             }
         }
         if lo < hi {
-            blend_coverage(
-                &mut coverage[lo..=hi],
-                lo,
-                target,
-                x_off,
-                self.fill.color,
-                self.scene.antialias,
-            );
+            coverage.blend(lo, hi, target, x_off, self.fill.color, self.scene.antialias);
         }
     }
 }
@@ -465,54 +457,114 @@ fn inside_spans<'a>(crossings: &[Crossing], fill: &FillItem, spans: &'a mut [Spa
     &spans[..n]
 }
 
-/// Adds a step of `weight` at `x` (in `0..=width`) to the coverage difference row: pixel
-/// `floor(x)` gains the part of it right of `x`, every pixel after it the whole weight.
-/// Returns the first entry touched.
-#[inline(always)]
-fn add_step(coverage: &mut [f32], x: f32, weight: f32) -> usize {
-    let i = x as usize;
-    let frac = x - i as f32;
-    coverage[i] += weight * (1.0 - frac);
-    coverage[i + 1] += weight * frac;
-    i
+/// Words of the touched-pixel bitset for a row of `width` pixels (`width + 2` step cells).
+pub(crate) fn touched_words(width: usize) -> usize {
+    (width + 2).div_ceil(64)
 }
 
-/// Turns the difference row `steps` (pixels from `first`) into coverage, clears it, and
-/// composites `color` at that coverage onto `target` (which starts at pixel `x_off`).
-fn blend_coverage(
-    steps: &mut [f32],
-    first: usize,
+/// One path's coverage on one row, as steps in a difference array.
+///
+/// Invariant: between paths every step is zero and every bit clear; while a path is
+/// rasterised, every non-zero step's bit is set (a set bit may have a zero step).
+pub(crate) struct CoverageRow<'c> {
+    /// `width + 2` cells: the change of coverage from the previous pixel.
+    pub(crate) steps: &'c mut [f32],
+    /// One bit per step cell that may be non-zero.
+    pub(crate) touched: &'c mut [u64],
+}
+
+impl CoverageRow<'_> {
+    /// Adds a step of `weight` at `x` (in `0..=width`): pixel `floor(x)` gains the part of
+    /// it right of `x`, every pixel after it the whole weight. Returns `floor(x)`.
+    #[inline(always)]
+    fn add_step(&mut self, x: f32, weight: f32) -> usize {
+        let i = x as usize;
+        let frac = x - i as f32;
+        self.steps[i] += weight * (1.0 - frac);
+        self.steps[i + 1] += weight * frac;
+        self.touched[i / 64] |= 1 << (i % 64);
+        self.touched[(i + 1) / 64] |= 1 << ((i + 1) % 64);
+        i
+    }
+
+    /// Turns the steps in `lo..=hi` into coverage and composites `color` at that coverage
+    /// onto `target` (a layer row starting at pixel `x_off`), clearing the steps.
+    ///
+    /// Coverage is constant between two steps, so the work is one run per step: a fill
+    /// for an opaque colour at full coverage, nothing at zero, a blend otherwise.
+    fn blend(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+        color: Pixel,
+        antialias: bool,
+    ) {
+        let opaque = color[3] >= 1.0;
+        let mut acc = 0.0f32;
+        let mut coverage = 0.0f32;
+        let mut run_start = lo;
+        for word in lo / 64..=hi / 64 {
+            let mut bits = std::mem::take(&mut self.touched[word]);
+            while bits != 0 {
+                let cell = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                draw_run(target, x_off, run_start..cell, coverage, color, opaque);
+                acc += std::mem::take(&mut self.steps[cell]);
+                coverage = snap(acc, antialias);
+                run_start = cell;
+            }
+        }
+        // The steps of a path sum to zero: past the last one, nothing is covered.
+        debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
+    }
+}
+
+/// Coverage from the running sum: clamped, with the prefix sum's rounding crumbs (of order
+/// 1e-7) snapped to 0 and 1, and thresholded when not anti-aliasing.
+#[inline(always)]
+fn snap(acc: f32, antialias: bool) -> f32 {
+    if !antialias {
+        return if acc >= 0.5 { 1.0 } else { 0.0 };
+    }
+    if acc < 1e-5 {
+        0.0
+    } else if acc > 1.0 - 1e-5 {
+        1.0
+    } else {
+        acc
+    }
+}
+
+/// Composites `color` at `coverage` onto pixels `run` of `target` (which starts at `x_off`;
+/// pixels outside it are skipped).
+#[inline(always)]
+fn draw_run(
     target: &mut [Pixel],
     x_off: usize,
+    run: std::ops::Range<usize>,
+    coverage: f32,
     color: Pixel,
-    antialias: bool,
+    opaque: bool,
 ) {
-    let mut acc = 0.0f32;
-    let opaque = color.0[3] >= 1.0;
-    for (i, step) in steps.iter_mut().enumerate() {
-        acc += *step;
-        *step = 0.0;
-        let mut c = acc.clamp(0.0, 1.0);
-        if !antialias {
-            c = if c >= 0.5 { 1.0 } else { 0.0 };
-        }
-        // Rounding in the prefix sum leaves crumbs of order 1e-7 outside the path.
-        if c < 1e-4 {
-            continue;
-        }
-        let Some(dst) = (first + i)
-            .checked_sub(x_off)
-            .and_then(|x| target.get_mut(x))
-        else {
-            continue;
-        };
-        if opaque && c > 0.9999 {
-            *dst = color;
-        } else {
-            let inv = 1.0 - color.0[3] * c;
-            for ch in 0..4 {
-                dst.0[ch] = color.0[ch] * c + dst.0[ch] * inv;
-            }
+    if coverage == 0.0 || run.is_empty() {
+        return;
+    }
+    let start = run.start.max(x_off) - x_off;
+    let end = (run.end.max(x_off) - x_off).min(target.len());
+    let Some(pixels) = target.get_mut(start..end) else {
+        return;
+    };
+    if opaque && coverage == 1.0 {
+        pixels.fill(color);
+        return;
+    }
+    // Source-over, premultiplied.
+    let keep = 1.0 - color[3] * coverage;
+    for dst in pixels {
+        for (d, s) in dst.iter_mut().zip(color) {
+            *d = s * coverage + *d * keep;
         }
     }
 }
@@ -520,18 +572,36 @@ fn blend_coverage(
 /// Composites a group's layer onto its parent with the group's opacity (source-over).
 pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
     for (src, dst) in layer.iter().zip(target.iter_mut()) {
-        let inv = 1.0 - src.0[3] * opacity;
-        for ch in 0..4 {
-            dst.0[ch] = src.0[ch] * opacity + dst.0[ch] * inv;
+        let inv = 1.0 - src[3] * opacity;
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = s * opacity + *d * inv;
         }
     }
 }
 
+/// `round(v * 255)` for `v` clamped to `0..=1`, without a (slow, scalar) saturating
+/// float-to-int cast: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits.
+#[inline(always)]
+#[allow(
+    clippy::manual_clamp,
+    reason = "max/min map NaN to 0 and vectorise; clamp keeps NaN and does not"
+)]
+fn to_u8(v: f32) -> u8 {
+    const MAGIC: f32 = 12_582_912.0;
+    ((v.max(0.0).min(1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
+}
+
 /// Converts a finished row to premultiplied RGBA8.
 pub(crate) fn store_row(row: &[Pixel], out: &mut [u8]) {
-    for (px, out) in row.iter().zip(out.chunks_exact_mut(4)) {
-        for (o, v) in out.iter_mut().zip(px.0) {
-            *o = (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+    let (values, out) = (row.as_flattened(), &mut out[..row.len() * 4]);
+    let mut chunks = values.chunks_exact(16).zip(out.chunks_exact_mut(16));
+    for (v, o) in &mut chunks {
+        for (o, v) in o.iter_mut().zip(v) {
+            *o = to_u8(*v);
         }
+    }
+    let done = values.len() / 16 * 16;
+    for (o, v) in out[done..].iter_mut().zip(&values[done..]) {
+        *o = to_u8(*v);
     }
 }

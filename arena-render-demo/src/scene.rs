@@ -11,7 +11,7 @@ use std::fmt;
 
 use tiny_skia_path::{Path, PathSegment, PathStroker, Point, Transform};
 
-use crate::raster::Pixel;
+use crate::raster::{CLEAR, Pixel};
 
 /// Largest output width or height in pixels; also the upper limit of `--size`.
 pub const MAX_DIMENSION: u32 = 16384;
@@ -204,6 +204,9 @@ pub struct SceneParams {
     pub max_sub_crossings: usize,
     /// The deepest nesting of group layers.
     pub max_depth: usize,
+    /// The most layer pixels alive at once on a row: the widest chain of nested groups,
+    /// summing each group's width.
+    pub max_layer_pixels: usize,
 }
 
 /// A scene ready for scan-line rendering: edges, paints, ops and the row table.
@@ -223,6 +226,10 @@ pub struct Scene {
     pub(crate) ops: Vec<Op>,
     pub(crate) row_offsets: Vec<u32>,
     pub(crate) row_edges: Vec<u32>,
+    /// A transparent row, `width` long, that each line's rows are copied from.
+    pub(crate) blank_row: Vec<Pixel>,
+    /// `width + 2` zero coverage steps, copied likewise.
+    pub(crate) zero_steps: Vec<f32>,
     params: SceneParams,
     unsupported: BTreeSet<&'static str>,
 }
@@ -243,6 +250,8 @@ impl Scene {
                 ops: Vec::new(),
                 row_offsets: Vec::new(),
                 row_edges: Vec::new(),
+                blank_row: vec![CLEAR; geometry.width as usize],
+                zero_steps: vec![0.0; geometry.width as usize + 2],
                 params: SceneParams::default(),
                 unsupported: BTreeSet::new(),
             },
@@ -361,11 +370,33 @@ impl Scene {
             }
         }
 
+        // The widest chain of nested layers: a stack of (end of group, chain width).
+        let mut max_layer_pixels = 0;
+        let mut chain: Vec<(u32, usize)> = Vec::new();
+        for (i, op) in self.ops.iter().enumerate() {
+            while chain.last().is_some_and(|&(end, _)| end as usize <= i) {
+                chain.pop();
+            }
+            if let Op::Group {
+                end,
+                col_start,
+                col_end,
+                ..
+            } = *op
+            {
+                let outer = chain.last().map_or(0, |&(_, w)| w);
+                let width = outer + (col_end - col_start) as usize;
+                max_layer_pixels = max_layer_pixels.max(width);
+                chain.push((end, width));
+            }
+        }
+
         self.row_offsets = offsets;
         self.row_edges = row_edges;
         self.params.width = self.width as usize;
         self.params.max_row_edges = max_row_edges;
         self.params.max_sub_crossings = max_sub_crossings;
+        self.params.max_layer_pixels = max_layer_pixels;
     }
 }
 
@@ -461,12 +492,12 @@ impl Builder {
         match paint {
             usvg::Paint::Color(c) => {
                 let a = opacity;
-                Some(Pixel([
+                Some([
                     f32::from(c.red) / 255.0 * a,
                     f32::from(c.green) / 255.0 * a,
                     f32::from(c.blue) / 255.0 * a,
                     a,
-                ]))
+                ])
             }
             usvg::Paint::LinearGradient(_) | usvg::Paint::RadialGradient(_) => {
                 self.scene.unsupported.insert("gradients");
@@ -523,7 +554,7 @@ impl Builder {
 
     /// Flattens a device-space path into edges and records it as one fill.
     fn add_fill(&mut self, path: &Path, color: Pixel, rule: FillRule) {
-        if color.0[3] <= 0.0 {
+        if color[3] <= 0.0 {
             return;
         }
         let edge_start = self.scene.edges.len();
