@@ -169,3 +169,51 @@ impl Comparison {
         self.max_diff <= Self::MAX_DIFF && self.edge_mae <= Self::MAX_EDGE_MAE
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(pixels: &[[u8; 4]]) -> Image {
+        Image {
+            width: pixels.len() as u32,
+            height: 1,
+            data: pixels.concat(),
+        }
+    }
+
+    #[test]
+    fn comparison_measures_edges_only_where_alpha_is_partial() {
+        let a = image(&[[0, 0, 0, 0], [100, 0, 0, 128], [255, 255, 255, 255]]);
+        let b = image(&[[0, 0, 0, 0], [90, 0, 0, 120], [255, 255, 255, 255]]);
+        let c = Comparison::of(&a, &b);
+        assert_eq!((c.max_diff, c.edge_pixels, c.edge_mae), (10, 1, 10.0));
+        assert!(c.passes());
+        assert_eq!(Comparison::of(&a, &a).psnr, f64::INFINITY);
+    }
+
+    #[test]
+    fn comparison_fails_on_either_limit() {
+        let full = image(&[[0, 0, 0, 255]]);
+        let empty = image(&[[0, 0, 0, 0]]);
+        // A solid pixel against an empty one: 255 apart, though not an edge pixel.
+        let c = Comparison::of(&full, &empty);
+        assert_eq!((c.max_diff, c.edge_pixels), (255, 0));
+        assert!(!c.passes());
+        // Edge pixels 40 apart on average, none more than 128.
+        let a = image(&[[0, 0, 0, 100], [0, 0, 0, 100]]);
+        let b = image(&[[0, 0, 0, 140], [0, 0, 0, 60]]);
+        let c = Comparison::of(&a, &b);
+        assert_eq!((c.max_diff, c.edge_mae), (40, 40.0));
+        assert!(!c.passes());
+    }
+
+    #[test]
+    fn png_pixels_are_unpremultiplied() {
+        let a = image(&[[64, 32, 0, 128], [10, 20, 30, 0], [1, 2, 3, 255]]);
+        assert_eq!(
+            a.unpremultiplied(),
+            [[128, 64, 0, 128], [10, 20, 30, 0], [1, 2, 3, 255]].concat()
+        );
+    }
+}

@@ -704,3 +704,57 @@ fn segments_for(error_at_one: f32) -> usize {
         MAX_CURVE_SEGMENTS
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(svg: &str) -> usvg::Tree {
+        usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap()
+    }
+
+    #[test]
+    fn geometry_fits_the_longer_side_and_rejects_bad_sizes() {
+        let t = tree(r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"/>"#);
+        let fit = |size| {
+            Geometry::of(
+                &t,
+                &RenderOptions {
+                    size,
+                    ..RenderOptions::default()
+                },
+            )
+        };
+        let g = fit(Some(64)).unwrap();
+        assert_eq!((g.width, g.height, g.scale), (64, 32, 0.32));
+        assert_eq!(fit(None).unwrap().width, 200);
+        assert_eq!(fit(Some(0)), Err(SceneError::BadSize(0)));
+        assert_eq!(
+            fit(Some(MAX_DIMENSION + 1)),
+            Err(SceneError::BadSize(16385))
+        );
+    }
+
+    #[test]
+    fn scene_parameters_count_edges_crossings_and_layers() {
+        // Two overlapping squares in one path (8 edges, 4 of them vertical), in a group
+        // with opacity inside another.
+        let t = tree(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
+              <g opacity="0.5"><g opacity="0.5">
+                <path d="M1 1H5V5H1Z M3 3H8V8H3Z"/>
+              </g></g></svg>"#,
+        );
+        let scene = Scene::build(&t, &RenderOptions::default()).unwrap();
+        let p = scene.params();
+        assert_eq!(scene.edge_count(), 4, "horizontal edges are dropped");
+        assert_eq!(p.max_row_edges, 4);
+        assert_eq!(p.max_sub_crossings, 4);
+        assert_eq!(p.max_depth, 2);
+        // Each layer spans pixels 1..10: x from 1 to 8, plus the pixel coverage can spill
+        // into right of the last crossing, clamped to the image.
+        assert_eq!(p.max_layer_pixels, 2 * 9);
+        assert!(FillRule::EvenOdd.inside(3) && !FillRule::EvenOdd.inside(2));
+        assert!(FillRule::NonZero.inside(-1) && !FillRule::NonZero.inside(0));
+    }
+}

@@ -1,0 +1,340 @@
+//! The command line: the default run, the commands, and a test per bad input (a one-line
+//! error naming the file, a non-zero exit, no panic, no output file).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_arena-render-demo");
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("arena-render-demo-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Files in `dir` other than the inputs the test wrote.
+fn outputs(dir: &Path, inputs: &[&str]) -> Vec<String> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !inputs.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs a command that must fail on bad input, and returns its one error line.
+fn expect_error(dir: &Path, args: &[&str], inputs: &[&str]) -> String {
+    let out = run(dir, args);
+    let stderr = text(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "{args:?} succeeded; stderr: {stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "{args:?}: not one line: {stderr}"
+    );
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{args:?} printed {}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        outputs(dir, inputs),
+        Vec::<String>::new(),
+        "{args:?} left files"
+    );
+    stderr
+}
+
+const CIRCLE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
+  <circle cx="10" cy="10" r="8" fill="#08f"/></svg>"##;
+
+#[test]
+fn no_arguments_renders_the_builtin_scene_to_scene_png() {
+    let dir = scratch("default");
+    let out = run(&dir, &["--size", "160"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for part in ["scene.png", "160x120 px", "thread", "budget", "peak"] {
+        assert!(stdout.contains(part), "summary lacks {part:?}: {stdout}");
+    }
+    let png = fs::read(dir.join("scene.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert_eq!(
+        outputs(&dir, &[]),
+        ["scene.png"],
+        "no temporary file is left"
+    );
+}
+
+#[test]
+fn render_writes_the_named_output_and_a_directory_of_outputs() {
+    let dir = scratch("render");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    let out = run(
+        &dir,
+        &["render", "a.svg", "-o", "out.png", "--threads", "1"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.join("out.png").is_file());
+
+    fs::create_dir(dir.join("in")).unwrap();
+    fs::write(dir.join("in/b.svg"), CIRCLE).unwrap();
+    fs::write(dir.join("in/c.svg"), CIRCLE).unwrap();
+    fs::write(dir.join("in/notes.txt"), "not an svg, not rendered").unwrap();
+    let out = run(&dir, &["in", "-o", "pngs"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(outputs(&dir.join("pngs"), &[]), ["b.png", "c.png"]);
+}
+
+#[test]
+fn check_passes_the_fixtures_and_reports_the_measures() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let out = run(
+        &scratch("check"),
+        &["check", fixtures.to_str().unwrap(), "--size", "64"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert_eq!(
+        stdout.lines().count(),
+        fs::read_dir(&fixtures).unwrap().count()
+    );
+    for line in stdout.lines() {
+        for part in ["max diff", "edge MAE", "PSNR", ": pass"] {
+            assert!(line.contains(part), "{line}");
+        }
+    }
+}
+
+#[test]
+fn stats_reports_budget_peak_and_histogram() {
+    let out = run(&scratch("stats"), &["stats", "--size", "100"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for part in [
+        "line budget:",
+        "peak:",
+        "peak/budget = ",
+        "histogram of 75 rows",
+    ] {
+        assert!(stdout.contains(part), "stats lacks {part:?}: {stdout}");
+    }
+    let ratio: f64 = stdout
+        .split("peak/budget = ")
+        .nth(1)
+        .and_then(|s| s.split(')').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a peak/budget ratio");
+    assert!(ratio > 0.5 && ratio <= 1.0, "peak/budget {ratio}");
+}
+
+#[test]
+fn bench_reports_ratios_for_one_and_all_threads() {
+    let dir = scratch("bench");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    let out = run(&dir, &["bench", "a.svg", "--threads", "2"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("resvg") && stdout.contains("1 thread"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 threads") && stdout.matches("x resvg").count() >= 1,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn missing_file() {
+    let dir = scratch("missing");
+    let err = expect_error(&dir, &["render", "nope.svg", "-o", "out.png"], &[]);
+    assert!(
+        err.contains("nope.svg") && err.contains("no such file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn directory_where_a_file_was_expected() {
+    let dir = scratch("isdir");
+    fs::create_dir(dir.join("d.svg")).unwrap();
+    let err = expect_error(&dir, &["stats", "d.svg"], &["d.svg"]);
+    assert!(
+        err.contains("d.svg") && err.contains("is a directory"),
+        "{err}"
+    );
+    let err = expect_error(&dir, &["check", "d.svg"], &["d.svg"]);
+    assert!(err.contains("the directory has no .svg files"), "{err}");
+}
+
+#[test]
+fn not_svg() {
+    let dir = scratch("notsvg");
+    fs::write(
+        dir.join("image.svg"),
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
+    )
+    .unwrap();
+    fs::write(dir.join("notes.svg"), "just some words").unwrap();
+    fs::write(dir.join("page.svg"), "<html><body>hi</body></html>").unwrap();
+    let inputs = ["image.svg", "notes.svg", "page.svg"];
+    for (file, why) in [
+        ("image.svg", "not UTF-8"),
+        ("notes.svg", "no XML markup"),
+        ("page.svg", "root element is <html>"),
+    ] {
+        let err = expect_error(&dir, &["render", file, "-o", "out.png"], &inputs);
+        assert!(
+            err.contains(file) && err.contains("not an SVG file"),
+            "{err}"
+        );
+        assert!(err.contains(why), "{err}");
+    }
+}
+
+#[test]
+fn malformed_xml() {
+    let dir = scratch("malformed");
+    fs::write(
+        dir.join("bad.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>",
+    )
+    .unwrap();
+    let err = expect_error(&dir, &["render", "bad.svg", "-o", "out.png"], &["bad.svg"]);
+    assert!(
+        err.contains("bad.svg") && err.contains("malformed XML"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_file() {
+    let dir = scratch("empty");
+    fs::write(dir.join("empty.svg"), "").unwrap();
+    let err = expect_error(
+        &dir,
+        &["render", "empty.svg", "-o", "out.png"],
+        &["empty.svg"],
+    );
+    assert!(err.contains("empty.svg") && err.contains("empty"), "{err}");
+}
+
+#[test]
+fn zero_and_absurd_sizes() {
+    let dir = scratch("size");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    for size in ["0", "16385", "1000000"] {
+        let err = expect_error(
+            &dir,
+            &["render", "a.svg", "-o", "o.png", "--size", size],
+            &["a.svg"],
+        );
+        assert!(
+            err.contains("a.svg") && err.contains("out of range"),
+            "{err}"
+        );
+    }
+    // An SVG whose own size is absurd needs --size.
+    fs::write(
+        dir.join("huge.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="10"/>"#,
+    )
+    .unwrap();
+    let err = expect_error(
+        &dir,
+        &["render", "huge.svg", "-o", "o.png"],
+        &["a.svg", "huge.svg"],
+    );
+    assert!(err.contains("huge.svg") && err.contains("--size"), "{err}");
+}
+
+#[test]
+fn no_renderable_content_warns_and_writes_a_blank_image() {
+    let dir = scratch("blank");
+    fs::write(
+        dir.join("blank.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><g/></svg>"#,
+    )
+    .unwrap();
+    let out = run(&dir, &["render", "blank.svg", "-o", "blank.png"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with("warning: blank.svg") && stderr.contains("blank"),
+        "{stderr}"
+    );
+    let png = fs::read(dir.join("blank.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn unsupported_features_are_named_in_a_warning() {
+    let dir = scratch("unsupported");
+    fs::write(
+        dir.join("u.svg"),
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
+          <linearGradient id="g"><stop offset="0" stop-color="red"/>
+            <stop offset="1" stop-color="blue"/></linearGradient>
+          <rect width="10" height="10" fill="url(#g)"/>
+          <text x="2" y="15">hi</text>
+          <rect x="10" y="10" width="10" height="10" fill="blue"/></svg>"##,
+    )
+    .unwrap();
+    let out = run(&dir, &["render", "u.svg", "-o", "u.png"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "warning: u.svg: skipped unsupported SVG features: gradients, text"
+    );
+}
+
+#[test]
+fn unwritable_output() {
+    let dir = scratch("unwritable");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    let err = expect_error(
+        &dir,
+        &["render", "a.svg", "-o", "missing/dir/out.png"],
+        &["a.svg"],
+    );
+    assert!(
+        err.contains("a.svg") && err.contains("cannot write missing/dir/out.png"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_render_keeps_an_existing_output() {
+    // Atomic output: the old file survives a failed render untouched.
+    let dir = scratch("atomic");
+    fs::write(dir.join("out.png"), b"previous").unwrap();
+    fs::write(dir.join("bad.svg"), "<svg").unwrap();
+    let out = run(&dir, &["render", "bad.svg", "-o", "out.png"]);
+    assert!(!out.status.success());
+    assert_eq!(fs::read(dir.join("out.png")).unwrap(), b"previous");
+    assert_eq!(outputs(&dir, &["bad.svg"]), ["out.png"]);
+}
