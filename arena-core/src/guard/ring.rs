@@ -67,9 +67,11 @@ use crate::sanitizer;
 /// # Cost
 ///
 /// - Memory: K buffers instead of one, each rounded up to whole pages.
-/// - Per line: filling the used bytes with poison, and two `mprotect` system calls when the
-///   line touched any memory. The `guard` benchmark measures `line()` with the guard on and
-///   off: the overhead is a few microseconds per line, and grows with the bytes touched.
+/// - Per line: filling the used bytes with poison and, when the line touched any memory,
+///   two `mprotect` system calls (each also flushes the TLB), plus one minor page fault per
+///   page the next use of a reopened buffer writes (the kernel grants write access back
+///   lazily). That is microseconds per line, not nanoseconds, growing with the pages
+///   touched: the `guard` benchmark measures `line()` with the guard on and off.
 /// - Off: one buffer, no system calls, no poison; `line()` pays one predictable branch.
 ///
 /// # Turning it on and off
