@@ -278,10 +278,17 @@ impl ScanArena {
     /// protected and the next buffer of the ring is opened.
     #[inline]
     pub fn line(&mut self) -> Line<'_> {
-        let guarded = self.ring.is_some();
-        if guarded {
+        if self.ring.is_some() {
             self.rotate();
+            return self.begin_line(true);
         }
+        // Two calls with constant flags: the unguarded path stores a constant, no test.
+        self.begin_line(false)
+    }
+
+    /// Starts the line on the current buffer; `guarded` says whether the guard is on.
+    #[inline(always)]
+    fn begin_line(&mut self, guarded: bool) -> Line<'_> {
         let index = self.log.begin();
         // SAFETY:
         // - `base` is aligned to 16 and valid for `cap` bytes while the arena lives, which is
@@ -363,6 +370,41 @@ mod tests {
         assert!(err.to_string().contains("larger than isize::MAX"), "{err}");
         let err = ScanArena::try_with_capacity(isize::MAX as usize + 1).unwrap_err();
         assert_eq!(err.capacity(), isize::MAX as usize + 1);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "Miri stops at an allocation it cannot hold instead of failing it")]
+    fn a_guard_ring_the_system_cannot_hold_is_an_error_that_suggests_turning_it_off() {
+        // 2^62 bytes: no allocator or mapping can provide it, but it is below isize::MAX.
+        let huge = 1usize << (usize::BITS - 2);
+        let err = ScanArena::builder()
+            .capacity(huge)
+            .guard(Guard::On { buffers: 3 })
+            .try_build()
+            .unwrap_err();
+        assert_eq!(err.capacity(), huge);
+        let text = err.to_string();
+        assert!(text.contains("the guard's 3 scan-line buffers"), "{text}");
+        assert!(text.contains("Guard::Off"), "{text}");
+        let err = ScanArena::builder()
+            .capacity(huge)
+            .guard(Guard::Off)
+            .try_build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("could not allocate a scan-line buffer"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_guarded_zero_capacity_arena_has_nothing_to_protect() {
+        let mut arena = ScanArena::builder().capacity(0).guard(Guard::ON).build();
+        assert_eq!(arena.guard(), Guard::ON);
+        assert!(arena.ring.is_none());
+        arena.line().alloc(());
+        assert_eq!(arena.stats().lines, 1);
     }
 
     #[test]
