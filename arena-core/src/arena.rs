@@ -373,7 +373,10 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(miri, ignore = "Miri stops at an allocation it cannot hold instead of failing it")]
+    #[cfg_attr(
+        miri,
+        ignore = "Miri stops at an allocation it cannot hold instead of failing it"
+    )]
     fn a_guard_ring_the_system_cannot_hold_is_an_error_that_suggests_turning_it_off() {
         // 2^62 bytes: no allocator or mapping can provide it, but it is below isize::MAX.
         let huge = 1usize << (usize::BITS - 2);
