@@ -23,7 +23,8 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
             .data
             .par_chunks_mut(width * 4)
             .enumerate()
-            .for_each(|(y, out)| render_row_with_vecs(scene, y as u32, out));
+            // The image was just allocated zeroed, as in the arena renderer.
+            .for_each(|(y, out)| draw_row_with_vecs(scene, y as u32, out, true));
     });
     image
 }
@@ -34,16 +35,22 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
 ///
 /// If `y >= height` or `out` is not exactly one row long.
 pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
+    draw_row_with_vecs(scene, y, out, false);
+}
+
+/// [`render_row_with_vecs`]; `out_is_clear` promises that `out` is all zero.
+fn draw_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8], out_is_clear: bool) {
     assert!(y < scene.height, "row {y} is outside the image");
     assert_eq!(
         out.len(),
         scene.width as usize * 4,
         "output row has the wrong length"
     );
-    let width = scene.width as usize;
-    let mut base = vec![CLEAR; width];
-    let mut steps = vec![0.0f32; width + 2];
-    let mut touched = vec![0u64; touched_words(width)];
+    let (c0, c1) = scene.row_spans[y as usize];
+    let (c0, span) = (c0 as usize, (c1 - c0) as usize);
+    let mut base = vec![CLEAR; span];
+    let mut steps = vec![0.0f32; span + 2];
+    let mut touched = vec![0u64; touched_words(span)];
     let (lo, hi) = (
         scene.row_offsets[y as usize] as usize,
         scene.row_offsets[y as usize + 1] as usize,
@@ -56,10 +63,12 @@ pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
         coverage: CoverageRow {
             steps: &mut steps,
             touched: &mut touched,
+            origin: c0,
+            limit: (c0 as f32, (c0 + span) as f32),
         },
     };
-    frame.ops(0, scene.ops.len(), &mut base, 0);
-    store_row(&base, out);
+    frame.ops(0, scene.ops.len(), &mut base, c0);
+    store_row(&base, c0, out, out_is_clear);
 }
 
 /// [`crate::raster`]'s row state, minus the arena.
@@ -124,10 +133,11 @@ impl VecFrame<'_, '_> {
                     if self.y < row_start || self.y >= row_end {
                         continue;
                     }
-                    let cols = col_start as usize..col_end as usize;
-                    let mut layer = vec![CLEAR; cols.len()];
-                    self.ops(inner, group_end, &mut layer, cols.start);
-                    composite_layer(&layer, &mut target[cols.start - x_off..], opacity);
+                    let start = (col_start as usize).max(x_off);
+                    let end = (col_end as usize).min(x_off + target.len()).max(start);
+                    let mut layer = vec![CLEAR; end - start];
+                    self.ops(inner, group_end, &mut layer, start);
+                    composite_layer(&layer, &mut target[start - x_off..], opacity);
                 }
             }
         }

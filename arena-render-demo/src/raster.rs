@@ -138,15 +138,21 @@ impl Scene {
     pub fn budget(&self) -> Result<Budget, BudgetOverflow> {
         let p = self.params();
         Budget::new()
-            .try_reserve_slice::<Pixel>(p.width)?
-            .try_reserve_slice::<f32>(p.width + 2)?
-            .try_reserve_slice::<u64>(touched_words(p.width))?
+            .try_reserve_slice::<Pixel>(p.max_row_span)?
+            .try_reserve_slice::<f32>(p.max_row_span + 2)?
+            .try_reserve_slice::<u64>(touched_words(p.max_row_span))?
             // Layer rows are slices of 16-byte pixels, so the rows of a chain of nested
             // groups take exactly what one slice of their summed widths takes.
             .try_reserve_slice::<Pixel>(p.max_layer_pixels)?
             .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
             .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
             .try_reserve_slice::<Span>(p.max_sub_crossings / 2)
+    }
+
+    /// The pixels row `y` can draw: `(first, end)`.
+    fn row_span(&self, y: u32) -> (usize, usize) {
+        let (c0, c1) = self.row_spans[y as usize];
+        (c0 as usize, c1 as usize)
     }
 
     /// Renders pixel row `y` into `out` (premultiplied RGBA8, `4 * width` bytes) using only
@@ -163,6 +169,17 @@ impl Scene {
         line: &mut Line<'_>,
         out: &mut [u8],
     ) -> Result<usize, OverBudget> {
+        self.draw_row(y, line, out, false)
+    }
+
+    /// [`Scene::render_row`]; `out_is_clear` promises that `out` is all zero.
+    fn draw_row(
+        &self,
+        y: u32,
+        line: &mut Line<'_>,
+        out: &mut [u8],
+        out_is_clear: bool,
+    ) -> Result<usize, OverBudget> {
         assert!(y < self.height, "row {y} is outside the image");
         assert_eq!(
             out.len(),
@@ -170,15 +187,24 @@ impl Scene {
             "output row has the wrong length"
         );
         let over = |full| OverBudget { row: y, full };
-        let width = self.width as usize;
+        // Only the pixels the row's edges can reach are drawn; the rest of the row stays
+        // transparent, so a sparse image costs what it draws, not its width.
+        let (c0, c1) = self.row_span(y);
+        let span = c1 - c0;
         // Copies of blank rows kept in the scene: a memcpy, where a fill writes element by
         // element.
-        let base = line.try_alloc_slice_copy(&self.blank_row).map_err(over)?;
+        let base = line
+            .try_alloc_slice_copy(&self.blank_row[..span])
+            .map_err(over)?;
         let coverage = CoverageRow {
-            steps: line.try_alloc_slice_copy(&self.zero_steps).map_err(over)?,
-            touched: line
-                .try_alloc_slice_fill_copy(touched_words(width), 0u64)
+            steps: line
+                .try_alloc_slice_copy(&self.zero_steps[..span + 2])
                 .map_err(over)?,
+            touched: line
+                .try_alloc_slice_fill_copy(touched_words(span), 0u64)
+                .map_err(over)?,
+            origin: c0,
+            limit: (c0 as f32, c1 as f32),
         };
         let (lo, hi) = (
             self.row_offsets[y as usize] as usize,
@@ -191,9 +217,9 @@ impl Scene {
             cursor: 0,
             coverage,
         };
-        frame.ops(line, 0, self.ops.len(), base, 0).map_err(over)?;
+        frame.ops(line, 0, self.ops.len(), base, c0).map_err(over)?;
         debug_assert_eq!(frame.cursor, hi - lo, "every edge of the row was drawn");
-        store_row(base, out);
+        store_row(base, c0, out, out_is_clear);
         Ok(line.high_water())
     }
 
@@ -237,7 +263,8 @@ impl Scene {
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
                     let mut line = arena.line();
-                    *used = self.render_row(y as u32, &mut line, out)?;
+                    // The image was just allocated zeroed.
+                    *used = self.draw_row(y as u32, &mut line, out, true)?;
                     Ok(())
                 })
         })
@@ -323,12 +350,14 @@ impl RowFrame<'_, '_> {
                     if self.y < row_start || self.y >= row_end {
                         continue;
                     }
-                    let cols = col_start as usize..col_end as usize;
+                    // The layer covers the group's columns that the parent row covers.
+                    let start = (col_start as usize).max(x_off);
+                    let end = (col_end as usize).min(x_off + target.len()).max(start);
                     line.scope(|scratch| {
                         let layer =
-                            scratch.try_alloc_slice_copy(&self.scene.blank_row[cols.clone()])?;
-                        self.ops(scratch, inner, group_end, layer, cols.start)?;
-                        composite_layer(layer, &mut target[cols.start - x_off..], opacity);
+                            scratch.try_alloc_slice_copy(&self.scene.blank_row[..end - start])?;
+                        self.ops(scratch, inner, group_end, layer, start)?;
+                        composite_layer(layer, &mut target[start - x_off..], opacity);
                         Ok(())
                     })?;
                 }
@@ -409,7 +438,7 @@ impl FillRow<'_> {
         x_off: usize,
     ) {
         let s = self.scene.sub_scanlines as i32;
-        let width = self.scene.width as f32;
+        let (left, right) = coverage.limit;
         let weight = 1.0 / s as f32;
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         for k in 0..s {
@@ -424,7 +453,7 @@ impl FillRow<'_> {
             let crossings = &mut crossings[..n];
             crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
             for span in inside_spans(crossings, self.fill, spans).iter() {
-                let (x0, x1) = (span.x0.clamp(0.0, width), span.x1.clamp(0.0, width));
+                let (x0, x1) = (span.x0.clamp(left, right), span.x1.clamp(left, right));
                 if x1 > x0 {
                     lo = lo.min(coverage.add_step(x0, weight));
                     hi = hi.max(coverage.add_step(x1, -weight) + 1);
@@ -457,9 +486,9 @@ fn inside_spans<'a>(crossings: &[Crossing], fill: &FillItem, spans: &'a mut [Spa
     &spans[..n]
 }
 
-/// Words of the touched-pixel bitset for a row of `width` pixels (`width + 2` step cells).
-pub(crate) fn touched_words(width: usize) -> usize {
-    (width + 2).div_ceil(64)
+/// Words of the touched-cell bitset for a row span of `pixels` (`pixels + 2` step cells).
+pub(crate) fn touched_words(pixels: usize) -> usize {
+    (pixels + 2).div_ceil(64)
 }
 
 /// One path's coverage on one row, as steps in a difference array.
@@ -467,17 +496,24 @@ pub(crate) fn touched_words(width: usize) -> usize {
 /// Invariant: between paths every step is zero and every bit clear; while a path is
 /// rasterised, every non-zero step's bit is set (a set bit may have a zero step).
 pub(crate) struct CoverageRow<'c> {
-    /// `width + 2` cells: the change of coverage from the previous pixel.
+    /// `span + 2` cells, cell `i` for pixel `origin + i`: the change of coverage from the
+    /// previous pixel.
     pub(crate) steps: &'c mut [f32],
     /// One bit per step cell that may be non-zero.
     pub(crate) touched: &'c mut [u64],
+    /// The pixel of cell 0.
+    pub(crate) origin: usize,
+    /// The x range spans are clamped to: `origin` and `origin + span`.
+    pub(crate) limit: (f32, f32),
 }
 
 impl CoverageRow<'_> {
-    /// Adds a step of `weight` at `x` (in `0..=width`): pixel `floor(x)` gains the part of
-    /// it right of `x`, every pixel after it the whole weight. Returns `floor(x)`.
+    /// Adds a step of `weight` at `x` (within `limit`): pixel `floor(x)` gains the part of
+    /// it right of `x`, every pixel after it the whole weight. Returns the cell of
+    /// `floor(x)`.
     #[inline(always)]
     fn add_step(&mut self, x: f32, weight: f32) -> usize {
+        let x = x - self.origin as f32;
         let i = x as usize;
         let frac = x - i as f32;
         self.steps[i] += weight * (1.0 - frac);
@@ -510,7 +546,8 @@ impl CoverageRow<'_> {
             while bits != 0 {
                 let cell = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                draw_run(target, x_off, run_start..cell, coverage, color, opaque);
+                let run = self.origin + run_start..self.origin + cell;
+                draw_run(target, x_off, run, coverage, color, opaque);
                 acc += std::mem::take(&mut self.steps[cell]);
                 coverage = snap(acc, antialias);
                 run_start = cell;
@@ -591,9 +628,17 @@ fn to_u8(v: f32) -> u8 {
     ((v.max(0.0).min(1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
 }
 
-/// Converts a finished row to premultiplied RGBA8.
-pub(crate) fn store_row(row: &[Pixel], out: &mut [u8]) {
-    let (values, out) = (row.as_flattened(), &mut out[..row.len() * 4]);
+/// Converts a finished row span (starting at pixel `x0`) to premultiplied RGBA8, and
+/// clears the rest of the output row unless it is known to be clear already (a fresh
+/// zeroed image, whose untouched pages are then never faulted in).
+pub(crate) fn store_row(row: &[Pixel], x0: usize, out: &mut [u8], out_is_clear: bool) {
+    let (before, rest) = out.split_at_mut(x0 * 4);
+    let (out, after) = rest.split_at_mut(row.len() * 4);
+    if !out_is_clear {
+        before.fill(0);
+        after.fill(0);
+    }
+    let values = row.as_flattened();
     let mut chunks = values.chunks_exact(16).zip(out.chunks_exact_mut(16));
     for (v, o) in &mut chunks {
         for (o, v) in o.iter_mut().zip(v) {

@@ -198,6 +198,9 @@ pub(crate) enum Op {
 pub struct SceneParams {
     /// Image width in pixels.
     pub width: usize,
+    /// The most pixels one row can draw: the widest span of a row's edges (plus the pixel
+    /// right of each, where coverage can spill).
+    pub max_row_span: usize,
     /// The most edges of one path that touch one pixel row.
     pub max_row_edges: usize,
     /// The most crossings of one path on one sub-scanline.
@@ -226,6 +229,9 @@ pub struct Scene {
     pub(crate) ops: Vec<Op>,
     pub(crate) row_offsets: Vec<u32>,
     pub(crate) row_edges: Vec<u32>,
+    /// Per row, the pixels its edges can reach: `(first, end)`, empty for a row without
+    /// edges. Every crossing of the row lies in `first..end - 1`.
+    pub(crate) row_spans: Vec<(u32, u32)>,
     /// A transparent row, `width` long, that each line's rows are copied from.
     pub(crate) blank_row: Vec<Pixel>,
     /// `width + 2` zero coverage steps, copied likewise.
@@ -250,6 +256,7 @@ impl Scene {
                 ops: Vec::new(),
                 row_offsets: Vec::new(),
                 row_edges: Vec::new(),
+                row_spans: Vec::new(),
                 blank_row: vec![CLEAR; geometry.width as usize],
                 zero_steps: vec![0.0; geometry.width as usize + 2],
                 params: SceneParams::default(),
@@ -323,6 +330,31 @@ impl Scene {
             total += c;
         }
         offsets.push(total);
+        // Each row's span: the extreme crossings of its edges, which are at the edges' first
+        // and last sub-scanline in the row (x is linear in the sub-scanline).
+        let width = self.width as f32;
+        let mut spans = vec![(u32::MAX, 0u32); rows];
+        for e in &self.edges {
+            let (r0, r1) = ((e.sub0 / s) as usize, ((e.sub1 - 1) / s) as usize);
+            for (r, span) in spans.iter_mut().enumerate().take(r1 + 1).skip(r0) {
+                let top = e.sub0.max(r as i32 * s);
+                let bottom = (e.sub1 - 1).min(r as i32 * s + s - 1);
+                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
+                let lo = a.min(b).floor().clamp(0.0, width) as u32;
+                let hi = (a.max(b).floor() + 2.0).clamp(0.0, width) as u32;
+                *span = (span.0.min(lo), span.1.max(hi));
+            }
+        }
+        for span in &mut spans {
+            if span.0 >= span.1 {
+                *span = (0, 0);
+            }
+        }
+        let max_row_span = spans
+            .iter()
+            .map(|&(a, b)| (b - a) as usize)
+            .max()
+            .unwrap_or(0);
         let mut cursor = offsets.clone();
         let mut row_edges = vec![0u32; total as usize];
         // Edges in index order, so each row's list comes out ascending.
@@ -392,6 +424,8 @@ impl Scene {
         }
 
         self.row_offsets = offsets;
+        self.row_spans = spans;
+        self.params.max_row_span = max_row_span;
         self.row_edges = row_edges;
         self.params.width = self.width as usize;
         self.params.max_row_edges = max_row_edges;

@@ -156,3 +156,36 @@ fn one_thread_and_many_draw_identical_pixels() {
     assert_eq!((use_one.arenas, use_four.arenas), (1, 4));
     assert_eq!(use_one.per_row, use_four.per_row);
 }
+
+#[test]
+fn a_line_over_its_budget_is_an_error_naming_the_line() {
+    let svg = load::parse(load::BUILTIN_SCENE.as_bytes()).unwrap();
+    let options = RenderOptions {
+        size: Some(128),
+        ..RenderOptions::default()
+    };
+    let scene = Scene::build(&svg.tree, &options).unwrap();
+    let (_, use_) = scene.render(1).unwrap();
+    let peak_row = use_.per_row.iter().position(|&b| b == use_.peak).unwrap();
+    // One granule short of what the worst line needs: every other line still fits.
+    let mut arena = arena_core::ScanArena::with_capacity(use_.peak - 16);
+    let mut out = vec![0u8; scene.width() as usize * 4];
+    let mut failed = Vec::new();
+    for y in 0..scene.height() {
+        let mut line = arena.line();
+        if let Err(e) = scene.render_row(y, &mut line, &mut out) {
+            failed.push((e.row, e.to_string()));
+        }
+    }
+    assert!(!failed.is_empty());
+    assert!(
+        failed.iter().any(|(row, _)| *row as usize == peak_row),
+        "{failed:?}"
+    );
+    let (row, message) = &failed[0];
+    assert!(
+        message.starts_with(&format!("scan-line {row} exceeded")),
+        "{message}"
+    );
+    assert!(use_.per_row[*row as usize] > use_.peak - 16);
+}
