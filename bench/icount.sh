@@ -78,6 +78,9 @@ table() {
         }'
 }
 
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
 echo "icount: $bin"
 echo "harness: $(awk -v n="$noop_total" -v l="$noop_lines" 'BEGIN { printf "%.2f", n / l }') \
 instructions per line (subtracted below); ratios are to the first variant"
@@ -85,9 +88,36 @@ instructions per line (subtracted below); ratios are to the first variant"
 for w in $workloads; do
     for k in $ks; do
         lines=$(( (objects + k - 1) / k ))
-        measure "$w" "$k" "$lines" $(( lines * k )) \
+        measure "$w" "$k" "$lines" $(( lines * k )) | sed "s/^/$w\/$k /" >>"$results"
+        grep "^$w/$k " "$results" | cut -d' ' -f2- \
             | table "### $w, K = $k: instructions per object ($lines lines of $k)"
     done
 done
-measure line 0 "$line_runs" "$line_runs" \
+measure line 0 "$line_runs" "$line_runs" | sed "s/^/line /" >>"$results"
+grep "^line " "$results" | cut -d' ' -f2- \
     | table "### line() alone: instructions per line (begin and end, nothing allocated)"
+
+# Summary: one row per variant, one column per workload, ratio to the first variant.
+awk '
+    { key = $1; v = $2; val[key, v] = $3
+      if (!(key in seen)) { seen[key] = 1; cols[++nc] = key }
+      if (!(v in vseen)) { vseen[v] = 1; rows[++nr] = v } }
+    END {
+        printf "\n### Summary: instructions per object, ratio to %s", rows[1]
+        printf " (line: instructions per line)\n| %-12s |", "variant"
+        for (c = 1; c <= nc; c++) printf " %10s |", cols[c]
+        printf "\n|--------------|"
+        for (c = 1; c <= nc; c++) printf "-----------:|"
+        printf "\n"
+        for (r = 1; r <= nr; r++) {
+            printf "| %-12s |", rows[r]
+            for (c = 1; c <= nc; c++) {
+                base = val[cols[c], rows[1]]
+                if (cols[c] == "line") cell = sprintf("%.0f", val[cols[c], rows[r]])
+                else if (base > 0) cell = sprintf("%.2f", val[cols[c], rows[r]] / base)
+                else cell = "-"
+                printf " %10s |", cell
+            }
+            printf "\n"
+        }
+    }' "$results"
