@@ -224,8 +224,12 @@ impl Scene {
     }
 
     /// Renders the whole image on `threads` worker threads (0: one per core), one line
-    /// arena per worker, sized by [`Scene::budget`].
+    /// arena per worker, sized by [`Scene::budget`]. One thread renders on the calling
+    /// thread, with no pool.
     pub fn render(&self, threads: usize) -> Result<(Image, LineUse), RenderError> {
+        if threads == 1 {
+            return self.render_here();
+        }
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -233,10 +237,43 @@ impl Scene {
         self.render_in(&pool)
     }
 
-    /// [`Scene::render`] on an existing thread pool.
-    pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
+    /// Renders every row on the calling thread with one arena: what a pool of one worker
+    /// would do, without handing the work to another thread (and waiting for it to wake).
+    pub fn render_here(&self) -> Result<(Image, LineUse), RenderError> {
         let budget = self.budget().map_err(RenderError::Budget)?;
+        let mut arena = ScanArena::builder()
+            .budget(budget)
+            .try_build()
+            .map_err(RenderError::Buffer)?;
+        let mut image = Image::new(self.width, self.height);
+        let mut per_row = vec![0usize; self.height as usize];
+        let rows = image.data.chunks_exact_mut(self.width as usize * 4);
+        for (y, (out, used)) in rows.zip(&mut per_row).enumerate() {
+            let mut line = arena.line();
+            // The image was just allocated zeroed.
+            *used = self
+                .draw_row(y as u32, &mut line, out, true)
+                .map_err(RenderError::OverBudget)?;
+        }
+        Ok((
+            image,
+            LineUse {
+                budget: budget.bytes(),
+                per_row,
+                peak: arena.stats().peak_bytes,
+                arenas: 1,
+            },
+        ))
+    }
+
+    /// [`Scene::render`] on an existing thread pool (a pool of one thread renders on the
+    /// calling thread, as [`Scene::render_here`]).
+    pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
         let workers = pool.current_num_threads().max(1);
+        if workers == 1 {
+            return self.render_here();
+        }
+        let budget = self.budget().map_err(RenderError::Budget)?;
         // One arena per worker, created before any row is rendered; each worker only ever
         // locks its own, so the lock is never contended.
         let arenas = (0..workers)
