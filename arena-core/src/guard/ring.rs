@@ -38,10 +38,12 @@ use crate::sanitizer;
 /// ```
 ///
 /// "read" or "write" is known on x86-64 Linux; elsewhere the message says "access". A pointer
-/// K or more lines stale reads poison (NaN for floats, all ones for integers) until the
-/// current line allocates over it. A larger K costs one buffer more per step and catches
-/// staler pointers: a previous-row cache keeps a pointer one line, but a pipeline or a
-/// deferred callback may keep it several.
+/// K or more lines stale lands in a buffer a later line has used: while the current line
+/// uses it, it reads poison (NaN for floats, all ones for integers) wherever that line has
+/// not allocated yet; once it is protected again, it faults, and the message names the later
+/// line. A larger K costs one buffer more per step and catches staler pointers for certain:
+/// a previous-row cache keeps a pointer one line, but a pipeline or a deferred callback may
+/// keep it several.
 ///
 /// Inside a line, the memory a [`Line::scope`](crate::Line::scope) released is filled with
 /// poison when the scope ends (no protection: pages are shared with the line's live data).
