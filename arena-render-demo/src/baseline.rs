@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::image::Image;
 use crate::raster::{
     CLEAR, CoverageRow, Crossing, FillRow, Pixel, Span, activate, composite_layer, most_crossings,
-    store_row, touched_words,
+    touched_words,
 };
 use crate::scene::{Op, Scene};
 
@@ -48,7 +48,10 @@ fn draw_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8], out_is_clear: bool)
     );
     let (c0, c1) = scene.row_spans[y as usize];
     let (c0, span) = (c0 as usize, (c1 - c0) as usize);
-    let mut base = vec![CLEAR; span];
+    if !out_is_clear {
+        out.fill(0);
+    }
+    let base = &mut out.as_chunks_mut::<4>().0[c0..c0 + span];
     let mut steps = vec![0.0f32; span + 2];
     let mut touched = vec![0u64; touched_words(span)];
     let (lo, hi) = (
@@ -67,8 +70,7 @@ fn draw_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8], out_is_clear: bool)
             limit: (c0 as f32, (c0 + span) as f32),
         },
     };
-    frame.ops(0, scene.ops.len(), &mut base, c0);
-    store_row(&base, c0, out, out_is_clear);
+    frame.ops(0, scene.ops.len(), base, c0);
 }
 
 /// [`crate::raster`]'s row state, minus the arena.

@@ -39,7 +39,9 @@ mod raster;
 mod scene;
 
 pub use image::{Comparison, Image, render_reference};
-pub use raster::{ActiveEdge, CLEAR, Crossing, LineUse, OverBudget, Pixel, RenderError, Span};
+pub use raster::{
+    ActiveEdge, CLEAR, Crossing, LineUse, OverBudget, Paint, Pixel, RenderError, Span,
+};
 pub use scene::{
     FillRule, Geometry, MAX_DIMENSION, RenderOptions, SUB_SCANLINES, Scene, SceneError, SceneParams,
 };

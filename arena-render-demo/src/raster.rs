@@ -5,10 +5,13 @@
 //! each sub-scanline computes the crossings, sorts them, walks the winding number to get the
 //! spans that are inside under the fill rule, and adds each span's exact horizontal coverage
 //! to a coverage row (as steps in a difference array, so a span costs O(1) however wide).
-//! A prefix sum then turns the steps into per-pixel coverage, which is composited onto the
-//! current layer row. A group with opacity gets a layer row of its own, composited onto its
-//! parent when the group ends. A path's scratch and a group's layer live in a
-//! [`Line::scope`], so they are released as soon as they are done with.
+//! Coverage is constant between two steps, so a touched-cell bitset turns the steps into
+//! runs, and each run is composited onto the current layer row at once (an opaque run is a
+//! plain fill). The base layer is the output row itself (premultiplied RGBA8); a group with
+//! opacity gets a layer row of its own in the arena, composited onto its parent when the
+//! group ends. A path's scratch and a group's layer live in a [`Line::scope`], so they are
+//! released as soon as they are done with. A row only touches the pixels its edges can
+//! reach, so a sparse image costs what it draws.
 //!
 //! Nothing a line allocates survives it; the row's pixels are written to the caller's
 //! buffer. The arena's capacity comes from [`Scene::budget`], computed from the scene's
@@ -17,20 +20,21 @@
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 
-use arena_core::{ArenaFull, Budget, BudgetOverflow, Line, ScanArena, ScanLocal};
+use arena_core::{ARENA_ALIGN, ArenaFull, Budget, BudgetOverflow, Line, ScanArena, ScanLocal};
 use rayon::prelude::*;
 
 use crate::image::Image;
 use crate::scene::{FillItem, Op, Scene};
 
-/// A premultiplied RGBA colour with components in `0.0..=1.0`: the pixels of layer rows.
-///
-/// A plain array (not a struct) so that a row flattens to `&[f32]` for the final
-/// conversion, which the compiler then vectorises.
-pub type Pixel = [f32; 4];
+/// A premultiplied RGBA8 pixel, as in the output image and in group layers (8-bit
+/// compositing, as resvg's pipeline does for solid colours).
+pub type Pixel = [u8; 4];
 
 /// Transparent black.
-pub const CLEAR: Pixel = [0.0; 4];
+pub const CLEAR: Pixel = [0; 4];
+
+/// A premultiplied RGBA colour with components in `0.0..=1.0`: a path's paint.
+pub type Paint = [f32; 4];
 
 /// An edge that touches the current row, with its x stepped per sub-scanline.
 ///
@@ -131,19 +135,19 @@ pub struct LineUse {
 
 impl Scene {
     /// The per-line arena budget, from the scene parameters and the render structs' bounds:
-    /// the output row, the coverage row, the layer rows of the widest chain of nested
-    /// groups, and the scratch
+    /// the coverage row, the layer rows of the widest chain of nested groups, and the
+    /// scratch
     /// of the worst path on the worst row (its active edges, one sub-scanline's crossings and
     /// the spans between them).
     pub fn budget(&self) -> Result<Budget, BudgetOverflow> {
         let p = self.params();
         Budget::new()
-            .try_reserve_slice::<Pixel>(p.max_row_span)?
             .try_reserve_slice::<f32>(p.max_row_span + 2)?
             .try_reserve_slice::<u64>(touched_words(p.max_row_span))?
-            // Layer rows are slices of 16-byte pixels, so the rows of a chain of nested
-            // groups take exactly what one slice of their summed widths takes.
+            // The layer rows of a chain of nested groups take what one slice of their summed
+            // widths takes, plus at most one granule of padding each.
             .try_reserve_slice::<Pixel>(p.max_layer_pixels)?
+            .try_reserve_bytes(p.max_depth * ARENA_ALIGN)?
             .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
             .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
             .try_reserve_slice::<Span>(p.max_sub_crossings / 2)
@@ -191,13 +195,15 @@ impl Scene {
         // transparent, so a sparse image costs what it draws, not its width.
         let (c0, c1) = self.row_span(y);
         let span = c1 - c0;
-        // Copies of blank rows kept in the scene: a memcpy, where a fill writes element by
-        // element.
-        let base = line
-            .try_alloc_slice_copy(&self.blank_row[..span])
-            .map_err(over)?;
+        if !out_is_clear {
+            out.fill(0);
+        }
+        // The paths are drawn straight into the output row.
+        let base = &mut out.as_chunks_mut::<4>().0[c0..c1];
         let coverage = CoverageRow {
             steps: line
+                // A copy of zeros kept in the scene: a memcpy, where a fill writes element
+                // by element.
                 .try_alloc_slice_copy(&self.zero_steps[..span + 2])
                 .map_err(over)?,
             touched: line
@@ -219,7 +225,6 @@ impl Scene {
         };
         frame.ops(line, 0, self.ops.len(), base, c0).map_err(over)?;
         debug_assert_eq!(frame.cursor, hi - lo, "every edge of the row was drawn");
-        store_row(base, c0, out, out_is_clear);
         Ok(line.high_water())
     }
 
@@ -571,10 +576,11 @@ impl CoverageRow<'_> {
         hi: usize,
         target: &mut [Pixel],
         x_off: usize,
-        color: Pixel,
+        color: Paint,
         antialias: bool,
     ) {
         let opaque = color[3] >= 1.0;
+        let solid = color.map(to_u8);
         let mut acc = 0.0f32;
         let mut coverage = 0.0f32;
         let mut run_start = lo;
@@ -584,7 +590,7 @@ impl CoverageRow<'_> {
                 let cell = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let run = self.origin + run_start..self.origin + cell;
-                draw_run(target, x_off, run, coverage, color, opaque);
+                draw_run(target, x_off, run, coverage, color, solid, opaque);
                 acc += std::mem::take(&mut self.steps[cell]);
                 coverage = snap(acc, antialias);
                 run_start = cell;
@@ -612,14 +618,15 @@ fn snap(acc: f32, antialias: bool) -> f32 {
 }
 
 /// Composites `color` at `coverage` onto pixels `run` of `target` (which starts at `x_off`;
-/// pixels outside it are skipped).
+/// pixels outside it are skipped). `solid` is `color` in RGBA8.
 #[inline(always)]
 fn draw_run(
     target: &mut [Pixel],
     x_off: usize,
     run: std::ops::Range<usize>,
     coverage: f32,
-    color: Pixel,
+    color: Paint,
+    solid: Pixel,
     opaque: bool,
 ) {
     if coverage == 0.0 || run.is_empty() {
@@ -631,26 +638,45 @@ fn draw_run(
         return;
     };
     if opaque && coverage == 1.0 {
-        pixels.fill(color);
+        pixels.fill(solid);
         return;
     }
-    // Source-over, premultiplied.
-    let keep = 1.0 - color[3] * coverage;
-    for dst in pixels {
-        for (d, s) in dst.iter_mut().zip(color) {
-            *d = s * coverage + *d * keep;
+    // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
+    // the colour at this coverage, constant over the run. An opaque background stays
+    // exactly opaque.
+    let s = color.map(|c| u16::from(to_u8(c * coverage)));
+    let keep = 255 - s[3];
+    for px in pixels {
+        for (d, s) in px.iter_mut().zip(s) {
+            *d = (s + div255(u16::from(*d) * keep)).min(255) as u8;
         }
     }
 }
 
 /// Composites a group's layer onto its parent with the group's opacity (source-over).
 pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
+    // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
+    // scales the colour and its alpha together.
+    let op = (opacity * 256.0 + 0.5) as u32;
     for (src, dst) in layer.iter().zip(target.iter_mut()) {
-        let inv = 1.0 - src[3] * opacity;
-        for (d, s) in dst.iter_mut().zip(src) {
-            *d = s * opacity + *d * inv;
+        if src[3] == 0 {
+            continue;
+        }
+        let s = src.map(|c| (u32::from(c) * op + 128) >> 8);
+        // What of the parent shows through: 1 - alpha, with alpha in 0..=255.
+        let keep = 255 - s[3];
+        for (d, s) in dst.iter_mut().zip(s) {
+            *d = (s + u32::from(div255(u16::from(*d) * keep as u16))).min(255) as u8;
         }
     }
+}
+
+/// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
+/// overflowing `u16`, so that it vectorises on 16-bit lanes).
+#[inline(always)]
+fn div255(x: u16) -> u16 {
+    let x = x + 128;
+    (x + (x >> 8)) >> 8
 }
 
 /// `round(v * 255)` for `v` clamped to `0..=1`, without a (slow, scalar) saturating
@@ -660,30 +686,7 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
     clippy::manual_clamp,
     reason = "max/min map NaN to 0 and vectorise; clamp keeps NaN and does not"
 )]
-fn to_u8(v: f32) -> u8 {
+pub(crate) fn to_u8(v: f32) -> u8 {
     const MAGIC: f32 = 12_582_912.0;
     ((v.max(0.0).min(1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
-}
-
-/// Converts a finished row span (starting at pixel `x0`) to premultiplied RGBA8, and
-/// clears the rest of the output row unless it is known to be clear already (a fresh
-/// zeroed image, whose untouched pages are then never faulted in).
-pub(crate) fn store_row(row: &[Pixel], x0: usize, out: &mut [u8], out_is_clear: bool) {
-    let (before, rest) = out.split_at_mut(x0 * 4);
-    let (out, after) = rest.split_at_mut(row.len() * 4);
-    if !out_is_clear {
-        before.fill(0);
-        after.fill(0);
-    }
-    let values = row.as_flattened();
-    let mut chunks = values.chunks_exact(16).zip(out.chunks_exact_mut(16));
-    for (v, o) in &mut chunks {
-        for (o, v) in o.iter_mut().zip(v) {
-            *o = to_u8(*v);
-        }
-    }
-    let done = values.len() / 16 * 16;
-    for (o, v) in out[done..].iter_mut().zip(&values[done..]) {
-        *o = to_u8(*v);
-    }
 }

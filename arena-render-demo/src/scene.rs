@@ -11,7 +11,7 @@ use std::fmt;
 
 use tiny_skia_path::{Path, PathSegment, PathStroker, Point, Transform};
 
-use crate::raster::{CLEAR, Pixel};
+use crate::raster::{CLEAR, Paint, Pixel};
 
 /// Largest output width or height in pixels; also the upper limit of `--size`.
 pub const MAX_DIMENSION: u32 = 16384;
@@ -171,7 +171,7 @@ pub(crate) struct FillItem {
     pub(crate) col_start: u32,
     pub(crate) col_end: u32,
     /// Premultiplied, opacity applied.
-    pub(crate) color: Pixel,
+    pub(crate) color: Paint,
     pub(crate) rule: FillRule,
 }
 
@@ -522,7 +522,7 @@ impl Builder {
         }
     }
 
-    fn paint(&mut self, paint: &usvg::Paint, opacity: f32) -> Option<Pixel> {
+    fn paint(&mut self, paint: &usvg::Paint, opacity: f32) -> Option<Paint> {
         match paint {
             usvg::Paint::Color(c) => {
                 let a = opacity;
@@ -587,7 +587,7 @@ impl Builder {
     }
 
     /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, color: Pixel, rule: FillRule) {
+    fn add_fill(&mut self, path: &Path, color: Paint, rule: FillRule) {
         if color[3] <= 0.0 {
             return;
         }
