@@ -47,9 +47,13 @@ pub(crate) const POISON_BY_DEFAULT: bool = cfg!(any(debug_assertions, feature = 
 #[cold]
 #[inline(never)]
 pub(crate) unsafe fn poison(ptr: NonNull<u8>, len: usize) {
+    // Under AddressSanitizer the released bytes are already poisoned for ASan; the guard's
+    // own fill must not count as a use-after-poison, and afterwards they stay poisoned.
+    crate::sanitizer::unpoison(ptr, len);
     // SAFETY: `ptr` is valid for writes of `len` bytes (caller), `u8` needs no alignment, and
     // no live reference observes the change (caller).
     unsafe { ptr.as_ptr().write_bytes(GUARD_POISON, len) };
+    crate::sanitizer::release(ptr, len);
 }
 
 #[cfg(feature = "alloc")]
