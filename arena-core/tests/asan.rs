@@ -21,7 +21,10 @@ fn run_child(name: &str) -> String {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!out.status.success(), "the planted bug went unnoticed:\n{stderr}");
+    assert!(
+        !out.status.success(),
+        "the planted bug went unnoticed:\n{stderr}"
+    );
     stderr
 }
 
@@ -41,7 +44,10 @@ fn stale_pointer_into_a_released_line_is_reported() {
         return;
     }
     let stderr = run_child("stale_pointer_into_a_released_line_is_reported");
-    assert!(stderr.contains("AddressSanitizer: use-after-poison"), "{stderr}");
+    assert!(
+        stderr.contains("AddressSanitizer: use-after-poison"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -58,7 +64,10 @@ fn write_past_the_end_of_an_allocation_is_reported() {
         return;
     }
     let stderr = run_child("write_past_the_end_of_an_allocation_is_reported");
-    assert!(stderr.contains("AddressSanitizer: use-after-poison"), "{stderr}");
+    assert!(
+        stderr.contains("AddressSanitizer: use-after-poison"),
+        "{stderr}"
+    );
     assert!(stderr.contains("WRITE of size 1"), "{stderr}");
 }
 
@@ -74,7 +83,10 @@ fn pointer_into_an_ended_scope_is_reported() {
         return;
     }
     let stderr = run_child("pointer_into_an_ended_scope_is_reported");
-    assert!(stderr.contains("AddressSanitizer: use-after-poison"), "{stderr}");
+    assert!(
+        stderr.contains("AddressSanitizer: use-after-poison"),
+        "{stderr}"
+    );
 }
 
 #[test]
