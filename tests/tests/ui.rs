@@ -12,6 +12,11 @@
     not(ui_blessed_rustc),
     ignore = "the .stderr files are blessed with rustc 1.95; other compilers word errors differently"
 )]
+#[cfg_attr(
+    arena_asan,
+    ignore = "compile-fail cases have no run time to sanitize, and trybuild would rebuild every \
+              dependency with the sanitizer"
+)]
 fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("ui/derive/*.rs");
