@@ -18,6 +18,13 @@ use crate::scene::{Op, Scene};
 pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
     let width = scene.width() as usize;
     let mut image = Image::new(scene.width(), scene.height());
+    if pool.current_num_threads() <= 1 {
+        // On the calling thread, as the arena renderer does with one thread.
+        for (y, out) in image.data.chunks_exact_mut(width * 4).enumerate() {
+            draw_row_with_vecs(scene, y as u32, out, true);
+        }
+        return image;
+    }
     pool.install(|| {
         image
             .data

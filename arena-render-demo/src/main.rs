@@ -392,9 +392,14 @@ fn stats(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     );
     let _ = writeln!(
         out,
-        "scene parameters: width {}, most edges of one path on a row {}, most crossings on a \
-         sub-scanline {}, layer depth {}",
-        p.width, p.max_row_edges, p.max_sub_crossings, p.max_depth
+        "scene parameters: width {}, widest row span {} px, most edges of one path on a row \
+         {}, most crossings on a sub-scanline {}, layer depth {} ({} layer px at most)",
+        p.width,
+        p.max_row_span,
+        p.max_row_edges,
+        p.max_sub_crossings,
+        p.max_depth,
+        p.max_layer_pixels
     );
     let _ = writeln!(out, "line budget: {} B", use_.budget);
     let _ = writeln!(
