@@ -295,12 +295,25 @@ fn unsupported_features_are_named_in_a_warning() {
     let dir = scratch("unsupported");
     fs::write(
         dir.join("u.svg"),
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
-          <linearGradient id="g"><stop offset="0" stop-color="red"/>
-            <stop offset="1" stop-color="blue"/></linearGradient>
-          <rect width="10" height="10" fill="url(#g)"/>
+        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+            width="40" height="40">
+          <defs>
+            <clipPath id="c"><rect width="10" height="10"/></clipPath>
+            <mask id="m"><rect width="20" height="20" fill="white"/></mask>
+            <filter id="f"><feGaussianBlur stdDeviation="2"/></filter>
+            <pattern id="p" width="4" height="4" patternUnits="userSpaceOnUse">
+              <rect width="2" height="2" fill="red"/></pattern>
+            <linearGradient id="g"><stop offset="0" stop-color="red"/>
+              <stop offset="1" stop-color="blue"/></linearGradient>
+          </defs>
+          <rect width="20" height="20" fill="green" clip-path="url(#c)"/>
+          <rect x="20" width="20" height="20" fill="green" mask="url(#m)"/>
+          <rect y="20" width="20" height="20" fill="green" filter="url(#f)"/>
+          <rect x="20" y="20" width="10" height="10" fill="url(#p)"/>
+          <circle cx="35" cy="35" r="5" fill="url(#g)" style="mix-blend-mode:multiply"/>
+          <image width="5" height="5" xlink:href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="/>
           <text x="2" y="15">hi</text>
-          <rect x="10" y="10" width="10" height="10" fill="blue"/></svg>"##,
+        </svg>"##,
     )
     .unwrap();
     let out = run(&dir, &["render", "u.svg", "-o", "u.png"]);
@@ -308,7 +321,12 @@ fn unsupported_features_are_named_in_a_warning() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         stderr.trim(),
-        "warning: u.svg: skipped unsupported SVG features: gradients, text"
+        "warning: u.svg: skipped unsupported SVG features: blend modes, clip paths, filters, \
+         gradients, images, masks, patterns, text"
+    );
+    assert!(
+        dir.join("u.png").is_file(),
+        "the supported parts are still rendered"
     );
 }
 
