@@ -278,8 +278,8 @@ fn render(
         .write_png(&out)
         .map_err(|e| Failure(format!("cannot write {}: {e}", out.display())))?;
     println!(
-        "{}: {}x{} px in {} (scene index {}, rows {}) on {} thread{}; line arena budget {} B, \
-         peak {} B ({:.0}%)",
+        "{}: {}x{} px in {} (parse + scene index {}, rows {}) on {} thread{}; line arena \
+         budget {} B, peak {} B ({:.0}%)",
         out.display(),
         scene.width(),
         scene.height(),

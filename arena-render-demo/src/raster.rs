@@ -441,13 +441,16 @@ pub(crate) fn activate<'s>(
     let row_sub = y as i32 * s;
     entries.iter().map(move |&e| {
         let e = &scene.edges[e as usize];
-        ActiveEdge {
+        let active = ActiveEdge {
             x: e.x_at_sub(row_sub, s),
             step: e.dxdy / s as f32,
             k0: (e.sub0 - row_sub).max(0),
             k1: (e.sub1 - row_sub).min(s),
             dir: e.dir,
-        }
+        };
+        // The row table lists only edges that cross a sub-scanline of the row.
+        debug_assert!(0 <= active.k0 && active.k0 < active.k1 && active.k1 <= s);
+        active
     })
 }
 

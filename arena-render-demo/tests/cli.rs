@@ -293,9 +293,15 @@ fn no_renderable_content_warns_and_writes_a_blank_image() {
 #[test]
 fn unsupported_features_are_named_in_a_warning() {
     let dir = scratch("unsupported");
+    // A one-pixel PNG.
+    const PNG: &str = concat!(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ",
+        "AAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    );
     fs::write(
         dir.join("u.svg"),
-        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
             width="40" height="40">
           <defs>
             <clipPath id="c"><rect width="10" height="10"/></clipPath>
@@ -311,9 +317,10 @@ fn unsupported_features_are_named_in_a_warning() {
           <rect y="20" width="20" height="20" fill="green" filter="url(#f)"/>
           <rect x="20" y="20" width="10" height="10" fill="url(#p)"/>
           <circle cx="35" cy="35" r="5" fill="url(#g)" style="mix-blend-mode:multiply"/>
-          <image width="5" height="5" xlink:href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="/>
+          <image width="5" height="5" xlink:href="data:image/png;base64,{PNG}"/>
           <text x="2" y="15">hi</text>
-        </svg>"##,
+        </svg>"##
+        ),
     )
     .unwrap();
     let out = run(&dir, &["render", "u.svg", "-o", "u.png"]);
