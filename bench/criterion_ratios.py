@@ -46,6 +46,7 @@ def main():
         sys.exit(f"criterion_ratios.py: {root} not found; run "
                  "`cargo bench -p arena-core --bench alloc` first")
     found = False
+    summary = {}
     for workload in WORKLOADS:
         for k in KS:
             group = root / f"{workload}_k{k}"
@@ -56,6 +57,7 @@ def main():
             for v in VARIANTS:
                 ns = median_ns(group / v)
                 rows.append((v, None if ns is None else ns / k))
+            summary[f"{workload}/{k}"] = dict(rows)
             table(f"### {workload}, K = {k}: ns per object (median), ratio to minimal",
                   "ns/object", rows)
     group = root / "line"
@@ -65,6 +67,17 @@ def main():
               [(v, median_ns(group / v)) for v in VARIANTS])
     if not found:
         sys.exit(f"criterion_ratios.py: no results of the alloc bench under {root}")
+    if summary:
+        cols = list(summary)
+        print("\n### Summary: time per object, ratio to minimal (same run)")
+        print("| variant      |" + "".join(f" {c:>10} |" for c in cols))
+        print("|--------------|" + "-----------:|" * len(cols))
+        for v in VARIANTS:
+            cells = []
+            for c in cols:
+                base, value = summary[c].get("minimal"), summary[c].get(v)
+                cells.append(f"{value / base:.2f}" if base and value is not None else "-")
+            print(f"| {v:<12} |" + "".join(f" {x:>10} |" for x in cells))
 
 
 if __name__ == "__main__":
