@@ -97,6 +97,8 @@ impl<E: std::fmt::Display> From<E> for Failure {
 struct Ctx {
     options: RenderOptions,
     threads: usize,
+    /// The worker pool, started once for all inputs.
+    pool: rayon::ThreadPool,
 }
 
 fn main() -> ExitCode {
@@ -105,12 +107,20 @@ fn main() -> ExitCode {
         Some(0) | None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         Some(n) => n,
     };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start {threads} worker threads: {e}; try --threads 1");
+            return ExitCode::FAILURE;
+        }
+    };
     let ctx = Ctx {
         options: RenderOptions {
             size: cli.size,
             ..RenderOptions::default()
         },
         threads,
+        pool,
     };
     let (command, input) = match cli.command {
         Some(Command::Render { input, output }) => (Action::Render(output), input),
@@ -272,7 +282,7 @@ fn render(
     let start = Instant::now();
     let (_svg, scene, _) = prepare(ctx, source)?;
     let built = start.elapsed();
-    let (image, use_) = scene.render(ctx.threads)?;
+    let (image, use_) = scene.render_in(&ctx.pool)?;
     let total = start.elapsed();
     image
         .write_png(&out)
@@ -297,7 +307,7 @@ fn render(
 
 fn check(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let (svg, scene, geometry) = prepare(ctx, source)?;
-    let (image, _) = scene.render(ctx.threads)?;
+    let (image, _) = scene.render_in(&ctx.pool)?;
     let reference = render_reference(&svg.tree, &geometry, &ctx.options);
     let c = Comparison::of(&image, &reference);
     println!(
@@ -324,9 +334,7 @@ fn check(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
 fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let (svg, scene, geometry) = prepare(ctx, source)?;
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-    let all = rayon::ThreadPoolBuilder::new()
-        .num_threads(ctx.threads)
-        .build()?;
+    let all = &ctx.pool;
     // Each sample renders from the parsed tree: the scene index is part of our time, as the
     // pixmap is part of resvg's. Samples interleave so that noise hits all three alike.
     let ours = |pool: &rayon::ThreadPool| -> Result<Duration, Failure> {
@@ -345,7 +353,7 @@ fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     while t_ref.len() < 5 || (begin.elapsed() < Duration::from_secs(1) && t_ref.len() < 200) {
         t_ref.push(theirs());
         t_one.push(ours(&one)?);
-        t_all.push(ours(&all)?);
+        t_all.push(ours(all)?);
     }
     // The fastest sample of each: on a shared machine noise only ever adds time, so the
     // minimum is the steadiest estimate (the median is printed too).
@@ -372,7 +380,7 @@ fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
 
 fn stats(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let (_svg, scene, _) = prepare(ctx, source)?;
-    let (_, use_) = scene.render(ctx.threads)?;
+    let (_, use_) = scene.render_in(&ctx.pool)?;
     let p = scene.params();
     let peak_row = use_
         .per_row
