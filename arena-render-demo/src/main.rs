@@ -275,6 +275,14 @@ fn render(
     dir_input: bool,
 ) -> Result<(), Failure> {
     let out = output_path(source, output, dir_input);
+    if let Source::File(input) = source
+        && out == *input
+    {
+        return Err(Failure(format!(
+            "the output {} would overwrite the input; name another with -o",
+            out.display()
+        )));
+    }
     if dir_input && let Some(dir) = output {
         std::fs::create_dir_all(dir)
             .map_err(|e| Failure(format!("cannot create {}: {e}", dir.display())))?;

@@ -353,6 +353,15 @@ fn unwritable_output() {
 }
 
 #[test]
+fn output_that_would_overwrite_the_input() {
+    let dir = scratch("overwrite");
+    fs::write(dir.join("a.png"), CIRCLE).unwrap();
+    let err = expect_error(&dir, &["render", "a.png"], &["a.png"]);
+    assert!(err.contains("would overwrite the input"), "{err}");
+    assert_eq!(fs::read_to_string(dir.join("a.png")).unwrap(), CIRCLE);
+}
+
+#[test]
 fn a_failed_render_keeps_an_existing_output() {
     // Atomic output: the old file survives a failed render untouched.
     let dir = scratch("atomic");
