@@ -232,9 +232,10 @@ pub struct Scene {
     /// Per row, the pixels its edges can reach: `(first, end)`, empty for a row without
     /// edges. Every crossing of the row lies in `first..end - 1`.
     pub(crate) row_spans: Vec<(u32, u32)>,
-    /// A transparent row, `width` long, that each line's rows are copied from.
+    /// A transparent row, `width` long, that group layers are copied from (a memcpy, where
+    /// filling a fresh slice writes element by element).
     pub(crate) blank_row: Vec<Pixel>,
-    /// `width + 2` zero coverage steps, copied likewise.
+    /// `width + 2` zero coverage steps, that each line's coverage row is copied from.
     pub(crate) zero_steps: Vec<f32>,
     params: SceneParams,
     unsupported: BTreeSet<&'static str>,
