@@ -142,11 +142,11 @@ impl VecFrame<'_, '_> {
                     if self.y < row_start || self.y >= row_end {
                         continue;
                     }
-                    let start = (col_start as usize).max(x_off);
-                    let end = (col_end as usize).min(x_off + target.len()).max(start);
+                    let start = (col_start as usize).clamp(x_off, x_off + target.len());
+                    let end = (col_end as usize).clamp(start, x_off + target.len());
                     let mut layer = vec![CLEAR; end - start];
                     self.ops(inner, group_end, &mut layer, start);
-                    composite_layer(&layer, &mut target[start - x_off..], opacity);
+                    composite_layer(&layer, &mut target[start - x_off..end - x_off], opacity);
                 }
             }
         }

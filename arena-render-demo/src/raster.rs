@@ -393,13 +393,15 @@ impl RowFrame<'_, '_> {
                         continue;
                     }
                     // The layer covers the group's columns that the parent row covers.
-                    let start = (col_start as usize).max(x_off);
-                    let end = (col_end as usize).min(x_off + target.len()).max(start);
+                    let start = (col_start as usize).clamp(x_off, x_off + target.len());
+                    let end = (col_end as usize).clamp(start, x_off + target.len());
                     line.scope(|scratch| {
                         let layer =
                             scratch.try_alloc_slice_copy(&self.scene.blank_row[..end - start])?;
                         self.ops(scratch, inner, group_end, layer, start)?;
-                        composite_layer(layer, &mut target[start - x_off..], opacity);
+                        // Empty when the group reaches no pixel of this row (its edges here
+                        // are all off the canvas); its fills still consume their edges.
+                        composite_layer(layer, &mut target[start - x_off..end - x_off], opacity);
                         Ok(())
                     })?;
                 }

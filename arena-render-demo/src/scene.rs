@@ -403,7 +403,8 @@ impl Scene {
             }
         }
 
-        // The widest chain of nested layers: a stack of (end of group, chain width).
+        // The widest chain of nested layers: a stack of (end of group, chain width), each
+        // layer as wide as its group, but never wider than a row's span.
         let mut max_layer_pixels = 0;
         let mut chain: Vec<(u32, usize)> = Vec::new();
         for (i, op) in self.ops.iter().enumerate() {
@@ -418,7 +419,8 @@ impl Scene {
             } = *op
             {
                 let outer = chain.last().map_or(0, |&(_, w)| w);
-                let width = outer + (col_end - col_start) as usize;
+                // A row's layer covers the group's columns within the row's span.
+                let width = outer + ((col_end - col_start) as usize).min(max_row_span);
                 max_layer_pixels = max_layer_pixels.max(width);
                 chain.push((end, width));
             }

@@ -1,0 +1,73 @@
+//! Random scenes: whatever the paths, no line exceeds the budget computed from the scene,
+//! the budget is tight, and the arena renderer draws what the Vec renderer draws.
+
+use arena_render_demo::baseline::render_with_vecs;
+use arena_render_demo::{RenderOptions, Scene, load};
+use proptest::prelude::*;
+
+/// One random path: points (some off the canvas), a fill rule, an optional stroke.
+fn path() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((-20.0f32..120.0, -20.0f32..120.0), 2..12),
+        any::<bool>(),
+        0.1f32..1.0,
+        prop::option::of((0.2f32..12.0, 0usize..3, 0usize..3)),
+    )
+        .prop_map(|(points, evenodd, opacity, stroke)| {
+            let mut d = format!("M {} {}", points[0].0, points[0].1);
+            for (i, (x, y)) in points.iter().enumerate().skip(1) {
+                // Every third segment is a curve through the previous point.
+                if i % 3 == 0 {
+                    let (px, py) = points[i - 1];
+                    d += &format!(" Q {} {} {x} {y}", px + 10.0, py - 10.0);
+                } else {
+                    d += &format!(" L {x} {y}");
+                }
+            }
+            let rule = if evenodd { "evenodd" } else { "nonzero" };
+            let stroke = stroke.map_or(String::new(), |(w, join, cap)| {
+                format!(
+                    r##" stroke="#a50" stroke-width="{w}" stroke-linejoin="{}" stroke-linecap="{}""##,
+                    ["miter", "round", "bevel"][join],
+                    ["butt", "round", "square"][cap]
+                )
+            });
+            format!(
+                r##"<path d="{d} Z" fill="#258" fill-opacity="{opacity}" fill-rule="{rule}"{stroke}/>"##
+            )
+        })
+}
+
+/// Paths, some of them in (nested) groups with opacity.
+fn scene() -> impl Strategy<Value = String> {
+    prop::collection::vec((path(), 0usize..3, 0.2f32..0.9), 1..8).prop_map(|paths| {
+        let mut body = String::new();
+        for (path, depth, opacity) in paths {
+            body += &format!(r#"<g opacity="{opacity}">"#).repeat(depth);
+            body += &path;
+            body += &"</g>".repeat(depth);
+        }
+        format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">{body}</svg>"#)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn lines_stay_within_the_budget_and_match_the_vec_renderer(svg in scene(), size in 16u32..96) {
+        let svg = load::parse(svg.as_bytes()).expect("generated SVG parses");
+        let options = RenderOptions { size: Some(size), ..RenderOptions::default() };
+        let scene = Scene::build(&svg.tree, &options).expect("valid size");
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let (image, use_) = scene.render_in(&pool).expect("no line exceeds the budget");
+        prop_assert!(use_.peak <= use_.budget);
+        prop_assert!(use_.per_row.iter().all(|&b| b <= use_.budget));
+        // Tight: the budget sums worst cases that may come from different rows, but the
+        // worst row is never far below it.
+        if !scene.is_blank() {
+            prop_assert!(use_.peak * 2 >= use_.budget, "peak {} budget {}", use_.peak, use_.budget);
+        }
+        prop_assert!(image == render_with_vecs(&scene, &pool));
+    }
+}
