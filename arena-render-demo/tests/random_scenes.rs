@@ -17,7 +17,8 @@ fn path() -> impl Strategy<Value = String> {
         .prop_map(|(points, evenodd, opacity, stroke)| {
             let mut d = format!("M {} {}", points[0].0, points[0].1);
             for (i, (x, y)) in points.iter().enumerate().skip(1) {
-                // Every third segment is a curve through the previous point.
+                // Every third segment is a quadratic curve, its control point offset from
+                // the previous point.
                 if i % 3 == 0 {
                     let (px, py) = points[i - 1];
                     d += &format!(" Q {} {} {x} {y}", px + 10.0, py - 10.0);
@@ -37,12 +38,14 @@ fn path() -> impl Strategy<Value = String> {
         })
 }
 
-/// Paths, some of them in (nested) groups with opacity.
+/// Paths, some of them in (nested) groups with opacity and a rotation.
 fn scene() -> impl Strategy<Value = String> {
-    prop::collection::vec((path(), 0usize..3, 0.2f32..0.9), 1..8).prop_map(|paths| {
+    let group = (path(), 0usize..3, 0.2f32..0.9, -40.0f32..40.0);
+    prop::collection::vec(group, 1..8).prop_map(|paths| {
         let mut body = String::new();
-        for (path, depth, opacity) in paths {
-            body += &format!(r#"<g opacity="{opacity}">"#).repeat(depth);
+        for (path, depth, opacity, angle) in paths {
+            body += &format!(r#"<g opacity="{opacity}" transform="rotate({angle} 50 50)">"#)
+                .repeat(depth);
             body += &path;
             body += &"</g>".repeat(depth);
         }
