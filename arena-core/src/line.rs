@@ -59,12 +59,18 @@ pub struct Line<'a> {
     //   `'a`; nothing but this line (and outer lines of a `scope`, which are mutably
     //   borrowed while this one exists and only use bytes below this line's start) touches
     //   those bytes during `'a`.
-    // - `cap` and `pos` are multiples of `ARENA_ALIGN`, and `pos <= cap`.
+    // - `rem` is the number of bytes still free: the line has used `pos = cap - rem`.
+    //   `cap` and `rem` are multiples of `ARENA_ALIGN`, and `rem <= cap`.
     // - Bytes `pos..cap` are not part of any allocation handed out and still live.
     // - `high` is the high-water mark of the scopes that ended inside this line.
+    //
+    // The line counts free bytes down rather than the offset up: the line's end reports its
+    // use, so the counter is live after an allocation loop, and with `rem` as that counter
+    // the capacity check compiles to one subtract-and-branch on it (with `pos`, LLVM kept
+    // `pos` and recomputed `cap - pos` for every allocation; see BENCHMARKS.md).
     base: NonNull<u8>,
     cap: usize,
-    pos: Cell<usize>,
+    rem: Cell<usize>,
     high: Cell<usize>,
     index: u64,
     /// Where this line reports its high-water mark when it ends; `None` for a scope.
@@ -101,7 +107,7 @@ impl<'a> Line<'a> {
         Line {
             base,
             cap,
-            pos: Cell::new(start),
+            rem: Cell::new(cap - start),
             high: Cell::new(start),
             index,
             log,
@@ -120,14 +126,14 @@ impl<'a> Line<'a> {
     /// plus the scope's).
     #[inline]
     pub fn used(&self) -> usize {
-        self.pos.get()
+        self.cap - self.rem.get()
     }
 
     /// Bytes still free in this line. A request of `n` bytes aligned to at most 16
     /// succeeds exactly when `n <= remaining()`.
     #[inline]
     pub fn remaining(&self) -> usize {
-        self.cap - self.pos.get()
+        self.rem.get()
     }
 
     /// The capacity of the line buffer in bytes.
@@ -140,7 +146,7 @@ impl<'a> Line<'a> {
     /// already released their memory.
     #[inline]
     pub fn high_water(&self) -> usize {
-        let pos = self.pos.get();
+        let pos = self.used();
         let high = self.high.get();
         if pos > high { pos } else { high }
     }
@@ -153,8 +159,8 @@ impl<'a> Line<'a> {
         if size == 0 {
             return Ok(dangling(align));
         }
-        let pos = self.pos.get();
-        let remaining = self.cap - pos;
+        let remaining = self.rem.get();
+        let pos = self.cap - remaining;
         let pad = if align <= ARENA_ALIGN {
             // `base + pos` is on a 16-byte boundary already.
             0
@@ -162,33 +168,26 @@ impl<'a> Line<'a> {
             let addr = self.base.as_ptr().addr().wrapping_add(pos);
             addr.wrapping_neg() & (align - 1)
         };
-        // `remaining` and `pad` are multiples of 16, so `size <= remaining - pad` implies the
-        // rounded size fits too, and none of this can overflow.
-        if pad > remaining || size > remaining - pad {
-            return Err(self.full(size, align));
-        }
+        // Every caller's `size` is that of a value, a `Layout` or a real slice, so at most
+        // `isize::MAX` and the rounding cannot wrap; the check on it folds away for them. It
+        // stays for a computed slice size, which may be anything up to `usize::MAX`.
+        let rounded = size.wrapping_add(ARENA_ALIGN - 1) & !(ARENA_ALIGN - 1);
+        let after = match remaining.checked_sub(pad) {
+            Some(free) if size <= isize::MAX as usize => free.checked_sub(rounded),
+            _ => None,
+        };
+        let Some(after) = after else {
+            return Err(full(size, align, remaining, self.cap, self.index));
+        };
         let start = pos + pad;
-        let end = start + (size.wrapping_add(ARENA_ALIGN - 1) & !(ARENA_ALIGN - 1));
-        self.pos.set(end);
+        self.rem.set(after);
         // SAFETY:
-        // - `start <= end <= cap`, and `base` is valid for `cap` bytes (type invariant), so
-        //   `base + start` stays inside the buffer;
+        // - `start + rounded = cap - after <= cap`, and `base` is valid for `cap` bytes (type
+        //   invariant), so `base + start` stays inside the buffer;
         // - the resulting pointer is non-null because it is derived in bounds from `base`.
         let ptr = unsafe { self.base.add(start) };
         sanitizer::unpoison(ptr, size);
         Ok(ptr)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn full(&self, size: usize, align: usize) -> ArenaFull {
-        ArenaFull {
-            size,
-            align,
-            remaining: self.remaining(),
-            capacity: self.cap,
-            line: self.index,
-        }
     }
 
     /// Reserves room for one `T` and returns it uninitialised.
@@ -203,7 +202,13 @@ impl<'a> Line<'a> {
     fn bump_for_slice<T>(&self, len: usize) -> Result<NonNull<T>, ArenaFull> {
         match size_of::<T>().checked_mul(len) {
             Some(bytes) => self.bump(bytes, align_of::<T>()).map(NonNull::cast),
-            None => Err(self.full(usize::MAX, align_of::<T>())),
+            None => Err(full(
+                usize::MAX,
+                align_of::<T>(),
+                self.remaining(),
+                self.cap,
+                self.index,
+            )),
         }
     }
 
@@ -511,7 +516,7 @@ impl<'a> Line<'a> {
     /// assert_eq!(line.high_water(), 16 + 400);
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Line<'s>) -> R) -> R {
-        let start = self.pos.get();
+        let start = self.used();
         // SAFETY:
         // - `base` is aligned and valid for `cap` bytes for `'a`, which outlives the scope;
         // - bytes `start..cap` are unused by this line (type invariant), and this line
@@ -561,6 +566,23 @@ impl fmt::Debug for Line<'_> {
     }
 }
 
+/// The error for a request that does not fit.
+///
+/// It takes the line's state by value on purpose: passing `&Line` to an out-of-line function
+/// lets the line's address escape, and then the compiler keeps the line in memory and
+/// stores its cursor on every allocation of the fast path.
+#[cold]
+#[inline(never)]
+fn full(size: usize, align: usize, remaining: usize, capacity: usize, line: u64) -> ArenaFull {
+    ArenaFull {
+        size,
+        align,
+        remaining,
+        capacity,
+        line,
+    }
+}
+
 /// A dangling pointer aligned to `align`, for zero-sized allocations.
 #[inline(always)]
 fn dangling(align: usize) -> NonNull<u8> {
@@ -584,14 +606,14 @@ impl Line<'_> {
         let Some(old_end) = crate::bound::round_to_granule(old_size) else {
             return false;
         };
-        let pos = self.pos.get();
+        let pos = self.used();
         let start = ptr.as_ptr().addr().wrapping_sub(self.base.as_ptr().addr());
         if old_size == 0 || start > pos || start.wrapping_add(old_end) != pos {
             return false;
         }
         match crate::bound::round_to_granule(new_size) {
             Some(new_len) if new_len <= self.cap - start => {
-                self.pos.set(start + new_len);
+                self.rem.set(self.cap - (start + new_len));
                 if new_len > old_end {
                     sanitizer::unpoison(ptr, new_len);
                 } else {

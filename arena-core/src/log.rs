@@ -35,7 +35,8 @@ pub struct ArenaStats {
     pub last_line_bytes: usize,
     /// The largest high-water mark of any line so far, in bytes.
     pub peak_bytes: usize,
-    /// The index of the first line that reached `peak_bytes` (`None` before a line ends).
+    /// The index of the most recent line that reached `peak_bytes` (`None` before a line
+    /// ends).
     pub peak_line: Option<u64>,
 }
 
@@ -52,28 +53,31 @@ impl ArenaStats {
 
 /// The counters an arena keeps and its lines update when they end.
 ///
-/// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it.
-/// Invariant: `ended <= begun`; `peak_line == NONE` exactly when no line has ended;
-/// `ended_seen <= ended` (only the guard's `take_released_extent` updates it).
+/// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it. A line's
+/// end costs a handful of instructions (a store and a compare); nothing counts ended lines on
+/// the fast path.
+///
+/// Invariants: `peak_line == NONE` exactly when no line has ended; `last` is the high-water
+/// mark of the last line that ended, or `UNMEASURED` after the guard took it and before the
+/// next line reported (then `last_measured` holds the value for the statistics).
 #[derive(Debug)]
 pub(crate) struct LineLog {
     begun: Cell<u64>,
-    ended: Cell<u64>,
-    ended_seen: Cell<u64>,
     last: Cell<usize>,
+    last_measured: Cell<usize>,
     peak: Cell<usize>,
     peak_line: Cell<u64>,
 }
 
 const NONE: u64 = u64::MAX;
+const UNMEASURED: usize = usize::MAX;
 
 impl LineLog {
     pub(crate) const fn new() -> Self {
         LineLog {
             begun: Cell::new(0),
-            ended: Cell::new(0),
-            ended_seen: Cell::new(0),
             last: Cell::new(0),
+            last_measured: Cell::new(0),
             peak: Cell::new(0),
             peak_line: Cell::new(NONE),
         }
@@ -89,9 +93,10 @@ impl LineLog {
 
     #[inline(always)]
     pub(crate) fn line_ended(&self, index: u64, high: usize) {
-        self.ended.set(self.ended.get() + 1);
         self.last.set(high);
-        if high > self.peak.get() || self.peak_line.get() == NONE {
+        // `>=`: the first line to end always sets the peak (no "no peak yet" test), and of
+        // lines that tie, the statistics name the most recent.
+        if high >= self.peak.get() {
             self.peak.set(high);
             self.peak_line.set(index);
         }
@@ -101,17 +106,19 @@ impl LineLog {
     /// its high-water mark if it ended, all of `capacity` if it was leaked with `mem::forget`
     /// (a leaked line never reports its use), 0 before the first line.
     ///
-    /// For the guard, which must call it before every `begin` (it remembers how many lines had
-    /// ended at the previous call: exactly one more means the last line ended).
+    /// For the guard and the poisoner, which must call it before every `begin`: it marks the
+    /// extent as taken, so a line that never reports is seen as a leak at the next call.
     pub(crate) fn take_released_extent(&self, capacity: usize) -> usize {
-        let ended = self.ended.get();
-        let last_line_ended = ended != self.ended_seen.replace(ended);
+        let taken = self.last.replace(UNMEASURED);
         if self.begun.get() == 0 {
-            0
-        } else if last_line_ended {
-            self.last.get()
-        } else {
-            capacity
+            return 0;
+        }
+        match taken {
+            UNMEASURED => capacity,
+            high => {
+                self.last_measured.set(high);
+                high
+            }
         }
     }
 
@@ -120,7 +127,10 @@ impl LineLog {
         ArenaStats {
             lines: self.begun.get(),
             capacity,
-            last_line_bytes: self.last.get(),
+            last_line_bytes: match self.last.get() {
+                UNMEASURED => self.last_measured.get(),
+                high => high,
+            },
             peak_bytes: self.peak.get(),
             peak_line: (peak_line != NONE).then_some(peak_line),
         }
