@@ -35,8 +35,7 @@ pub struct ArenaStats {
     pub last_line_bytes: usize,
     /// The largest high-water mark of any line so far, in bytes.
     pub peak_bytes: usize,
-    /// The index of the most recent line that reached `peak_bytes` (`None` before a line
-    /// ends).
+    /// The index of the first line that reached `peak_bytes` (`None` before a line ends).
     pub peak_line: Option<u64>,
 }
 
@@ -94,9 +93,7 @@ impl LineLog {
     #[inline(always)]
     pub(crate) fn line_ended(&self, index: u64, high: usize) {
         self.last.set(high);
-        // `>=`: the first line to end always sets the peak (no "no peak yet" test), and of
-        // lines that tie, the statistics name the most recent.
-        if high >= self.peak.get() {
+        if high > self.peak.get() || self.peak_line.get() == NONE {
             self.peak.set(high);
             self.peak_line.set(index);
         }
