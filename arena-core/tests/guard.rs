@@ -211,6 +211,14 @@ const READ: &str = if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
 };
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn one_line_stale_read_faults_and_names_the_line() {
     let Some(child) = in_child(
         "one_line_stale_read_faults_and_names_the_line",
@@ -249,6 +257,14 @@ fn one_line_stale_read_faults_and_names_the_line() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn one_line_stale_write_faults_and_names_the_line() {
     let Some(child) = in_child(
         "one_line_stale_write_faults_and_names_the_line",
@@ -281,6 +297,14 @@ fn one_line_stale_write_faults_and_names_the_line() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn with_three_buffers_a_two_line_stale_read_faults() {
     let Some(child) = in_child(
         "with_three_buffers_a_two_line_stale_read_faults",
@@ -307,6 +331,14 @@ fn with_three_buffers_a_two_line_stale_read_faults() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn a_pointer_as_stale_as_the_ring_is_long_reads_poison() {
     let Some(child) = in_child(
         "a_pointer_as_stale_as_the_ring_is_long_reads_poison",
@@ -343,6 +375,14 @@ fn a_pointer_as_stale_as_the_ring_is_long_reads_poison() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn a_stale_pointer_into_a_released_scope_reads_poison() {
     let Some(child) = in_child(
         "a_stale_pointer_into_a_released_scope_reads_poison",
@@ -369,6 +409,14 @@ fn a_stale_pointer_into_a_released_scope_reads_poison() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn with_the_guard_off_a_stale_read_does_not_fault() {
     let Some(child) = in_child(
         "with_the_guard_off_a_stale_read_does_not_fault",
@@ -392,6 +440,14 @@ fn with_the_guard_off_a_stale_read_does_not_fault() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn a_stack_overflow_is_still_reported_by_rust_with_a_guarded_arena_alive() {
     let Some(child) = in_child(
         "a_stack_overflow_is_still_reported_by_rust_with_a_guarded_arena_alive",
@@ -439,6 +495,14 @@ fn recurse(depth: u64) -> u64 {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn arenas_on_several_threads_each_report_their_own_line() {
     const THREADS: u64 = 4;
     /// The line thread `t` keeps a pointer from.
@@ -492,6 +556,14 @@ fn arenas_on_several_threads_each_report_their_own_line() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn buffers_past_the_table_are_poisoned_not_protected() {
     let Some(child) = in_child(
         "buffers_past_the_table_are_poisoned_not_protected",
@@ -534,6 +606,14 @@ fn buffers_past_the_table_are_poisoned_not_protected() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "Miri cannot start child processes, protect pages or run signal handlers"
+)]
+#[cfg_attr(
+    arena_asan,
+    ignore = "ASan reports the stale access before the guard's handler runs (see tests/asan.rs)"
+)]
 fn static_arena_poisons_released_lines_in_debug_builds() {
     if !cfg!(any(debug_assertions, feature = "guard")) {
         eprintln!("skipped: StaticArena poisons only in debug builds or with the `guard` feature");
