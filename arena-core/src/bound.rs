@@ -26,6 +26,15 @@ pub(crate) const fn round_to_granule(bytes: usize) -> Option<usize> {
 /// A zero-sized request takes nothing. Otherwise the request is rounded up to the 16-byte
 /// granule; an alignment above 16 can cost up to `align - 16` bytes of padding in front,
 /// because the bump pointer is only known to sit on a 16-byte boundary.
+///
+/// ```
+/// use arena_core::layout_bound;
+///
+/// assert_eq!(layout_bound(0, 64), Some(0));
+/// assert_eq!(layout_bound(20, 4), Some(32));
+/// assert_eq!(layout_bound(20, 64), Some(32 + 48));
+/// assert_eq!(layout_bound(usize::MAX, 1), None);
+/// ```
 pub const fn layout_bound(size: usize, align: usize) -> Option<usize> {
     if size == 0 {
         return Some(0);
@@ -111,6 +120,21 @@ pub trait ScanLocal {
 }
 
 /// The bytes a `T` takes from a line beyond its own slot: what its constructor copies in.
+///
+/// ```
+/// use arena_core::{ScanLocal, extra_bound, slice_bound, slot_bound};
+///
+/// // Plain data copies nothing in.
+/// assert_eq!(extra_bound::<[f32; 4]>(), 0);
+///
+/// // A value whose constructor also copies up to 8 points into the line.
+/// struct Polygon;
+/// impl ScanLocal for Polygon {
+///     const SCAN_BOUND: usize = slot_bound::<Polygon>() + 128;
+/// }
+/// assert_eq!(extra_bound::<Polygon>(), 128);
+/// assert_eq!(slice_bound::<[f32; 4]>(8), Some(128));
+/// ```
 pub const fn extra_bound<T: ScanLocal>() -> usize {
     match T::SCAN_BOUND.checked_sub(slot_bound::<T>()) {
         Some(extra) => extra,
