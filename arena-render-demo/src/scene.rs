@@ -98,14 +98,16 @@ impl Geometry {
     pub fn of(tree: &usvg::Tree, options: &RenderOptions) -> Result<Geometry, SceneError> {
         let size = tree.size();
         let (w, h) = (size.width(), size.height());
-        let scale = match options.size {
+        let (scale, limit) = match options.size {
             Some(s) if s == 0 || s > MAX_DIMENSION => return Err(SceneError::BadSize(s)),
-            Some(s) => s as f32 / w.max(h),
-            None => 1.0,
+            Some(s) => (s as f32 / w.max(h), s as f32),
+            None => (1.0, 1e9),
         };
         // usvg guarantees a positive, finite size; the clamp keeps absurd sizes countable.
-        let width = (w * scale).ceil().clamp(1.0, 1e9) as u32;
-        let height = (h * scale).ceil().clamp(1.0, 1e9) as u32;
+        // With `--size`, the box is a hard limit: `w * (s / w)` can round to just above `s`
+        // (180 * (48 / 180) = 48.000004), and `ceil` would make that one pixel too many.
+        let width = (w * scale).ceil().clamp(1.0, limit) as u32;
+        let height = (h * scale).ceil().clamp(1.0, limit) as u32;
         if width > MAX_DIMENSION || height > MAX_DIMENSION {
             return Err(SceneError::TooLarge { width, height });
         }
