@@ -34,6 +34,14 @@ pub enum LoadError {
     MalformedXml(String),
     /// usvg rejected the document (for example, no usable size).
     Invalid(String),
+    /// An arc, circle or ellipse radius beyond [`MAX_RADIUS`]: usvg would split it into more
+    /// curve segments than memory holds.
+    AbsurdRadius {
+        /// The element that has it.
+        element: String,
+        /// The radius, in user units.
+        radius: f64,
+    },
     /// Another I/O error.
     Io(io::Error),
 }
@@ -47,6 +55,11 @@ impl fmt::Display for LoadError {
             LoadError::NotSvg(why) => write!(f, "not an SVG file: {why}"),
             LoadError::MalformedXml(why) => write!(f, "malformed XML: {why}"),
             LoadError::Invalid(why) => write!(f, "invalid SVG: {why}"),
+            LoadError::AbsurdRadius { element, radius } => write!(
+                f,
+                "a <{element}> has a radius of {radius:e} user units, beyond the {MAX_RADIUS:e} \
+                 this renderer accepts; fix the file's coordinates"
+            ),
             LoadError::Io(e) => write!(f, "cannot read: {e}"),
         }
     }
@@ -93,6 +106,7 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
             root.tag_name().name()
         )));
     }
+    check_radii(&doc)?;
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
@@ -105,6 +119,47 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
         other => LoadError::Invalid(other.to_string()),
     })?;
     Ok(Svg { tree, has_text })
+}
+
+/// The largest arc, circle or ellipse radius accepted, in user units.
+///
+/// usvg turns every arc into cubic curves at a fixed tolerance of 0.1 user units, so the
+/// number of curves grows with the radius (as its sixth root): a radius of 1e50 asks for
+/// about 10^8.5 curves and gigabytes of memory (found by the `demo_svg` fuzz target). At this
+/// limit an arc is at most about 500 curves; no real drawing comes near it.
+pub const MAX_RADIUS: f64 = 1e15;
+
+/// Rejects radii that would make usvg's arc conversion exhaust memory, before usvg runs.
+fn check_radii(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
+    let absurd = |node: roxmltree::Node<'_, '_>, radius: f64| LoadError::AbsurdRadius {
+        element: node.tag_name().name().to_owned(),
+        radius,
+    };
+    for node in doc.descendants().filter(roxmltree::Node::is_element) {
+        for name in ["r", "rx", "ry"] {
+            let radius = node
+                .attribute(name)
+                .and_then(|value| value.parse::<svgtypes::Length>().ok())
+                .map_or(0.0, |length| length.number.abs());
+            if radius > MAX_RADIUS {
+                return Err(absurd(node, radius));
+            }
+        }
+        let Some(data) = node.attribute("d") else {
+            continue;
+        };
+        // The path parser of usvg's own parser crate, without the arc conversion; a segment
+        // it cannot read ends the path for usvg too, so the check stops there as well.
+        for segment in svgtypes::PathParser::from(data).map_while(Result::ok) {
+            if let svgtypes::PathSegment::EllipticalArc { rx, ry, .. } = segment {
+                let radius = rx.abs().max(ry.abs());
+                if radius > MAX_RADIUS || radius.is_nan() {
+                    return Err(absurd(node, radius));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The `.svg` files in `dir`, sorted by name.

@@ -34,3 +34,33 @@ fn size_is_a_hard_box_even_when_the_scale_rounds_up() {
         assert!(use_.peak <= use_.budget);
     }
 }
+
+/// An arc with a radius of 5e51 made usvg split it into about 10^9 cubic curves and run out of
+/// memory inside `usvg::Tree::from_str`. Absurd radii are now refused before usvg runs, with
+/// an error that names the element; a large but sane radius still renders.
+#[test]
+fn absurd_arc_radii_are_refused_before_usvg_runs() {
+    let arc = |radius: &str| {
+        format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">
+                <path d="M 10 95 A {radius} 20 0 1 1 90 95" fill="none" stroke="#248"/></svg>"##
+        )
+    };
+    let err =
+        load::parse(arc("5555555555555555555555555555555555555555555555555555520").as_bytes())
+            .err()
+            .expect("an absurd radius is an error");
+    let text = err.to_string();
+    assert!(text.contains("<path> has a radius of 5.5"), "{text}");
+    assert!(text.contains("fix the file's coordinates"), "{text}");
+
+    let err = load::parse(
+        br##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
+            <circle cx="5" cy="5" r="3e38" fill="#123"/></svg>"##,
+    )
+    .err()
+    .expect("an absurd circle is an error");
+    assert!(err.to_string().contains("<circle> has a radius"), "{err}");
+
+    assert!(load::parse(arc("1e6").as_bytes()).is_ok());
+}
