@@ -34,13 +34,15 @@ pub enum LoadError {
     MalformedXml(String),
     /// usvg rejected the document (for example, no usable size).
     Invalid(String),
-    /// An arc, circle or ellipse radius beyond [`MAX_RADIUS`]: usvg would split it into more
-    /// curve segments than memory holds.
-    AbsurdRadius {
+    /// A coordinate or radius beyond [`MAX_COORDINATE`]: usvg would turn its arcs into more
+    /// curve segments than memory or time allow.
+    Absurd {
         /// The element that has it.
         element: String,
-        /// The radius, in user units.
-        radius: f64,
+        /// The attribute (`d` for path data).
+        attribute: String,
+        /// The value, in user units.
+        value: f64,
     },
     /// Another I/O error.
     Io(io::Error),
@@ -55,10 +57,14 @@ impl fmt::Display for LoadError {
             LoadError::NotSvg(why) => write!(f, "not an SVG file: {why}"),
             LoadError::MalformedXml(why) => write!(f, "malformed XML: {why}"),
             LoadError::Invalid(why) => write!(f, "invalid SVG: {why}"),
-            LoadError::AbsurdRadius { element, radius } => write!(
+            LoadError::Absurd {
+                element,
+                attribute,
+                value,
+            } => write!(
                 f,
-                "a <{element}> has a radius of {radius:e} user units, beyond the {MAX_RADIUS:e} \
-                 this renderer accepts; fix the file's coordinates"
+                "a <{element}> has {attribute} = {value:e} user units, beyond the \
+                 {MAX_COORDINATE:e} this renderer accepts; fix the file's coordinates"
             ),
             LoadError::Io(e) => write!(f, "cannot read: {e}"),
         }
@@ -106,7 +112,7 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
             root.tag_name().name()
         )));
     }
-    check_radii(&doc)?;
+    check_geometry(&doc)?;
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
@@ -121,28 +127,37 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
     Ok(Svg { tree, has_text })
 }
 
-/// The largest arc, circle or ellipse radius accepted, in user units.
+/// The largest coordinate or radius accepted in shapes and path data, in user units.
 ///
 /// usvg turns every arc into cubic curves at a fixed tolerance of 0.1 user units, so the
-/// number of curves grows with the radius (as its sixth root): a radius of 1e50 asks for
-/// about 10^8.5 curves and gigabytes of memory (found by the `demo_svg` fuzz target). At this
-/// limit an arc is at most about 500 curves; no real drawing comes near it.
-pub const MAX_RADIUS: f64 = 1e15;
+/// number of curves grows with the radius (as its sixth root), and an arc whose endpoint is
+/// far away gets its radius scaled up to reach it: a radius of 1e54 asked for gigabytes of
+/// curves, an endpoint at 1e29 for tens of thousands of curves that took seconds to stroke
+/// (both found by the `demo_svg` fuzz target). At this limit an arc is at most about 50
+/// curves; no real drawing comes near it.
+pub const MAX_COORDINATE: f64 = 1e9;
 
-/// Rejects radii that would make usvg's arc conversion exhaust memory, before usvg runs.
-fn check_radii(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
-    let absurd = |node: roxmltree::Node<'_, '_>, radius: f64| LoadError::AbsurdRadius {
+/// The shape attributes that are lengths or coordinates.
+const GEOMETRY_ATTRIBUTES: [&str; 13] = [
+    "x", "y", "width", "height", "cx", "cy", "r", "rx", "ry", "x1", "y1", "x2", "y2",
+];
+
+/// Rejects coordinates and radii that would make usvg's arc conversion (or the stroker after
+/// it) exhaust memory or time, before usvg runs.
+fn check_geometry(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
+    let absurd = |node: roxmltree::Node<'_, '_>, attribute: &str, value: f64| LoadError::Absurd {
         element: node.tag_name().name().to_owned(),
-        radius,
+        attribute: attribute.to_owned(),
+        value,
     };
     for node in doc.descendants().filter(roxmltree::Node::is_element) {
-        for name in ["r", "rx", "ry"] {
-            let radius = node
+        for name in GEOMETRY_ATTRIBUTES {
+            let value = node
                 .attribute(name)
                 .and_then(|value| value.parse::<svgtypes::Length>().ok())
-                .map_or(0.0, |length| length.number.abs());
-            if radius > MAX_RADIUS {
-                return Err(absurd(node, radius));
+                .map_or(0.0, |length| length.number);
+            if is_absurd(value) {
+                return Err(absurd(node, name, value));
             }
         }
         let Some(data) = node.attribute("d") else {
@@ -151,15 +166,45 @@ fn check_radii(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
         // The path parser of usvg's own parser crate, without the arc conversion; a segment
         // it cannot read ends the path for usvg too, so the check stops there as well.
         for segment in svgtypes::PathParser::from(data).map_while(Result::ok) {
-            if let svgtypes::PathSegment::EllipticalArc { rx, ry, .. } = segment {
-                let radius = rx.abs().max(ry.abs());
-                if radius > MAX_RADIUS || radius.is_nan() {
-                    return Err(absurd(node, radius));
-                }
+            if let Some(value) = segment_numbers(&segment)
+                .into_iter()
+                .find(|&v| is_absurd(v))
+            {
+                return Err(absurd(node, "d", value));
             }
         }
     }
     Ok(())
+}
+
+/// Whether a coordinate is beyond [`MAX_COORDINATE`] (or not a number).
+fn is_absurd(value: f64) -> bool {
+    value.is_nan() || value.abs() > MAX_COORDINATE
+}
+
+/// Every coordinate and radius of a path segment (unused slots are 0).
+fn segment_numbers(segment: &svgtypes::PathSegment) -> [f64; 6] {
+    use svgtypes::PathSegment as S;
+    match *segment {
+        S::MoveTo { x, y, .. } | S::LineTo { x, y, .. } | S::SmoothQuadratic { x, y, .. } => {
+            [x, y, 0.0, 0.0, 0.0, 0.0]
+        }
+        S::HorizontalLineTo { x, .. } => [x, 0.0, 0.0, 0.0, 0.0, 0.0],
+        S::VerticalLineTo { y, .. } => [y, 0.0, 0.0, 0.0, 0.0, 0.0],
+        S::CurveTo {
+            x1,
+            y1,
+            x2,
+            y2,
+            x,
+            y,
+            ..
+        } => [x1, y1, x2, y2, x, y],
+        S::SmoothCurveTo { x2, y2, x, y, .. } => [x2, y2, x, y, 0.0, 0.0],
+        S::Quadratic { x1, y1, x, y, .. } => [x1, y1, x, y, 0.0, 0.0],
+        S::EllipticalArc { rx, ry, x, y, .. } => [rx, ry, x, y, 0.0, 0.0],
+        S::ClosePath { .. } => [0.0; 6],
+    }
 }
 
 /// The `.svg` files in `dir`, sorted by name.

@@ -606,6 +606,14 @@ impl Builder {
                     points.push(p);
                 }
                 PathSegment::LineTo(p) => points.push(p),
+                PathSegment::QuadTo(p1, p2) if self.off_canvas(&[last(&points), p1, p2]) => {
+                    points.push(p2);
+                }
+                PathSegment::CubicTo(p1, p2, p3)
+                    if self.off_canvas(&[last(&points), p1, p2, p3]) =>
+                {
+                    points.push(p3);
+                }
                 PathSegment::QuadTo(p1, p2) => {
                     let p0 = last(&points);
                     let dd = second_difference(p0, p1, p2);
@@ -667,6 +675,21 @@ impl Builder {
         self.scene
             .ops
             .push(Op::Fill(self.scene.fills.len() as u32 - 1));
+    }
+
+    /// Whether a curve's control points (and so the whole curve) lie entirely above, below,
+    /// left or right of the canvas. Such a curve is drawn as its chord: above, below or right
+    /// it reaches no pixel; left of the canvas it only adds winding to the pixels right of it,
+    /// and a curve and its chord cross every row with the same signed count (together they
+    /// form a closed loop). Without this, a huge curve far off the canvas (a mutated file with
+    /// a coordinate of 1e29, found by the `demo_svg` fuzz target) costs as many segments as
+    /// one on it, and tens of thousands of them take seconds.
+    fn off_canvas(&self, points: &[Point]) -> bool {
+        let (w, h) = (self.scene.width as f32, self.scene.height as f32);
+        points.iter().all(|p| p.x < 0.0)
+            || points.iter().all(|p| p.x > w)
+            || points.iter().all(|p| p.y < 0.0)
+            || points.iter().all(|p| p.y > h)
     }
 
     /// Turns the contour in `points` (implicitly closed) into edges and clears it.

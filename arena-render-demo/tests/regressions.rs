@@ -51,7 +51,7 @@ fn absurd_arc_radii_are_refused_before_usvg_runs() {
             .err()
             .expect("an absurd radius is an error");
     let text = err.to_string();
-    assert!(text.contains("<path> has a radius of 5.5"), "{text}");
+    assert!(text.contains("<path> has d = 5.5"), "{text}");
     assert!(text.contains("fix the file's coordinates"), "{text}");
 
     let err = load::parse(
@@ -60,7 +60,21 @@ fn absurd_arc_radii_are_refused_before_usvg_runs() {
     )
     .err()
     .expect("an absurd circle is an error");
-    assert!(err.to_string().contains("<circle> has a radius"), "{err}");
+    assert!(err.to_string().contains("<circle> has r = 3e38"), "{err}");
 
     assert!(load::parse(arc("1e6").as_bytes()).is_ok());
+}
+
+/// An arc whose endpoint was at 7.7e28 got its radius scaled up to reach it, and the tens of
+/// thousands of curves usvg made of it took seconds to stroke and flatten (a fuzzer timeout).
+#[test]
+fn far_away_coordinates_are_refused_before_usvg_runs() {
+    let err = load::parse(
+        br##"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">
+            <path d="M 10 95 A 20 12 0 0 1 50 77777777777777777777777777795" stroke="#248"/>
+            </svg>"##,
+    )
+    .err()
+    .expect("a far-away endpoint is an error");
+    assert!(err.to_string().contains("<path> has d = 7.7"), "{err}");
 }
