@@ -29,7 +29,9 @@
 //! and stroke opacity, both fill rules, transforms, and group opacity (each group with
 //! opacity below one is drawn into a layer row of its own in the arena and composited, as
 //! resvg does). Gradients, patterns, clip paths, masks, filters, blend modes, images and text
-//! are reported by [`Scene::unsupported`] and skipped.
+//! are reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
+//! usvg would turn their arcs into more curves than memory or time allow.
 #![forbid(unsafe_code)]
 
 pub mod baseline;
