@@ -241,7 +241,7 @@ impl ScanArena {
             return Ok(ScanArena {
                 base: ring.base(),
                 cap,
-                log: LineLog::new(),
+                log: LineLog::new(cap),
                 ring: Some(Box::new(ring)),
                 guard,
             });
@@ -258,7 +258,7 @@ impl ScanArena {
         Ok(ScanArena {
             base,
             cap,
-            log: LineLog::new(),
+            log: LineLog::new(cap),
             ring: None,
             guard,
         })

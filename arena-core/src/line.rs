@@ -62,18 +62,20 @@ pub struct Line<'a> {
     // - `rem` is the number of bytes still free: the line has used `pos = cap - rem`.
     //   `cap` and `rem` are multiples of `ARENA_ALIGN`, and `rem <= cap`.
     // - Bytes `pos..cap` are not part of any allocation handed out and still live.
-    // - `high` is the high-water mark of the scopes that ended inside this line.
+    // - `low` is the low-water mark of `rem` in the scopes that ended inside this line (the
+    //   line's high-water mark is `cap - min(low, rem)`).
     //
-    // The line counts free bytes down rather than the offset up: the line's end reports its
-    // use, so the counter is live after an allocation loop, and with `rem` as that counter
-    // the capacity check compiles to one subtract-and-branch on it (with `pos`, LLVM kept
-    // `pos` and recomputed `cap - pos` for every allocation; see BENCHMARKS.md).
+    // The line counts free bytes down rather than the offset up, and reports the free bytes
+    // (not the used ones) when it ends: the counter is live after an allocation loop, and
+    // when it is exactly the value the line's end needs, the capacity check compiles to one
+    // subtract-and-branch on it (with `pos`, or reporting `cap - rem`, LLVM kept a second
+    // counter and recomputed the check for every allocation; see BENCHMARKS.md).
     base: NonNull<u8>,
     cap: usize,
     rem: Cell<usize>,
-    high: Cell<usize>,
+    low: Cell<usize>,
     index: u64,
-    /// Where this line reports its high-water mark when it ends; `None` for a scope.
+    /// Where this line reports its low-water mark when it ends; `None` for a scope.
     log: Option<&'a LineLog>,
     /// Whether the guard is on: a scope's memory is poisoned when the scope ends.
     poison: bool,
@@ -108,7 +110,7 @@ impl<'a> Line<'a> {
             base,
             cap,
             rem: Cell::new(cap - start),
-            high: Cell::new(start),
+            low: Cell::new(cap - start),
             index,
             log,
             poison,
@@ -146,9 +148,15 @@ impl<'a> Line<'a> {
     /// already released their memory.
     #[inline]
     pub fn high_water(&self) -> usize {
-        let pos = self.used();
-        let high = self.high.get();
-        if pos > high { pos } else { high }
+        self.cap - self.low_water()
+    }
+
+    /// The fewest free bytes this line has had so far, counting ended scopes.
+    #[inline(always)]
+    fn low_water(&self) -> usize {
+        let rem = self.rem.get();
+        let low = self.low.get();
+        if rem < low { rem } else { low }
     }
 
     /// Bump-allocates `size` bytes aligned to `align` (a power of two). Zero-sized requests
@@ -533,10 +541,11 @@ impl<'a> Line<'a> {
         let mut inner =
             unsafe { Line::new(self.base, self.cap, start, self.index, None, self.poison) };
         let result = f(&mut inner);
-        let inner_high = inner.high_water();
-        if inner_high > self.high.get() {
-            self.high.set(inner_high);
+        let inner_low = inner.low_water();
+        if inner_low < self.low.get() {
+            self.low.set(inner_low);
         }
+        let inner_high = self.cap - inner_low;
         // The scope's memory is free again: tell the sanitizer and the guard's poisoner.
         // SAFETY: `inner_high <= cap`, so the range stays inside the buffer.
         let released = unsafe { self.base.add(start) };
@@ -556,7 +565,7 @@ impl Drop for Line<'_> {
     #[inline]
     fn drop(&mut self) {
         if let Some(log) = self.log {
-            log.line_ended(self.index, self.high_water());
+            log.line_ended(self.index, self.low_water());
         }
     }
 }

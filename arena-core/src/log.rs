@@ -52,19 +52,21 @@ impl ArenaStats {
 
 /// The counters an arena keeps and its lines update when they end.
 ///
-/// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it. A line's
-/// end costs a handful of instructions (a store and a compare); nothing counts ended lines on
-/// the fast path.
+/// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it. A line
+/// reports the fewest free bytes it had (its low-water mark; its use is the capacity minus
+/// that): that is the value its allocation loop counts down, so reporting it costs nothing
+/// in the loop (see `Line`). Nothing counts ended lines on the fast path.
 ///
-/// Invariants: `peak_line == NONE` exactly when no line has ended; `last` is the high-water
-/// mark of the last line that ended, or `UNMEASURED` after the guard took it and before the
-/// next line reported (then `last_measured` holds the value for the statistics).
+/// Invariants: `peak_line == NONE` exactly when no line has ended, and then `min_free` is
+/// `usize::MAX`; `last` is the low-water mark of the last line that ended, or `UNMEASURED`
+/// after the guard took it and before the next line reported (then `last_measured` holds
+/// the value for the statistics). All free-byte counts are at most `cap`.
 #[derive(Debug)]
 pub(crate) struct LineLog {
     begun: Cell<u64>,
     last: Cell<usize>,
     last_measured: Cell<usize>,
-    peak: Cell<usize>,
+    min_free: Cell<usize>,
     peak_line: Cell<u64>,
 }
 
@@ -72,12 +74,13 @@ const NONE: u64 = u64::MAX;
 const UNMEASURED: usize = usize::MAX;
 
 impl LineLog {
-    pub(crate) const fn new() -> Self {
+    /// A log for lines of `cap` bytes.
+    pub(crate) const fn new(cap: usize) -> Self {
         LineLog {
             begun: Cell::new(0),
-            last: Cell::new(0),
-            last_measured: Cell::new(0),
-            peak: Cell::new(0),
+            last: Cell::new(cap),
+            last_measured: Cell::new(cap),
+            min_free: Cell::new(usize::MAX),
             peak_line: Cell::new(NONE),
         }
     }
@@ -90,11 +93,14 @@ impl LineLog {
         index
     }
 
+    /// Records the end of line `index`, whose fewest free bytes were `free`.
     #[inline(always)]
-    pub(crate) fn line_ended(&self, index: u64, high: usize) {
-        self.last.set(high);
-        if high > self.peak.get() || self.peak_line.get() == NONE {
-            self.peak.set(high);
+    pub(crate) fn line_ended(&self, index: u64, free: usize) {
+        self.last.set(free);
+        // The first line to end always passes (`min_free` starts at `usize::MAX`); of lines
+        // that tie, the first is kept.
+        if free < self.min_free.get() {
+            self.min_free.set(free);
             self.peak_line.set(index);
         }
     }
@@ -112,23 +118,28 @@ impl LineLog {
         }
         match taken {
             UNMEASURED => capacity,
-            high => {
-                self.last_measured.set(high);
-                high
+            free => {
+                self.last_measured.set(free);
+                capacity - free
             }
         }
     }
 
     pub(crate) fn stats(&self, capacity: usize) -> ArenaStats {
         let peak_line = self.peak_line.get();
+        let last_free = match self.last.get() {
+            UNMEASURED => self.last_measured.get(),
+            free => free,
+        };
         ArenaStats {
             lines: self.begun.get(),
             capacity,
-            last_line_bytes: match self.last.get() {
-                UNMEASURED => self.last_measured.get(),
-                high => high,
+            last_line_bytes: capacity - last_free,
+            peak_bytes: if peak_line == NONE {
+                0
+            } else {
+                capacity - self.min_free.get()
             },
-            peak_bytes: self.peak.get(),
             peak_line: (peak_line != NONE).then_some(peak_line),
         }
     }

@@ -48,7 +48,7 @@ impl<const BYTES: usize> StaticArena<BYTES> {
     pub const fn new() -> Self {
         StaticArena {
             storage: UnsafeCell::new([MaybeUninit::uninit(); BYTES]),
-            log: LineLog::new(),
+            log: LineLog::new(Self::CAPACITY),
         }
     }
 
