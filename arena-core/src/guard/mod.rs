@@ -63,54 +63,45 @@ pub use ring::Guard;
 #[cfg(feature = "alloc")]
 pub(crate) use ring::Ring;
 
-// Page protection: the buffer backend with `mprotect`, the table of protected ranges and the
-// fault handler. The cfg is repeated below for the heap backend; keep the two in step.
-#[cfg(all(
-    feature = "std",
-    any(target_os = "linux", target_os = "macos"),
-    target_has_atomic = "64",
-    not(miri)
-))]
-mod mmap;
-#[cfg(all(
-    feature = "std",
-    any(target_os = "linux", target_os = "macos"),
-    target_has_atomic = "64",
-    not(miri)
-))]
-mod signal;
-#[cfg(all(
-    feature = "std",
-    any(target_os = "linux", target_os = "macos"),
-    target_has_atomic = "64",
-    not(miri)
-))]
-mod table;
-#[cfg(all(
-    feature = "std",
-    any(target_os = "linux", target_os = "macos"),
-    target_has_atomic = "64",
-    not(miri)
-))]
-use mmap as backend;
+/// Splits items between the page-protection build (std on Linux or macOS with 64-bit
+/// atomics, not Miri) and the poison-only one (`alloc` otherwise): the one place that states
+/// the condition, so the two sides cannot drift apart.
+macro_rules! page_protection {
+    (if { $($protected:item)* } else { $($poison_only:item)* }) => {
+        $(
+            #[cfg(all(
+                feature = "std",
+                any(target_os = "linux", target_os = "macos"),
+                target_has_atomic = "64",
+                not(miri)
+            ))]
+            $protected
+        )*
+        $(
+            #[cfg(all(
+                feature = "alloc",
+                not(all(
+                    feature = "std",
+                    any(target_os = "linux", target_os = "macos"),
+                    target_has_atomic = "64",
+                    not(miri)
+                ))
+            ))]
+            $poison_only
+        )*
+    };
+}
 
-#[cfg(all(
-    feature = "alloc",
-    not(all(
-        feature = "std",
-        any(target_os = "linux", target_os = "macos"),
-        target_has_atomic = "64",
-        not(miri)
-    ))
-))]
-mod heap;
-#[cfg(all(
-    feature = "alloc",
-    not(all(
-        feature = "std",
-        any(target_os = "linux", target_os = "macos"),
-        target_has_atomic = "64",
-        not(miri)
-    ))
-))]
-use heap as backend;
+// Page protection: the buffer backend with `mprotect`, the table of protected ranges and the
+// fault handler; elsewhere line buffers from the global allocator, poison only.
+page_protection! {
+    if {
+        mod mmap;
+        mod signal;
+        mod table;
+        use mmap as backend;
+    } else {
+        mod heap;
+        use heap as backend;
+    }
+}
