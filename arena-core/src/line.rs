@@ -59,23 +59,26 @@ pub struct Line<'a> {
     //   `'a`; nothing but this line (and outer lines of a `scope`, which are mutably
     //   borrowed while this one exists and only use bytes below this line's start) touches
     //   those bytes during `'a`.
-    // - `rem` is the number of bytes still free: the line has used `pos = cap - rem`.
-    //   `cap` and `rem` are multiples of `ARENA_ALIGN`, and `rem <= cap`.
-    // - Bytes `pos..cap` are not part of any allocation handed out and still live.
-    // - `low` is the low-water mark of `rem` in the scopes that ended inside this line (the
-    //   line's high-water mark is `cap - min(low, rem)`).
+    // - `end = base + cap`; `cap` is a multiple of `ARENA_ALIGN`.
+    // - `next` is the first free byte: `base <= next <= end`, and `next - base` (the bytes
+    //   used) is a multiple of `ARENA_ALIGN`. Bytes `next..end` are not part of any
+    //   allocation handed out and still live.
+    // - `high` is the highest `next` reached by the scopes that ended inside this line
+    //   (`base <= high <= end`); the line's high-water mark is `max(next, high) - base`.
     //
-    // The line counts free bytes down rather than the offset up, and reports the free bytes
-    // (not the used ones) when it ends: the counter is live after an allocation loop, and
-    // when it is exactly the value the line's end needs, the capacity check compiles to one
-    // subtract-and-branch on it (with `pos`, or reporting `cap - rem`, LLVM kept a second
-    // counter and recomputed the check for every allocation; see BENCHMARKS.md).
+    // The cursor is a pointer, not a count of free bytes: an allocation loop then carries
+    // only that pointer past its end (for the line's end to read), and LLVM derives a
+    // free-bytes counter from it whose capacity check is one subtract-and-branch. With the
+    // count as the state, its use at the line's end kept the compare and the subtraction
+    // apart, one more instruction per allocation. Plain-data allocations also move the
+    // cursor after writing (`Reserved::commit`), which spares a register copy. See
+    // BENCHMARKS.md for the measurements.
     base: NonNull<u8>,
-    cap: usize,
-    rem: Cell<usize>,
-    low: Cell<usize>,
+    end: NonNull<u8>,
+    next: Cell<NonNull<u8>>,
+    high: Cell<NonNull<u8>>,
     index: u64,
-    /// Where this line reports its low-water mark when it ends; `None` for a scope.
+    /// Where this line reports how far its cursor reached when it ends; `None` for a scope.
     log: Option<&'a LineLog>,
     /// Whether the guard is on: a scope's memory is poisoned when the scope ends.
     poison: bool,
@@ -106,11 +109,16 @@ impl<'a> Line<'a> {
         debug_assert!(base.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
         debug_assert!(cap.is_multiple_of(ARENA_ALIGN) && start.is_multiple_of(ARENA_ALIGN));
         debug_assert!(start <= cap && cap <= isize::MAX as usize);
+        // SAFETY: `start <= cap` and `base` is valid for `cap` bytes (caller), so the offset
+        // stays inside the buffer or one past its end.
+        let next = unsafe { base.add(start) };
+        // SAFETY: as above, with `cap` itself.
+        let end = unsafe { base.add(cap) };
         Line {
             base,
-            cap,
-            rem: Cell::new(cap - start),
-            low: Cell::new(cap - start),
+            end,
+            next: Cell::new(next),
+            high: Cell::new(next),
             index,
             log,
             poison,
@@ -128,74 +136,87 @@ impl<'a> Line<'a> {
     /// plus the scope's).
     #[inline]
     pub fn used(&self) -> usize {
-        self.cap - self.rem.get()
+        offset(self.base, self.next.get())
     }
 
     /// Bytes still free in this line. A request of `n` bytes aligned to at most 16
     /// succeeds exactly when `n <= remaining()`.
     #[inline]
     pub fn remaining(&self) -> usize {
-        self.rem.get()
+        offset(self.next.get(), self.end)
     }
 
     /// The capacity of the line buffer in bytes.
     #[inline]
     pub fn capacity(&self) -> usize {
-        self.cap
+        offset(self.base, self.end)
     }
 
     /// The most bytes this line has had in use at once so far, counting scopes that have
     /// already released their memory.
     #[inline]
     pub fn high_water(&self) -> usize {
-        self.cap - self.low_water()
+        offset(self.base, self.top())
     }
 
-    /// The fewest free bytes this line has had so far, counting ended scopes.
+    /// The highest the cursor has been so far, counting ended scopes.
     #[inline(always)]
-    fn low_water(&self) -> usize {
-        let rem = self.rem.get();
-        let low = self.low.get();
-        if rem < low { rem } else { low }
+    fn top(&self) -> NonNull<u8> {
+        let next = self.next.get();
+        let high = self.high.get();
+        if next > high { next } else { high }
     }
 
-    /// Bump-allocates `size` bytes aligned to `align` (a power of two). Zero-sized requests
-    /// get a dangling, aligned pointer and take no space.
+    /// Finds room for `size` bytes aligned to `align` (a power of two) and returns where
+    /// they start, without moving the cursor: [`Reserved::commit`] moves it. A caller that
+    /// writes only plain data (no code of the user's that could allocate) commits after
+    /// writing, which spares LLVM a register copy per allocation. Zero-sized requests get a
+    /// dangling, aligned pointer and take no space.
     #[inline(always)]
-    fn bump(&self, size: usize, align: usize) -> Result<NonNull<u8>, ArenaFull> {
+    fn reserve(&self, size: usize, align: usize) -> Result<Reserved, ArenaFull> {
         debug_assert!(align.is_power_of_two());
+        let next = self.next.get();
         if size == 0 {
-            return Ok(dangling(align));
+            return Ok(Reserved {
+                start: dangling(align),
+                from: next,
+                len: 0,
+            });
         }
-        let remaining = self.rem.get();
-        let pos = self.cap - remaining;
+        let remaining = offset(next, self.end);
         let pad = if align <= ARENA_ALIGN {
-            // `base + pos` is on a 16-byte boundary already.
+            // `next` is on a 16-byte boundary already.
             0
         } else {
-            let addr = self.base.as_ptr().addr().wrapping_add(pos);
-            addr.wrapping_neg() & (align - 1)
+            next.as_ptr().addr().wrapping_neg() & (align - 1)
         };
         // Every caller's `size` is that of a value, a `Layout` or a real slice, so at most
         // `isize::MAX` and the rounding cannot wrap; the check on it folds away for them. It
         // stays for a computed slice size, which may be anything up to `usize::MAX`.
         let rounded = size.wrapping_add(ARENA_ALIGN - 1) & !(ARENA_ALIGN - 1);
-        let after = match remaining.checked_sub(pad) {
-            Some(free) if size <= isize::MAX as usize => free.checked_sub(rounded),
-            _ => None,
-        };
-        let Some(after) = after else {
-            return Err(full(size, align, remaining, self.cap, self.index));
-        };
-        let start = pos + pad;
-        self.rem.set(after);
-        // SAFETY:
-        // - `start + rounded = cap - after <= cap`, and `base` is valid for `cap` bytes (type
-        //   invariant), so `base + start` stays inside the buffer;
-        // - the resulting pointer is non-null because it is derived in bounds from `base`.
-        let ptr = unsafe { self.base.add(start) };
-        sanitizer::unpoison(ptr, size);
-        Ok(ptr)
+        // The error path gets the pointers, not `remaining`: a use of the free-bytes count
+        // outside the check would make LLVM keep it as a second counter.
+        if pad > remaining || rounded > remaining - pad || size > isize::MAX as usize {
+            return Err(full(size, align, self.base, next, self.end, self.index));
+        }
+        // SAFETY: `pad <= remaining = end - next`, and `base..end` is one allocation valid
+        // for the line (type invariant), so `start` stays inside it or one past its end; it
+        // is non-null because it is derived in bounds from `next`.
+        let start = unsafe { next.add(pad) };
+        sanitizer::unpoison(start, size);
+        Ok(Reserved {
+            start,
+            from: start,
+            len: rounded,
+        })
+    }
+
+    /// [`reserve`](Line::reserve) that moves the cursor at once.
+    #[inline(always)]
+    fn bump(&self, size: usize, align: usize) -> Result<NonNull<u8>, ArenaFull> {
+        let reserved = self.reserve(size, align)?;
+        reserved.commit(self);
+        Ok(reserved.start)
     }
 
     /// Reserves room for one `T` and returns it uninitialised.
@@ -208,13 +229,22 @@ impl<'a> Line<'a> {
     /// Reserves room for `len` values of `T`.
     #[inline(always)]
     fn bump_for_slice<T>(&self, len: usize) -> Result<NonNull<T>, ArenaFull> {
+        let reserved = self.reserve_slice::<T>(len)?;
+        reserved.commit(self);
+        Ok(reserved.start.cast())
+    }
+
+    /// Finds room for `len` values of `T` without moving the cursor (see `reserve`).
+    #[inline(always)]
+    fn reserve_slice<T>(&self, len: usize) -> Result<Reserved, ArenaFull> {
         match size_of::<T>().checked_mul(len) {
-            Some(bytes) => self.bump(bytes, align_of::<T>()).map(NonNull::cast),
+            Some(bytes) => self.reserve(bytes, align_of::<T>()),
             None => Err(full(
                 usize::MAX,
                 align_of::<T>(),
-                self.remaining(),
-                self.cap,
+                self.base,
+                self.next.get(),
+                self.end,
                 self.index,
             )),
         }
@@ -233,14 +263,16 @@ impl<'a> Line<'a> {
     #[inline(always)]
     pub fn try_alloc<T>(&self, value: T) -> Result<&'a mut T, ArenaFull> {
         const { NoDropGlue::<T>::CHECK };
-        let ptr = self.bump_for::<T>()?;
-        // SAFETY: `ptr` is valid for writes of a `T` and aligned for it (`bump` honours the
-        // layout; a zero-sized `T` gets a dangling aligned pointer, valid for zero-sized
-        // writes).
+        let reserved = self.reserve(size_of::<T>(), align_of::<T>())?;
+        let ptr = reserved.start.cast::<T>();
+        // SAFETY: `ptr` is valid for writes of a `T` and aligned for it (`reserve` honours
+        // the layout; a zero-sized `T` gets a dangling aligned pointer, valid for zero-sized
+        // writes). Writing a value runs no code that could allocate from this line.
         unsafe { ptr.write(value) };
+        reserved.commit(self);
         // SAFETY:
         // - `ptr` is aligned and points to an initialised `T` (written just above);
-        // - the bytes are exclusively ours for `'a`: `bump` moved `pos` past them and no
+        // - the bytes are exclusively ours for `'a`: the cursor has moved past them and no
         //   other allocation of this line or its scopes overlaps them.
         Ok(unsafe { &mut *ptr.as_ptr() })
     }
@@ -343,12 +375,14 @@ impl<'a> Line<'a> {
     /// ```
     #[inline(always)]
     pub fn try_alloc_slice_copy<T: Copy>(&self, src: &[T]) -> Result<&'a mut [T], ArenaFull> {
-        let ptr = self.bump_for_slice::<T>(src.len())?;
+        let reserved = self.reserve_slice::<T>(src.len())?;
+        let ptr = reserved.start.cast::<T>();
         // SAFETY:
         // - `src` is valid for reads of `src.len()` values; `ptr` is aligned and valid for
         //   writes of as many (dangling with a zero total size, which `copy` allows);
         // - they do not overlap: `ptr` is fresh line memory that no reference reaches yet.
         unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len()) };
+        reserved.commit(self);
         // SAFETY: all `src.len()` values at `ptr` were initialised just above; the memory is
         // aligned, at most `isize::MAX` bytes (it fit in the buffer) and ours alone for `'a`.
         Ok(unsafe { core::slice::from_raw_parts_mut(ptr.as_ptr(), src.len()) })
@@ -531,6 +565,7 @@ impl<'a> Line<'a> {
     /// ```
     pub fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Line<'s>) -> R) -> R {
         let start = self.used();
+        let cap = self.capacity();
         // SAFETY:
         // - `base` is aligned and valid for `cap` bytes for `'a`, which outlives the scope;
         // - bytes `start..cap` are unused by this line (type invariant), and this line
@@ -538,25 +573,25 @@ impl<'a> Line<'a> {
         //   the inner line touches them; the inner line's lifetime is local to `f`, so none
         //   of its allocations outlive the scope;
         // - `cap` and `start` keep their multiple-of-16 and ordering invariants.
-        let mut inner =
-            unsafe { Line::new(self.base, self.cap, start, self.index, None, self.poison) };
+        let mut inner = unsafe { Line::new(self.base, cap, start, self.index, None, self.poison) };
         let result = f(&mut inner);
-        let inner_low = inner.low_water();
-        if inner_low < self.low.get() {
-            self.low.set(inner_low);
+        let inner_top = inner.top();
+        if inner_top > self.high.get() {
+            self.high.set(inner_top);
         }
-        let inner_high = self.cap - inner_low;
-        // The scope's memory is free again: tell the sanitizer and the guard's poisoner.
-        // SAFETY: `inner_high <= cap`, so the range stays inside the buffer.
-        let released = unsafe { self.base.add(start) };
+        // The scope's memory, `next..inner_top`, is free again: tell the sanitizer and the
+        // guard's poisoner.
+        let released = self.next.get();
+        let len = offset(released, inner_top);
         if self.poison {
             // SAFETY:
-            // - `start..inner_high` lies inside the buffer, valid for writes for `'a`;
+            // - `released..inner_top` lies inside the buffer (the inner line's invariant),
+            //   valid for writes for `'a`;
             // - the inner line and every reference it handed out are gone (their lifetime
-            //   was local to `f`), and this line's own allocations end before `start`.
-            unsafe { crate::guard::poison(released, inner_high - start) };
+            //   was local to `f`), and this line's own allocations end before `released`.
+            unsafe { crate::guard::poison(released, len) };
         }
-        sanitizer::release(released, inner_high - start);
+        sanitizer::release(released, len);
         result
     }
 }
@@ -565,7 +600,7 @@ impl Drop for Line<'_> {
     #[inline]
     fn drop(&mut self) {
         if let Some(log) = self.log {
-            log.line_ended(self.index, self.low_water());
+            log.line_ended(self.index, offset(self.top(), self.end));
         }
     }
 }
@@ -575,25 +610,59 @@ impl fmt::Debug for Line<'_> {
         f.debug_struct("Line")
             .field("index", &self.index)
             .field("used", &self.used())
-            .field("capacity", &self.cap)
+            .field("capacity", &self.capacity())
             .field("high_water", &self.high_water())
             .finish()
     }
 }
 
-/// The error for a request that does not fit.
+/// Room found by `Line::reserve`: `len` bytes from `from` (which is `start` rounded down to
+/// the cursor for a zero-sized request, when `len` is 0).
+#[derive(Clone, Copy)]
+struct Reserved {
+    start: NonNull<u8>,
+    from: NonNull<u8>,
+    len: usize,
+}
+
+impl Reserved {
+    /// Moves `line`'s cursor past the reserved bytes.
+    #[inline(always)]
+    fn commit(self, line: &Line<'_>) {
+        // SAFETY: `reserve` checked that `from + len` stays inside the line's buffer (or one
+        // past its end); the pointer is derived in bounds from `from`.
+        line.next.set(unsafe { self.from.add(self.len) });
+    }
+}
+
+/// Bytes from `from` to `to` in the same buffer (`from <= to`).
+#[inline(always)]
+fn offset(from: NonNull<u8>, to: NonNull<u8>) -> usize {
+    debug_assert!(from <= to);
+    to.as_ptr().addr() - from.as_ptr().addr()
+}
+
+/// The error for a request that does not fit, for a line over `base..end` with its cursor
+/// at `next`.
 ///
 /// It takes the line's state by value on purpose: passing `&Line` to an out-of-line function
 /// lets the line's address escape, and then the compiler keeps the line in memory and
 /// stores its cursor on every allocation of the fast path.
 #[cold]
 #[inline(never)]
-fn full(size: usize, align: usize, remaining: usize, capacity: usize, line: u64) -> ArenaFull {
+fn full(
+    size: usize,
+    align: usize,
+    base: NonNull<u8>,
+    next: NonNull<u8>,
+    end: NonNull<u8>,
+    line: u64,
+) -> ArenaFull {
     ArenaFull {
         size,
         align,
-        remaining,
-        capacity,
+        remaining: offset(next, end),
+        capacity: offset(base, end),
         line,
     }
 }
@@ -627,8 +696,10 @@ impl Line<'_> {
             return false;
         }
         match crate::bound::round_to_granule(new_size) {
-            Some(new_len) if new_len <= self.cap - start => {
-                self.rem.set(self.cap - (start + new_len));
+            Some(new_len) if new_len <= self.capacity() - start => {
+                // SAFETY: `start + new_len <= cap`: the new cursor stays inside the buffer
+                // (or one past its end), derived from the allocation's own pointer.
+                self.next.set(unsafe { ptr.add(new_len) });
                 if new_len > old_end {
                     sanitizer::unpoison(ptr, new_len);
                 } else {
