@@ -54,8 +54,8 @@ impl ArenaStats {
 ///
 /// Cells, because a line holds `&LineLog` while the arena is mutably borrowed by it. A line
 /// reports the fewest free bytes it had (its low-water mark; its use is the capacity minus
-/// that): that is the value its allocation loop counts down, so reporting it costs nothing
-/// in the loop (see `Line`). Nothing counts ended lines on the fast path.
+/// that), computed once at its end from its cursor pointer (see `Line`). Nothing counts
+/// ended lines on the fast path.
 ///
 /// Invariants: `peak_line == NONE` exactly when no line has ended, and then `min_free` is
 /// `usize::MAX`; `last` is the low-water mark of the last line that ended, or `UNMEASURED`
