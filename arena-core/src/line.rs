@@ -616,8 +616,9 @@ impl fmt::Debug for Line<'_> {
     }
 }
 
-/// Room found by `Line::reserve`: `len` bytes from `from` (which is `start` rounded down to
-/// the cursor for a zero-sized request, when `len` is 0).
+/// Room found by `Line::reserve`: the allocation starts at `start`, and committing moves the
+/// cursor to `from + len`. `from` is `start` itself, except for a zero-sized request, whose
+/// `start` is dangling: then it is the cursor, and `len` is 0.
 #[derive(Clone, Copy)]
 struct Reserved {
     start: NonNull<u8>,
