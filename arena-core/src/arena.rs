@@ -290,13 +290,11 @@ impl ScanArena {
     #[inline(always)]
     fn begin_line(&mut self, guarded: bool) -> Line<'_> {
         let index = self.log.begin();
-        // SAFETY:
-        // - `base` is aligned to 16 and valid for `cap` bytes while the arena lives, which is
-        //   at least as long as the returned line borrows it (struct invariant; a guarded
-        //   arena's current buffer is never protected);
-        // - `&mut self` is borrowed for the line's lifetime, and the previous line (and every
-        //   reference it handed out) has ended, so nothing else touches the buffer;
-        // - `cap` is a multiple of 16, `0 <= cap <= isize::MAX`.
+        // SAFETY: `base` is aligned to 16 and valid for `cap` bytes while the arena lives,
+        // at least as long as the line borrows it (struct invariant; a guarded arena's
+        // current buffer is never protected). `&mut self` is borrowed for the line's
+        // lifetime and the previous line, with every reference it handed out, has ended, so
+        // nothing else touches the buffer. `cap` is a multiple of 16, at most `isize::MAX`.
         unsafe { Line::new(self.base, self.cap, 0, index, Some(&self.log), guarded) }
     }
 

@@ -566,13 +566,11 @@ impl<'a> Line<'a> {
     pub fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Line<'s>) -> R) -> R {
         let start = self.used();
         let cap = self.capacity();
-        // SAFETY:
-        // - `base` is aligned and valid for `cap` bytes for `'a`, which outlives the scope;
-        // - bytes `start..cap` are unused by this line (type invariant), and this line
-        //   cannot allocate while `self` is mutably borrowed here, so during the scope only
-        //   the inner line touches them; the inner line's lifetime is local to `f`, so none
-        //   of its allocations outlive the scope;
-        // - `cap` and `start` keep their multiple-of-16 and ordering invariants.
+        // SAFETY: `base` is aligned and valid for `cap` bytes for `'a`, which outlives the
+        // scope. Bytes `start..cap` are unused by this line (type invariant), which cannot
+        // allocate while `self` is mutably borrowed here, so only the inner line touches
+        // them, and none of its allocations outlive `f` (its lifetime is local to the call).
+        // `cap` and `start` keep their multiple-of-16 and ordering invariants.
         let mut inner = unsafe { Line::new(self.base, cap, start, self.index, None, self.poison) };
         let result = f(&mut inner);
         let inner_top = inner.top();
