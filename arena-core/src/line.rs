@@ -616,7 +616,9 @@ impl fmt::Debug for Line<'_> {
 
 /// Room found by `Line::reserve`: the allocation starts at `start`, and committing moves the
 /// cursor to `from + len`. `from` is `start` itself, except for a zero-sized request, whose
-/// `start` is dangling: then it is the cursor, and `len` is 0.
+/// `start` is dangling: then it is the cursor, and `len` is 0. It holds `from` and `len`, not
+/// the new cursor: computed in `reserve`, before the caller's writes, the new cursor cost a
+/// register copy per allocation (measured: one instruction per object on `s16` and `s48`).
 #[derive(Clone, Copy)]
 struct Reserved {
     start: NonNull<u8>,
