@@ -289,13 +289,13 @@ impl ScanArena {
     /// Starts the line on the current buffer; `guarded` says whether the guard is on.
     #[inline(always)]
     fn begin_line(&mut self, guarded: bool) -> Line<'_> {
-        let index = self.log.begin();
+        self.log.begin();
         // SAFETY: `base` is aligned to 16 and valid for `cap` bytes while the arena lives,
         // at least as long as the line borrows it (struct invariant; a guarded arena's
         // current buffer is never protected). `&mut self` is borrowed for the line's
         // lifetime and the previous line, with every reference it handed out, has ended, so
         // nothing else touches the buffer. `cap` is a multiple of 16, at most `isize::MAX`.
-        unsafe { Line::new(self.base, self.cap, 0, index, Some(&self.log), guarded) }
+        unsafe { Line::new(self.base, self.cap, 0, &self.log, true, guarded) }
     }
 
     /// The guard's work at `line()`, out of line so the unguarded path stays short.
@@ -322,7 +322,7 @@ impl ScanArena {
 
     /// Statistics over the lines so far: how many, and how much of the budget they used.
     pub fn stats(&self) -> ArenaStats {
-        self.log.stats(self.cap)
+        self.log.stats()
     }
 }
 

@@ -77,9 +77,13 @@ pub struct Line<'a> {
     end: NonNull<u8>,
     next: Cell<NonNull<u8>>,
     high: Cell<NonNull<u8>>,
-    index: u64,
-    /// Where this line reports how far its cursor reached when it ends; `None` for a scope.
-    log: Option<&'a LineLog>,
+    /// The arena's counters: where the line reports how far its cursor reached when it ends,
+    /// and where its index and capacity are read for an error (one pointer kept through an
+    /// allocation loop instead of two values; with the capacity passed as well, the `mixed`
+    /// workload spilled more around its `memcpy`).
+    log: &'a LineLog,
+    /// Whether the line reports to `log` when it ends: false for a scope.
+    reports: bool,
     /// Whether the guard is on: a scope's memory is poisoned when the scope ends.
     poison: bool,
     /// Invariant in `'a`: a line can never pass for one with a different lifetime.
@@ -87,7 +91,8 @@ pub struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    /// Starts a line over `cap` bytes at `base`, with `start` bytes already in use.
+    /// Starts a line over `cap` bytes at `base`, with `start` bytes already in use: the line
+    /// that began last in `log`, or a scope of it (`reports == false`).
     ///
     /// # Safety
     ///
@@ -102,8 +107,8 @@ impl<'a> Line<'a> {
         base: NonNull<u8>,
         cap: usize,
         start: usize,
-        index: u64,
-        log: Option<&'a LineLog>,
+        log: &'a LineLog,
+        reports: bool,
         poison: bool,
     ) -> Self {
         debug_assert!(base.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
@@ -119,8 +124,8 @@ impl<'a> Line<'a> {
             end,
             next: Cell::new(next),
             high: Cell::new(next),
-            index,
             log,
+            reports,
             poison,
             _invariant: PhantomData,
         }
@@ -129,7 +134,7 @@ impl<'a> Line<'a> {
     /// The index of this scan-line: 0 for the first `line()` of an arena, then 1, 2, ...
     #[inline]
     pub fn index(&self) -> u64 {
-        self.index
+        self.log.current_line()
     }
 
     /// Bytes in use in this line now, padding included (inside a scope: the line's bytes
@@ -197,7 +202,7 @@ impl<'a> Line<'a> {
         // The error path gets the pointers, not `remaining`: a use of the free-bytes count
         // outside the check would make LLVM keep it as a second counter.
         if pad > remaining || rounded > remaining - pad || size > isize::MAX as usize {
-            return Err(full(size, align, self.base, next, self.end, self.index));
+            return Err(full(size, align, self.log, next, self.end));
         }
         // SAFETY: `pad <= remaining = end - next`, and `base..end` is one allocation valid
         // for the line (type invariant), so `start` stays inside it or one past its end; it
@@ -242,10 +247,9 @@ impl<'a> Line<'a> {
             None => Err(full(
                 usize::MAX,
                 align_of::<T>(),
-                self.base,
+                self.log,
                 self.next.get(),
                 self.end,
-                self.index,
             )),
         }
     }
@@ -571,7 +575,7 @@ impl<'a> Line<'a> {
         // allocate while `self` is mutably borrowed here, so only the inner line touches
         // them, and none of its allocations outlive `f` (its lifetime is local to the call).
         // `cap` and `start` keep their multiple-of-16 and ordering invariants.
-        let mut inner = unsafe { Line::new(self.base, cap, start, self.index, None, self.poison) };
+        let mut inner = unsafe { Line::new(self.base, cap, start, self.log, false, self.poison) };
         let result = f(&mut inner);
         let inner_top = inner.top();
         if inner_top > self.high.get() {
@@ -597,8 +601,8 @@ impl<'a> Line<'a> {
 impl Drop for Line<'_> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(log) = self.log {
-            log.line_ended(self.index, offset(self.top(), self.end));
+        if self.reports {
+            self.log.line_ended(offset(self.top(), self.end));
         }
     }
 }
@@ -606,7 +610,7 @@ impl Drop for Line<'_> {
 impl fmt::Debug for Line<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Line")
-            .field("index", &self.index)
+            .field("index", &self.index())
             .field("used", &self.used())
             .field("capacity", &self.capacity())
             .field("high_water", &self.high_water())
@@ -643,8 +647,8 @@ fn offset(from: NonNull<u8>, to: NonNull<u8>) -> usize {
     to.as_ptr().addr() - from.as_ptr().addr()
 }
 
-/// The error for a request that does not fit, for a line over `base..end` with its cursor
-/// at `next`.
+/// The error for a request that does not fit, for the line of `log` that ends at `end`, with
+/// its cursor at `next`.
 ///
 /// It takes the line's state by value on purpose: passing `&Line` to an out-of-line function
 /// lets the line's address escape, and then the compiler keeps the line in memory and
@@ -654,17 +658,16 @@ fn offset(from: NonNull<u8>, to: NonNull<u8>) -> usize {
 fn full(
     size: usize,
     align: usize,
-    base: NonNull<u8>,
+    log: &LineLog,
     next: NonNull<u8>,
     end: NonNull<u8>,
-    line: u64,
 ) -> ArenaFull {
     ArenaFull {
         size,
         align,
         remaining: offset(next, end),
-        capacity: offset(base, end),
-        line,
+        capacity: log.capacity(),
+        line: log.current_line(),
     }
 }
 

@@ -60,9 +60,11 @@ impl ArenaStats {
 /// Invariants: `peak_line == NONE` exactly when no line has ended, and then `min_free` is
 /// `usize::MAX`; `last` is the low-water mark of the last line that ended, or `UNMEASURED`
 /// after the guard took it and before the next line reported (then `last_measured` holds
-/// the value for the statistics). All free-byte counts are at most `cap`.
+/// the value for the statistics). All free-byte counts are at most `cap`, the capacity of
+/// every line.
 #[derive(Debug)]
 pub(crate) struct LineLog {
+    cap: usize,
     begun: Cell<u64>,
     last: Cell<usize>,
     last_measured: Cell<usize>,
@@ -77,6 +79,7 @@ impl LineLog {
     /// A log for lines of `cap` bytes.
     pub(crate) const fn new(cap: usize) -> Self {
         LineLog {
+            cap,
             begun: Cell::new(0),
             last: Cell::new(cap),
             last_measured: Cell::new(cap),
@@ -85,17 +88,29 @@ impl LineLog {
         }
     }
 
-    /// Counts a new line and returns its index.
+    /// The capacity of every line, in bytes.
     #[inline(always)]
-    pub(crate) fn begin(&self) -> u64 {
-        let index = self.begun.get();
-        self.begun.set(index + 1);
-        index
+    pub(crate) fn capacity(&self) -> usize {
+        self.cap
     }
 
-    /// Records the end of line `index`, whose fewest free bytes were `free`.
+    /// Counts a new line.
     #[inline(always)]
-    pub(crate) fn line_ended(&self, index: u64, free: usize) {
+    pub(crate) fn begin(&self) {
+        self.begun.set(self.begun.get() + 1);
+    }
+
+    /// The index of the line that began last: while a line (or a scope of it) is alive, its
+    /// own index, because no other line can begin until it ends.
+    #[inline(always)]
+    pub(crate) fn current_line(&self) -> u64 {
+        self.begun.get().wrapping_sub(1)
+    }
+
+    /// Records the end of the line that began last, whose fewest free bytes were `free`.
+    #[inline(always)]
+    pub(crate) fn line_ended(&self, free: usize) {
+        let index = self.current_line();
         self.last.set(free);
         // The first line to end always passes (`min_free` starts at `usize::MAX`); of lines
         // that tie, the first is kept.
@@ -111,7 +126,8 @@ impl LineLog {
     ///
     /// For the guard and the poisoner, which must call it before every `begin`: it marks the
     /// extent as taken, so a line that never reports is seen as a leak at the next call.
-    pub(crate) fn take_released_extent(&self, capacity: usize) -> usize {
+    pub(crate) fn take_released_extent(&self) -> usize {
+        let capacity = self.cap;
         let taken = self.last.replace(UNMEASURED);
         if self.begun.get() == 0 {
             return 0;
@@ -125,7 +141,8 @@ impl LineLog {
         }
     }
 
-    pub(crate) fn stats(&self, capacity: usize) -> ArenaStats {
+    pub(crate) fn stats(&self) -> ArenaStats {
+        let capacity = self.cap;
         let peak_line = self.peak_line.get();
         let last_free = match self.last.get() {
             UNMEASURED => self.last_measured.get(),

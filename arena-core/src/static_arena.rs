@@ -62,12 +62,12 @@ impl<const BYTES: usize> StaticArena<BYTES> {
     pub fn line(&mut self) -> Line<'_> {
         let base = NonNull::from(self.storage.get_mut()).cast::<u8>();
         if crate::guard::POISON_BY_DEFAULT {
-            let used = self.log.take_released_extent(Self::CAPACITY);
+            let used = self.log.take_released_extent();
             // SAFETY: `base` is valid for writes of `CAPACITY >= used` bytes, and `&mut self`
             // proves the previous line and every reference it handed out have ended.
             unsafe { crate::guard::poison(base, used) };
         }
-        let index = self.log.begin();
+        self.log.begin();
         // SAFETY:
         // - `base` points to our inline storage, 16-aligned (struct invariant) and valid for
         //   `BYTES >= CAPACITY` bytes while `self` is borrowed;
@@ -79,8 +79,8 @@ impl<const BYTES: usize> StaticArena<BYTES> {
                 base,
                 Self::CAPACITY,
                 0,
-                index,
-                Some(&self.log),
+                &self.log,
+                true,
                 crate::guard::POISON_BY_DEFAULT,
             )
         }
@@ -93,7 +93,7 @@ impl<const BYTES: usize> StaticArena<BYTES> {
 
     /// Statistics over the lines so far.
     pub fn stats(&self) -> ArenaStats {
-        self.log.stats(Self::CAPACITY)
+        self.log.stats()
     }
 }
 

@@ -210,8 +210,8 @@ impl Ring {
     /// ended every reference that line handed out.
     pub(crate) unsafe fn rotate(&mut self, log: &LineLog) -> NonNull<u8> {
         // Always take the extent, so the log's record of ended lines stays in step.
-        let used = log.take_released_extent(self.cap);
-        let lines = log.stats(self.cap).lines;
+        let used = log.take_released_extent();
+        let lines = log.stats().lines;
         if lines == 0 {
             // The first line: nothing to retire.
             return self.base();
