@@ -44,10 +44,10 @@ pub struct ScanArena {
     // `cap` bytes with alignment `ARENA_ALIGN` from the global allocator, owned by this arena
     // and freed only in `drop`. With `ring == Some(..)` (guarded, `cap > 0`) it is the ring's
     // current buffer, owned and freed by the ring, and `line()` moves it round the ring.
-    // `cap` is a multiple of 16 at most `isize::MAX`. `guard` is the setting the arena was
-    // built with. Lines borrow the arena mutably, so at most one line uses a buffer at a time.
+    // `cap` (kept once, in `log`) is a multiple of 16 at most `isize::MAX`. `guard` is the
+    // setting the arena was built with. Lines borrow the arena mutably, so at most one line
+    // uses a buffer at a time.
     base: NonNull<u8>,
-    cap: usize,
     log: LineLog,
     ring: Option<Box<Ring>>,
     guard: Guard,
@@ -240,7 +240,6 @@ impl ScanArena {
                 Ring::new(cap, buffers).ok_or(error(BufferErrorKind::NoMemory { buffers }))?;
             return Ok(ScanArena {
                 base: ring.base(),
-                cap,
                 log: LineLog::new(cap),
                 ring: Some(Box::new(ring)),
                 guard,
@@ -257,7 +256,6 @@ impl ScanArena {
         sanitizer::release(base, cap);
         Ok(ScanArena {
             base,
-            cap,
             log: LineLog::new(cap),
             ring: None,
             guard,
@@ -295,7 +293,7 @@ impl ScanArena {
         // current buffer is never protected). `&mut self` is borrowed for the line's
         // lifetime and the previous line, with every reference it handed out, has ended, so
         // nothing else touches the buffer. `cap` is a multiple of 16, at most `isize::MAX`.
-        unsafe { Line::new(self.base, self.cap, 0, &self.log, true, guarded) }
+        unsafe { Line::new(self.base, self.cap(), 0, &self.log, true, guarded) }
     }
 
     /// The guard's work at `line()`, out of line so the unguarded path stays short.
@@ -309,6 +307,12 @@ impl ScanArena {
         }
     }
 
+    /// The capacity of each line buffer; the line log holds it.
+    #[inline(always)]
+    fn cap(&self) -> usize {
+        self.log.capacity()
+    }
+
     /// The stale-pointer guard setting this arena was built with.
     pub fn guard(&self) -> Guard {
         self.guard
@@ -317,7 +321,7 @@ impl ScanArena {
     /// The capacity of each line in bytes.
     #[inline]
     pub fn capacity(&self) -> usize {
-        self.cap
+        self.cap()
     }
 
     /// Statistics over the lines so far: how many, and how much of the budget they used.
@@ -329,11 +333,11 @@ impl ScanArena {
 impl Drop for ScanArena {
     fn drop(&mut self) {
         // A guarded arena's buffers belong to its ring, which frees them itself.
-        if self.cap > 0 && self.ring.is_none() {
-            sanitizer::unpoison(self.base, self.cap);
+        if self.cap() > 0 && self.ring.is_none() {
+            sanitizer::unpoison(self.base, self.cap());
             // SAFETY: `from_builder` checked this layout with `Layout::from_size_align`: the
             // alignment is a power of two and `cap` rounded up to it is at most `isize::MAX`.
-            let layout = unsafe { Layout::from_size_align_unchecked(self.cap, ARENA_ALIGN) };
+            let layout = unsafe { Layout::from_size_align_unchecked(self.cap(), ARENA_ALIGN) };
             // SAFETY: `base` was allocated in `from_builder` by the global allocator with
             // exactly this layout, and is freed only here, once.
             unsafe { alloc::alloc::dealloc(self.base.as_ptr(), layout) };
@@ -344,7 +348,7 @@ impl Drop for ScanArena {
 impl fmt::Debug for ScanArena {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScanArena")
-            .field("capacity", &self.cap)
+            .field("capacity", &self.cap())
             .field("guard", &self.guard)
             .field("stats", &self.stats())
             .finish()
