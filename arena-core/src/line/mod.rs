@@ -216,6 +216,27 @@ impl<'a> Line<'a> {
         })
     }
 
+    /// Moves the cursor back to `to`, giving the bytes above it back to the line. Every
+    /// backwards move of the cursor goes through here, so the high-water mark (and the
+    /// arena's statistics, which read it when the line ends) never under-reports: the
+    /// cursor's old position is recorded before it moves.
+    #[inline]
+    #[cfg_attr(
+        not(feature = "allocator-api2"),
+        expect(
+            dead_code,
+            reason = "only the Allocator impl rewinds until issue 11's APIs land"
+        )
+    )]
+    pub(crate) fn rewind(&self, to: NonNull<u8>) {
+        let next = self.next.get();
+        debug_assert!(self.base <= to && to <= next);
+        if next > self.high.get() {
+            self.high.set(next);
+        }
+        self.next.set(to);
+    }
+
     /// [`reserve`](Line::reserve) that moves the cursor at once.
     #[inline(always)]
     fn bump(&self, size: usize, align: usize) -> Result<NonNull<u8>, ArenaFull> {
@@ -703,10 +724,12 @@ impl Line<'_> {
             Some(new_len) if new_len <= self.capacity() - start => {
                 // SAFETY: `start + new_len <= cap`: the new cursor stays inside the buffer
                 // (or one past its end), derived from the allocation's own pointer.
-                self.next.set(unsafe { ptr.add(new_len) });
+                let new_next = unsafe { ptr.add(new_len) };
                 if new_len > old_end {
+                    self.next.set(new_next);
                     sanitizer::unpoison(ptr, new_len);
                 } else {
+                    self.rewind(new_next);
                     // SAFETY: `start + new_len <= start + old_end = pos <= cap`: in bounds.
                     let tail = unsafe { ptr.add(new_len) };
                     sanitizer::release(tail, old_end - new_len);
