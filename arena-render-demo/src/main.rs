@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use arena_render_demo::load::{self, LoadError, Svg};
 use arena_render_demo::{
-    Comparison, Geometry, LineUse, MAX_DIMENSION, RenderOptions, Scene, render_reference,
+    Comparison, Geometry, LineUse, MAX_DIMENSION, RenderOptions, Renderer, Scene, render_reference,
 };
 use clap::{Parser, Subcommand};
 
@@ -290,7 +290,7 @@ fn render(
     let start = Instant::now();
     let (_svg, scene, _) = prepare(ctx, source)?;
     let built = start.elapsed();
-    let (image, use_) = scene.render_in(&ctx.pool)?;
+    let (image, use_) = Renderer::new(&scene)?.render_in(&ctx.pool)?;
     let total = start.elapsed();
     image
         .write_png(&out)
@@ -315,7 +315,7 @@ fn render(
 
 fn check(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let (svg, scene, geometry) = prepare(ctx, source)?;
-    let (image, _) = scene.render_in(&ctx.pool)?;
+    let (image, _) = Renderer::new(&scene)?.render_in(&ctx.pool)?;
     let reference = render_reference(&svg.tree, &geometry, &ctx.options);
     let c = Comparison::of(&image, &reference);
     println!(
@@ -348,7 +348,7 @@ fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let ours = |pool: &rayon::ThreadPool| -> Result<Duration, Failure> {
         let start = Instant::now();
         let scene = Scene::build(&svg.tree, &ctx.options)?;
-        std::hint::black_box(scene.render_in(pool)?);
+        std::hint::black_box(Renderer::new(&scene)?.render_in(pool)?);
         Ok(start.elapsed())
     };
     let theirs = || {
@@ -388,7 +388,7 @@ fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
 
 fn stats(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     let (_svg, scene, _) = prepare(ctx, source)?;
-    let (_, use_) = scene.render_in(&ctx.pool)?;
+    let (_, use_) = Renderer::new(&scene)?.render_in(&ctx.pool)?;
     let p = scene.params();
     let peak_row = use_
         .per_row

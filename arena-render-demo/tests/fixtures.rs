@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use arena_render_demo::baseline::render_with_vecs;
 use arena_render_demo::load::{self, Svg};
-use arena_render_demo::{Comparison, Geometry, Image, RenderOptions, Scene, render_reference};
+use arena_render_demo::{
+    Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
+};
 
 const SIZES: [u32; 2] = [64, 256];
 
@@ -46,7 +48,10 @@ fn render_both(svg: &Svg, options: &RenderOptions) -> (Image, Image) {
         0,
         "fixtures use supported features only"
     );
-    let (image, use_) = scene.render(2).expect("no line exceeds the budget");
+    let (image, use_) = Renderer::new(&scene)
+        .unwrap()
+        .render(2)
+        .expect("no line exceeds the budget");
     assert!(
         use_.peak <= use_.budget,
         "peak {} > budget {}",
@@ -99,7 +104,7 @@ fn the_check_fails_a_renderer_shifted_half_a_pixel() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &shifted).unwrap();
-        let (ours, _) = scene.render(2).unwrap();
+        let (ours, _) = Renderer::new(&scene).unwrap().render(2).unwrap();
         let geometry = Geometry::of(&svg.tree, &shifted).unwrap();
         // The reference is drawn where it belongs.
         let reference = render_reference(&svg.tree, &geometry, &RenderOptions::default());
@@ -117,7 +122,7 @@ fn the_check_fails_a_renderer_without_anti_aliasing() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &aliased).unwrap();
-        let (ours, _) = scene.render(2).unwrap();
+        let (ours, _) = Renderer::new(&scene).unwrap().render(2).unwrap();
         let geometry = Geometry::of(&svg.tree, &aliased).unwrap();
         let reference = render_reference(&svg.tree, &geometry, &aliased);
         let c = Comparison::of(&ours, &reference);
@@ -137,7 +142,7 @@ fn arena_and_vec_renderers_draw_identical_pixels() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &options).unwrap();
-        let (arena, _) = scene.render_in(&pool).unwrap();
+        let (arena, _) = Renderer::new(&scene).unwrap().render_in(&pool).unwrap();
         assert!(arena == render_with_vecs(&scene, &pool), "{name} differs");
     }
 }
@@ -150,8 +155,8 @@ fn one_thread_and_many_draw_identical_pixels() {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).unwrap();
-    let (one, use_one) = scene.render(1).unwrap();
-    let (four, use_four) = scene.render(4).unwrap();
+    let (one, use_one) = Renderer::new(&scene).unwrap().render(1).unwrap();
+    let (four, use_four) = Renderer::new(&scene).unwrap().render(4).unwrap();
     assert!(one == four);
     assert_eq!((use_one.arenas, use_four.arenas), (1, 4));
     assert_eq!(use_one.per_row, use_four.per_row);
@@ -165,15 +170,16 @@ fn a_line_over_its_budget_is_an_error_naming_the_line() {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).unwrap();
-    let (_, use_) = scene.render(1).unwrap();
+    let (_, use_) = Renderer::new(&scene).unwrap().render(1).unwrap();
     let peak_row = use_.per_row.iter().position(|&b| b == use_.peak).unwrap();
     // One granule short of what the worst line needs: every other line still fits.
     let mut arena = arena_core::ScanArena::with_capacity(use_.peak - 16);
+    let renderer = Renderer::new(&scene).unwrap();
     let mut out = vec![0u8; scene.width() as usize * 4];
     let mut failed = Vec::new();
     for y in 0..scene.height() {
         let mut line = arena.line();
-        if let Err(e) = scene.render_row(y, &mut line, &mut out) {
+        if let Err(e) = renderer.render_row(y, &mut line, &mut out) {
             failed.push((e.row, e.to_string()));
         }
     }

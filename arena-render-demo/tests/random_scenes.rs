@@ -3,7 +3,7 @@
 //! result passes the check against resvg.
 
 use arena_render_demo::baseline::render_with_vecs;
-use arena_render_demo::{RenderOptions, Scene, load};
+use arena_render_demo::{RenderOptions, Renderer, Scene, load};
 use proptest::prelude::*;
 
 /// One random path: points (some off the canvas), a fill rule, an optional stroke.
@@ -62,7 +62,7 @@ proptest! {
         let options = RenderOptions { size: Some(size), ..RenderOptions::default() };
         let scene = Scene::build(&svg.tree, &options).expect("valid size");
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let (image, use_) = scene.render_in(&pool).expect("no line exceeds the budget");
+        let (image, use_) = Renderer::new(&scene).unwrap().render_in(&pool).expect("no line exceeds the budget");
         prop_assert!(use_.peak <= use_.budget);
         prop_assert!(use_.per_row.iter().all(|&b| b <= use_.budget));
         // Tight: the budget sums worst cases that may come from different rows, but the
@@ -99,7 +99,7 @@ proptest! {
         let svg = load::parse(svg.as_bytes()).expect("generated SVG parses");
         let options = RenderOptions { size: Some(size), ..RenderOptions::default() };
         let scene = Scene::build(&svg.tree, &options).expect("valid size");
-        let (image, _) = scene.render(1).unwrap();
+        let (image, _) = Renderer::new(&scene).unwrap().render(1).unwrap();
         let geometry = arena_render_demo::Geometry::of(&svg.tree, &options).unwrap();
         let reference = arena_render_demo::render_reference(&svg.tree, &geometry, &options);
         let c = arena_render_demo::Comparison::of(&image, &reference);
