@@ -10,13 +10,17 @@
 //! - the constructors, in an inherent impl with the type's visibility.
 //!
 //! Every assertion that concerns a field is spanned at that field, so the error lands there.
+//! The assertions and the bound are written in [`checks`], the constructors in
+//! [`constructors`].
+
+mod checks;
+mod constructors;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
+use quote::quote;
 use syn::{DeriveInput, GenericParam, Ident, Path, WherePredicate};
 
-use crate::attr::{Errors, Max};
+use crate::errors::Errors;
 use crate::model::{self, Body, Field, Input, Kind, Style};
 
 /// Expands `#[derive(ScanLocal)]` on `ast`: the impl and constructors, or every error found
@@ -194,534 +198,6 @@ impl<'a> Expander<'a> {
                 .collect(),
         }
     }
-
-    /// The compile-time assertions, split into those that can be checked where the type is
-    /// declared and those that must wait for its parameters.
-    fn checks(&self) -> (Vec<TokenStream>, Vec<TokenStream>) {
-        let mut free = Vec::new();
-        let mut generic = Vec::new();
-        let mut push = |is_generic: bool, check: TokenStream| {
-            if is_generic {
-                generic.push(check);
-            } else {
-                free.push(check);
-            }
-        };
-        let mut owned_types = Vec::new();
-        for shape in self.shapes() {
-            for field in shape.fields {
-                let (ty, message) = match &field.kind {
-                    Kind::Plain => (
-                        field.ty,
-                        format!(
-                            "`{}::{}` needs dropping (its type implements Drop or owns a String, \
-                             Vec, Box or similar), but a scan-line arena never runs \
-                             destructors: store plain data inline, copy text and slices into \
-                             the line with a `&'l str` / `&'l [E]` field and #[scan(max = N)], \
-                             or keep the owning value outside the arena",
-                            shape.display, field.name
-                        ),
-                    ),
-                    Kind::Child { referent, .. } => (
-                        *referent,
-                        format!(
-                            "`{}::{}` is a #[scan(child)] allocated in the line, and its type \
-                             needs dropping, but a scan-line arena never runs destructors: \
-                             make the child plain data",
-                            shape.display, field.name
-                        ),
-                    ),
-                    Kind::Slice { max, .. } | Kind::Str { max, .. } => {
-                        if let Max::Const(path) = max {
-                            let message = format!(
-                                "`{}::{}`: #[scan(max = {})] must be at least 1: give the largest \
-                                 length the field can hold",
-                                shape.display,
-                                field.name,
-                                quote!(#path).to_string().replace(' ', "")
-                            );
-                            push(
-                                self.is_generic(quote!(#path)),
-                                quote_spanned!(path.span()=> ::core::assert!(#path > 0, #message)),
-                            );
-                        }
-                        continue;
-                    }
-                };
-                push(
-                    self.is_generic(quote!(#ty)),
-                    quote_spanned! {ty.span()=>
-                        ::core::assert!(!::core::mem::needs_drop::<#ty>(), #message)
-                    },
-                );
-                owned_types.push(ty);
-            }
-        }
-        // `T` itself implementing `Drop` (and no field explaining its drop glue).
-        let name = self.name;
-        let (_, ty_generics, _) = self.input.ast.generics.split_for_impl();
-        let self_generic = !self.params.is_empty();
-        let this = if self_generic {
-            quote!(Self)
-        } else {
-            quote!(#name #ty_generics)
-        };
-        let message = format!(
-            "`{name}` implements Drop, but a scan-line arena never runs destructors, so its \
-             drop would never run: remove the Drop impl (release what it holds another way), \
-             or keep the type out of the arena"
-        );
-        let field_glue = owned_types
-            .iter()
-            .map(|ty| quote!(|| ::core::mem::needs_drop::<#ty>()));
-        let check = quote_spanned! {name.span()=>
-            ::core::assert!(
-                !::core::mem::needs_drop::<#this>() #(#field_glue)*,
-                #message
-            )
-        };
-        // The Self check must see the same parameters as the field checks it excuses.
-        let is_generic = self_generic || owned_types.iter().any(|ty| self.is_generic(quote!(#ty)));
-        push(is_generic, check);
-        (free, generic)
-    }
-
-    /// The extra bytes of one field beyond the value's own slot.
-    fn field_extra(&self, shape: &Shape<'_>, field: &Field<'_>) -> Option<TokenStream> {
-        let krate = self.krate;
-        let slice = |elem: TokenStream, max: &Max| {
-            let message = format!(
-                "`{}::{}`: #[scan(max = ...)] elements take more bytes than fit in usize: lower \
-                 the max",
-                shape.display, field.name
-            );
-            quote_spanned! {max.span()=>
-                match #krate::slice_bound::<#elem>(#max) {
-                    ::core::option::Option::Some(__arena_bytes) => __arena_bytes,
-                    ::core::option::Option::None => ::core::panic!(#message),
-                }
-            }
-        };
-        match &field.kind {
-            Kind::Plain => None,
-            Kind::Slice { elem, max, .. } => Some(slice(quote!(#elem), max)),
-            Kind::Str { max, .. } => Some(slice(quote!(::core::primitive::u8), max)),
-            Kind::Child { referent, .. } => Some(quote_spanned! {referent.span()=>
-                <#referent as #krate::ScanLocal>::SCAN_BOUND
-            }),
-        }
-    }
-
-    fn shape_extra(&self, shape: &Shape<'_>) -> TokenStream {
-        let krate = self.krate;
-        shape
-            .fields
-            .iter()
-            .filter_map(|f| self.field_extra(shape, f))
-            .fold(
-                quote!(0),
-                |acc, extra| quote!(#krate::__private::add_or_panic(#acc, #extra)),
-            )
-    }
-
-    /// `SCAN_BOUND`: the slot of the value plus the worst case of its arena-backed fields,
-    /// the largest over the variants of an enum.
-    fn bound(&self) -> TokenStream {
-        let krate = self.krate;
-        let extra = match &self.input.body {
-            Body::Struct(..) => self.shape_extra(&self.shapes()[0]),
-            Body::Enum(_) => {
-                let variants = self.shapes();
-                let extras = variants.iter().map(|shape| self.shape_extra(shape));
-                quote! {{
-                    let mut __arena_max: ::core::primitive::usize = 0;
-                    #(
-                        let __arena_variant: ::core::primitive::usize = #extras;
-                        if __arena_variant > __arena_max {
-                            __arena_max = __arena_variant;
-                        }
-                    )*
-                    __arena_max
-                }}
-            }
-        };
-        quote!(#krate::__private::add_or_panic(#krate::slot_bound::<Self>(), #extra))
-    }
-
-    fn constructors(&self) -> TokenStream {
-        let Some(base) = &self.input.attrs.constructor else {
-            return TokenStream::new();
-        };
-        let name = self.name;
-        let (impl_generics, ty_generics, _) = self.input.ast.generics.split_for_impl();
-        let where_clause = self.where_clause(true);
-        let try_base = format_ident!("try_{}", base);
-        let mut methods = Vec::new();
-        match &self.input.body {
-            Body::Struct(..) => {
-                let shape = &self.shapes()[0];
-                methods.push(self.allocating(shape, base, &try_base));
-                if shape.fields.iter().any(|f| f.kind.is_arena_backed()) {
-                    methods.push(self.by_value(shape, &format_ident!("build_in")));
-                }
-            }
-            Body::Enum(variants) => {
-                methods.push(self.move_in(base, &try_base));
-                for (variant, shape) in variants.iter().zip(self.shapes()) {
-                    if !shape.fields.iter().any(|f| f.kind.is_arena_backed()) {
-                        continue;
-                    }
-                    let snake = model::snake_case(&variant.ident.to_string());
-                    let new = format_ident!("new_{}_in", snake);
-                    let try_new = format_ident!("try_new_{}_in", snake);
-                    methods.push(self.allocating(&shape, &new, &try_new));
-                    methods.push(self.by_value(&shape, &format_ident!("build_{}_in", snake)));
-                }
-            }
-        }
-        quote! {
-            #[automatically_derived]
-            impl #impl_generics #name #ty_generics #where_clause {
-                #(#methods)*
-            }
-        }
-    }
-
-    /// The lifetime relations every constructor needs: the line's lifetime outlives each
-    /// reference field it fills (so the copies coerce into the fields), and the value does
-    /// not outlive the line. Together they make those lifetimes equal to the line's.
-    fn method_where(&self, fields: &[Field<'_>]) -> TokenStream {
-        let mut seen: Vec<&syn::Lifetime> = Vec::new();
-        for field in fields {
-            if let Kind::Slice { lifetime, .. }
-            | Kind::Str { lifetime, .. }
-            | Kind::Child { lifetime, .. } = &field.kind
-                && !seen.contains(lifetime)
-            {
-                seen.push(lifetime);
-            }
-        }
-        quote!(where #('__arena_line: #seen,)* Self: '__arena_line)
-    }
-
-    fn params(&self, fields: &[Field<'_>]) -> Vec<TokenStream> {
-        fields
-            .iter()
-            .map(|field| {
-                let binding = &field.binding;
-                let ty: TokenStream = match &field.kind {
-                    Kind::Plain => {
-                        let ty = field.ty;
-                        quote!(#ty)
-                    }
-                    Kind::Slice { elem, .. } => quote!(&[#elem]),
-                    Kind::Str { .. } => quote!(&::core::primitive::str),
-                    Kind::Child { referent, .. } => quote!(#referent),
-                };
-                quote!(#binding: #ty)
-            })
-            .collect()
-    }
-
-    fn construct(&self, shape: &Shape<'_>) -> TokenStream {
-        let path = &shape.path;
-        let members = shape.fields.iter().map(|f| &f.member);
-        let bindings: Vec<_> = shape.fields.iter().map(|f| &f.binding).collect();
-        match shape.style {
-            Style::Named => quote!(#path { #(#members: #bindings),* }),
-            Style::Unnamed => quote!(#path ( #(#bindings),* )),
-            Style::Unit => quote!(#path),
-        }
-    }
-
-    /// Checks every input length, then that the line has room for the worst case of these
-    /// inputs, then copies the arena-backed fields in. Nothing is allocated unless all of it
-    /// fits, so a failed call leaves the line unchanged.
-    fn fill(&self, shape: &Shape<'_>, with_self: bool) -> TokenStream {
-        let krate = self.krate;
-        let line = &self.line;
-        let type_name = &shape.display;
-        let mut length_checks = Vec::new();
-        let mut needs = Vec::new();
-        let mut copies = Vec::new();
-        if with_self {
-            needs.push(quote!(#krate::slot_bound::<Self>()));
-        }
-        for field in shape.fields {
-            let binding = &field.binding;
-            let field_name = &field.name;
-            let span = field.ty.span();
-            let mut length = |max: &Max| {
-                length_checks.push(quote! {
-                    if #binding.len() > #max {
-                        return ::core::result::Result::Err(#krate::ScanError::TooLong {
-                            type_name: #type_name,
-                            field: #field_name,
-                            max: #max,
-                            len: #binding.len(),
-                        });
-                    }
-                });
-            };
-            match &field.kind {
-                Kind::Plain => {}
-                Kind::Slice { elem, max, .. } => {
-                    length(max);
-                    needs.push(quote! {
-                        match #krate::slice_bound::<#elem>(#binding.len()) {
-                            ::core::option::Option::Some(__arena_bytes) => __arena_bytes,
-                            ::core::option::Option::None => ::core::primitive::usize::MAX,
-                        }
-                    });
-                    copies.push(quote_spanned! {span=>
-                        let #binding = #krate::Line::try_alloc_slice_copy(#line, #binding)?;
-                    });
-                }
-                Kind::Str { max, .. } => {
-                    length(max);
-                    needs.push(quote! {
-                        match #krate::slice_bound::<::core::primitive::u8>(#binding.len()) {
-                            ::core::option::Option::Some(__arena_bytes) => __arena_bytes,
-                            ::core::option::Option::None => ::core::primitive::usize::MAX,
-                        }
-                    });
-                    copies.push(quote! {
-                        let #binding = #krate::Line::try_alloc_str(#line, #binding)?;
-                    });
-                }
-                Kind::Child { referent, .. } => {
-                    needs.push(quote!(#krate::slot_bound::<#referent>()));
-                    copies.push(quote! {
-                        let #binding = #krate::Line::try_alloc(#line, #binding)?;
-                    });
-                }
-            }
-        }
-        if copies.is_empty() {
-            // A single allocation fails as a whole already.
-            return TokenStream::new();
-        }
-        let need = needs.iter().fold(
-            quote!(0),
-            |acc, need| quote!(::core::primitive::usize::saturating_add(#acc, #need)),
-        );
-        quote! {
-            #(#length_checks)*
-            #krate::__private::check_room(#line, #need)?;
-            #(#copies)*
-        }
-    }
-
-    fn force_bound(&self) -> TokenStream {
-        let krate = self.krate;
-        // Evaluating the bound runs the deferred checks for this instantiation.
-        quote! {
-            let _: ::core::primitive::usize = const { <Self as #krate::ScanLocal>::SCAN_BOUND };
-        }
-    }
-
-    fn describe_fields(&self, shape: &Shape<'_>) -> String {
-        let parts: Vec<String> = shape
-            .fields
-            .iter()
-            .filter_map(|f| match &f.kind {
-                Kind::Plain => None,
-                Kind::Slice { max, .. } => {
-                    Some(format!("`{}` (at most {} elements)", f.name, max_text(max)))
-                }
-                Kind::Str { max, .. } => {
-                    Some(format!("`{}` (at most {} bytes)", f.name, max_text(max)))
-                }
-                Kind::Child { .. } => Some(format!("`{}` (allocated)", f.name)),
-            })
-            .collect();
-        parts.join(", ")
-    }
-
-    /// `new_in` / `try_new_in` (or a variant's `new_<variant>_in`): the value in the line.
-    fn allocating(&self, shape: &Shape<'_>, new: &Ident, try_new: &Ident) -> TokenStream {
-        let krate = self.krate;
-        let vis = &self.input.ast.vis;
-        let line = &self.line;
-        let params = self.params(shape.fields);
-        let bindings = shape.fields.iter().map(|f| &f.binding);
-        let method_where = self.method_where(shape.fields);
-        let fill = self.fill(shape, true);
-        let construct = self.construct(shape);
-        let force = self.force_bound();
-        let arena_backed = self.describe_fields(shape);
-        let try_doc = if arena_backed.is_empty() {
-            format!(
-                "Moves a `{}` built from these fields into `{line}`.\n\n\
-                 # Errors\n\n`ScanError::Full` if the line has no room; the line is then \
-                 unchanged.",
-                shape.display
-            )
-        } else {
-            format!(
-                "Allocates a `{}` in `{line}`, first copying its arena-backed fields into the \
-                 line: {arena_backed}. Takes at most `SCAN_BOUND` bytes.\n\n\
-                 # Errors\n\n`ScanError::TooLong` if an input is longer than its field's `max` \
-                 (never truncated); `ScanError::Full` if the line has less room left than the \
-                 worst case for these inputs. Either way nothing was allocated.",
-                shape.display
-            )
-        };
-        let new_doc = format!(
-            "[`{try_new}`](Self::{try_new}), panicking with the error's message.\n\n\
-             # Panics\n\nIf an input is too long or the line is full."
-        );
-        quote! {
-            #[doc = #try_doc]
-            #[inline]
-            #[allow(clippy::too_many_arguments)]
-            #vis fn #try_new<'__arena_line>(
-                #line: &#krate::Line<'__arena_line>,
-                #(#params),*
-            ) -> ::core::result::Result<&'__arena_line mut Self, #krate::ScanError>
-            #method_where
-            {
-                #force
-                #fill
-                ::core::result::Result::Ok(#krate::Line::try_alloc(#line, #construct)?)
-            }
-
-            #[doc = #new_doc]
-            #[inline]
-            #[track_caller]
-            #[allow(clippy::too_many_arguments)]
-            #vis fn #new<'__arena_line>(
-                #line: &#krate::Line<'__arena_line>,
-                #(#params),*
-            ) -> &'__arena_line mut Self
-            #method_where
-            {
-                match Self::#try_new(#line, #(#bindings),*) {
-                    ::core::result::Result::Ok(__arena_value) => __arena_value,
-                    ::core::result::Result::Err(__arena_error) => {
-                        ::core::panic!("{}", __arena_error)
-                    }
-                }
-            }
-        }
-    }
-
-    /// `build_in` / `try_build_in`: the value by value, its arena-backed fields in the line.
-    fn by_value(&self, shape: &Shape<'_>, build: &Ident) -> TokenStream {
-        let krate = self.krate;
-        let vis = &self.input.ast.vis;
-        let line = &self.line;
-        let try_build = format_ident!("try_{}", build);
-        let params = self.params(shape.fields);
-        let bindings = shape.fields.iter().map(|f| &f.binding);
-        let method_where = self.method_where(shape.fields);
-        let fill = self.fill(shape, false);
-        let construct = self.construct(shape);
-        let force = self.force_bound();
-        let try_doc = format!(
-            "Builds a `{}` by value, copying its arena-backed fields into `{line}`: {}. For a \
-             value that becomes a `#[scan(child)]` of another type (whose bound counts these \
-             copies) or is stored inline.\n\n\
-             # Errors\n\n`ScanError::TooLong` if an input is longer than its field's `max` \
-             (never truncated); `ScanError::Full` if the line has less room left than the \
-             worst case for these inputs. Either way nothing was allocated.",
-            shape.display,
-            self.describe_fields(shape)
-        );
-        let doc = format!(
-            "[`{try_build}`](Self::{try_build}), panicking with the error's message.\n\n\
-             # Panics\n\nIf an input is too long or the line is full."
-        );
-        quote! {
-            #[doc = #try_doc]
-            #[inline]
-            #[allow(clippy::too_many_arguments)]
-            #vis fn #try_build<'__arena_line>(
-                #line: &#krate::Line<'__arena_line>,
-                #(#params),*
-            ) -> ::core::result::Result<Self, #krate::ScanError>
-            #method_where
-            {
-                #force
-                #fill
-                ::core::result::Result::Ok(#construct)
-            }
-
-            #[doc = #doc]
-            #[inline]
-            #[track_caller]
-            #[allow(clippy::too_many_arguments)]
-            #vis fn #build<'__arena_line>(
-                #line: &#krate::Line<'__arena_line>,
-                #(#params),*
-            ) -> Self
-            #method_where
-            {
-                match Self::#try_build(#line, #(#bindings),*) {
-                    ::core::result::Result::Ok(__arena_value) => __arena_value,
-                    ::core::result::Result::Err(__arena_error) => {
-                        ::core::panic!("{}", __arena_error)
-                    }
-                }
-            }
-        }
-    }
-
-    /// An enum's `new_in(&line, value)`: moves a whole value in.
-    fn move_in(&self, new: &Ident, try_new: &Ident) -> TokenStream {
-        let krate = self.krate;
-        let vis = &self.input.ast.vis;
-        let force = self.force_bound();
-        let name = self.name;
-        let try_doc = format!(
-            "Moves `value` into `line`. Takes at most `slot_bound::<{name}>()` bytes (a \
-             variant's `new_<variant>_in` copies its arena-backed fields in too).\n\n\
-             # Errors\n\n`ScanError::Full` if the line has no room; the line is then unchanged."
-        );
-        let doc = format!(
-            "[`{try_new}`](Self::{try_new}), panicking with the error's message.\n\n\
-             # Panics\n\nIf the line is full."
-        );
-        quote! {
-            #[doc = #try_doc]
-            #[inline]
-            #vis fn #try_new<'__arena_line>(
-                line: &#krate::Line<'__arena_line>,
-                value: Self,
-            ) -> ::core::result::Result<&'__arena_line mut Self, #krate::ScanError>
-            where
-                Self: '__arena_line,
-            {
-                #force
-                ::core::result::Result::Ok(#krate::Line::try_alloc(line, value)?)
-            }
-
-            #[doc = #doc]
-            #[inline]
-            #[track_caller]
-            #vis fn #new<'__arena_line>(
-                line: &#krate::Line<'__arena_line>,
-                value: Self,
-            ) -> &'__arena_line mut Self
-            where
-                Self: '__arena_line,
-            {
-                match Self::#try_new(line, value) {
-                    ::core::result::Result::Ok(__arena_value) => __arena_value,
-                    ::core::result::Result::Err(__arena_error) => {
-                        ::core::panic!("{}", __arena_error)
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn max_text(max: &Max) -> String {
-    match max {
-        Max::Literal(lit) => lit.base10_digits().to_owned(),
-        Max::Const(path) => quote!(#path).to_string().replace(' ', ""),
-    }
 }
 
 #[cfg(test)]
@@ -815,5 +291,42 @@ mod tests {
         assert!(out.contains("fn new_linear_gradient_in"), "{out}");
         assert!(out.contains("fn try_build_linear_gradient_in"), "{out}");
         assert!(!out.contains("new_solid_in"), "{out}");
+    }
+
+    #[test]
+    fn lint_allows_only_past_clippys_argument_threshold() {
+        // Six fields: the constructors take seven parameters, which clippy accepts.
+        let out = expand(quote! {
+            struct S<'l> { a: u8, b: u8, c: u8, d: u8, e: u8, #[scan(max = 2)] f: &'l [u8] }
+        });
+        assert!(!out.contains("allow"), "{out}");
+        // Seven fields: eight parameters, on each of the four constructors and nothing else.
+        let out = expand(quote! {
+            struct S<'l> { a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, #[scan(max = 2)] g: &'l [u8] }
+        });
+        assert_eq!(
+            out.matches("# [allow (clippy :: too_many_arguments)]")
+                .count(),
+            4,
+            "{out}"
+        );
+        assert_eq!(out.matches("allow").count(), 4, "{out}");
+    }
+
+    #[test]
+    fn each_panicking_constructor_forwards_to_its_try_form() {
+        let out = expand(quote! {
+            struct S<'l> { #[scan(max = 2)] a: &'l [u8], b: u8 }
+        });
+        for (name, try_name) in [("new_in", "try_new_in"), ("build_in", "try_build_in")] {
+            let start = out.find(&format!("fn {name} <")).expect(name);
+            let body = &out[start..];
+            let body = &body[..body.find("} } }").expect(name)];
+            assert!(
+                body.contains(&format!("Self :: {try_name} (line , a , b)")),
+                "{body}"
+            );
+            assert!(body.contains("panic ! (\"{}\" , __arena_error)"), "{body}");
+        }
     }
 }
