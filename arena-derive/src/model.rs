@@ -4,7 +4,8 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::format_ident;
 use syn::{DeriveInput, Ident, Lifetime, Member, Type};
 
-use crate::attr::{self, ContainerAttrs, Errors, Max};
+use crate::attr::{self, ContainerAttrs, Max};
+use crate::errors::Errors;
 
 /// What a field is to the arena.
 pub(crate) enum Kind<'a> {
@@ -366,6 +367,14 @@ mod tests {
         }
     }
 
+    /// One error per expected message, in order, each containing its message.
+    fn assert_messages(errors: &[String], expected: &[&str]) {
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
+    }
+
     #[test]
     fn snake_case_splits_words_and_acronyms() {
         assert_eq!(snake_case("PolyLine"), "poly_line");
@@ -398,10 +407,7 @@ mod tests {
             "a `&[E]` or `&str` field needs a bound",
             "unknown #[scan] option `wat` on a field",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]
@@ -422,10 +428,7 @@ mod tests {
             "exclude each other",
             "cannot be `'static`",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]

@@ -1,21 +1,41 @@
-//! The arena as arithmetic, and a checker that runs a [`Case`] against both.
+//! The arena as arithmetic, and a checker that runs a [`Case`] against both arenas.
 //!
-//! Shared by the property test (`tests/model.rs`) and the fuzz target
-//! (`fuzz/fuzz_targets/arena_ops.rs`), so both check the same definition.
-#![allow(dead_code, unreachable_pub)]
+//! An internal crate (`publish = false`) shared by arena-core's property test
+//! (`arena-core/tests/model.rs`) and the fuzz target (`fuzz/fuzz_targets/arena_ops.rs`), so
+//! both check the same definition.
+//!
+//! The model: every request starts on a 16-byte boundary (or its own larger alignment) and
+//! takes its size rounded up to 16; it fails exactly when that does not fit; a scope gives
+//! back what it took; a line's use is its high-water mark. [`check`] runs a case against an
+//! arena and the model side by side and asserts after every step that no two live
+//! allocations overlap, that every pointer is aligned and inside the buffer, that the
+//! contents of every live allocation survived, and that `used`, `remaining` and the
+//! statistics are exact.
 
 use core::alloc::Layout;
 
 use arena_core::{ArenaStats, Line, ScanArena, StaticArena};
 
+/// One operation on a line.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// `try_alloc_layout` with `size` bytes aligned to `1 << align_log2`.
-    Raw { size: usize, align_log2: u32 },
+    Raw {
+        /// Bytes requested.
+        size: usize,
+        /// Base-2 logarithm of the alignment.
+        align_log2: u32,
+    },
     /// `try_alloc_slice_copy` of `len` u32s.
-    Slice { len: usize },
+    Slice {
+        /// Elements copied.
+        len: usize,
+    },
     /// `try_alloc_str` of `len` bytes.
-    Str { len: usize },
+    Str {
+        /// Bytes copied.
+        len: usize,
+    },
     /// `try_alloc` of a 64-byte value aligned to 32.
     Wide,
     /// `try_alloc` of a zero-sized value.
@@ -24,9 +44,12 @@ pub enum Op {
     Scope(Vec<Op>),
 }
 
+/// A test case: an arena of `capacity` bytes and the operations of each of its lines.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// Bytes per line.
     pub capacity: usize,
+    /// The operations of each line, in order.
     pub lines: Vec<Vec<Op>>,
 }
 
@@ -36,7 +59,9 @@ struct Wide([u8; 64]);
 
 /// The two arenas share one line API; the test runs both.
 pub trait Arena {
+    /// Begins the next line.
     fn line(&mut self) -> Line<'_>;
+    /// The arena's statistics.
     fn stats(&self) -> ArenaStats;
 }
 
@@ -75,6 +100,7 @@ struct Model {
     next_fill: u8,
 }
 
+/// `n` rounded up to the arena's 16-byte granule.
 pub fn round16(n: usize) -> usize {
     n.div_ceil(16) * 16
 }
@@ -230,6 +256,8 @@ impl Run<'_> {
     }
 }
 
+/// Runs `case` on `arena` (with `cap` bytes per line) and on the model side by side,
+/// panicking with what differs at the first step where they disagree.
 pub fn check(arena: &mut impl Arena, cap: usize, case: &Case) {
     let mut peak: Option<(usize, u64)> = None;
     for (index, ops) in case.lines.iter().enumerate() {
