@@ -12,6 +12,14 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod iter;
+mod string;
+mod tip;
+mod vec;
+
+pub use string::LineString;
+pub use vec::{CapacityFull, LineVec};
+
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
 
@@ -221,13 +229,6 @@ impl<'a> Line<'a> {
     /// arena's statistics, which read it when the line ends) never under-reports: the
     /// cursor's old position is recorded before it moves.
     #[inline]
-    #[cfg_attr(
-        not(feature = "allocator-api2"),
-        expect(
-            dead_code,
-            reason = "only the Allocator impl rewinds until issue 11's APIs land"
-        )
-    )]
     pub(crate) fn rewind(&self, to: NonNull<u8>) {
         let next = self.next.get();
         debug_assert!(self.base <= to && to <= next);
