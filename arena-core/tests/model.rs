@@ -1,12 +1,15 @@
 //! The arena against a model: random sequences of allocations of random layouts, slices,
-//! strings, nested scopes and line resets, checked after every step.
+//! strings, collected iterators (some allocating from the line as they go), `LineVec`s,
+//! `LineString`s, formatted text, nested scopes and line resets, checked after every step.
 //!
 //! The model is the definition of the arena in a few lines of arithmetic: every request
 //! starts on a 16-byte boundary (or its own larger alignment) and takes its size rounded up to
-//! 16; it fails exactly when that does not fit; a scope gives back what it took; a line's use
-//! is its high-water mark. After every step the test checks that no two live allocations
-//! overlap, that every pointer is aligned and inside the buffer, that the contents of every
-//! live allocation survived, and that `used`, `remaining` and the statistics are exact.
+//! 16; it fails exactly when that does not fit; a scope gives back what it took; a run of
+//! unknown length claims granules as it goes and moves above anything allocated meanwhile;
+//! a line's use is its high-water mark. After every step the test checks that no two live
+//! allocations overlap, that every pointer is aligned and inside the buffer, that the contents
+//! of every live allocation survived, and that `used`, `remaining`, `high_water` and the
+//! statistics are exact.
 
 use arena_core::{ScanArena, StaticArena};
 use proptest::prelude::*;
@@ -26,6 +29,14 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..40).prop_map(|len| Op::Str { len }),
         1 => Just(Op::Wide),
         1 => Just(Op::Zst),
+        2 => (0usize..60, prop::option::of((0usize..64, 1usize..100)))
+            .prop_map(|(len, alloc)| Op::Iter { len, alloc }),
+        1 => (0usize..40, 0usize..45, prop::option::of(1usize..80))
+            .prop_map(|(cap, push, between)| Op::LineVec { cap, push, between }),
+        1 => (0usize..100, prop::collection::vec(0usize..40, 0..5))
+            .prop_map(|(cap, pieces)| Op::LineString { cap, pieces }),
+        1 => (0usize..80, prop::option::of(1usize..60), 0usize..80)
+            .prop_map(|(a, alloc, b)| Op::Fmt { a, alloc, b }),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop::collection::vec(inner, 0..6).prop_map(Op::Scope)
