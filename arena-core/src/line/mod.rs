@@ -18,7 +18,7 @@ mod tip;
 mod vec;
 
 pub use string::LineString;
-pub use vec::{CapacityFull, LineVec};
+pub use vec::{CapacityFull, LineVec, narrow};
 
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
