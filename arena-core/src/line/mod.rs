@@ -12,8 +12,10 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod fallible;
 mod resize;
 
+pub use fallible::InitError;
 pub use resize::{GrowError, TipSlice};
 
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
