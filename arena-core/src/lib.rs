@@ -129,7 +129,7 @@ pub use error::{ArenaFull, ScanError};
 pub use guard::GUARD_POISON;
 #[cfg(feature = "alloc")]
 pub use guard::Guard;
-pub use line::{GrowError, InitError, Line, TipSlice};
+pub use line::{Checkpoint, GrowError, InitError, Line, TipSlice};
 pub use log::ArenaStats;
 pub use static_arena::StaticArena;
 

@@ -12,9 +12,11 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod checkpoint;
 mod fallible;
 mod resize;
 
+pub use checkpoint::Checkpoint;
 pub use fallible::InitError;
 pub use resize::{GrowError, TipSlice};
 
