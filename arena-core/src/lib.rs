@@ -42,6 +42,8 @@
 //!   `alloc_slice_fill_with`, `alloc_slice_fill_iter`, `alloc_str`, `alloc_layout`, each with
 //!   a `try_` form returning [`ArenaFull`]; [`Line::scope`] for nested checkpoints.
 //! - [`StaticArena`]: the same API over inline storage, `const fn new`, no heap.
+//! - [`BorrowedArena`]: the same API over a buffer the caller lends (`&mut [MaybeUninit<u8>]`:
+//!   a DMA region, a host's scratch memory), no heap.
 //! - [`Budget`], [`budget!`], [`ScanLocal`], [`slot_bound`]: worst-case line sizes in `const`
 //!   context, so `StaticArena<{ LINE.bytes() }>` is sized by the compiler.
 //! - [`ArenaStats`]: lines begun, the last line's use, and the high-water mark of all lines.
@@ -58,8 +60,8 @@
 //!
 //! # `no_std`
 //!
-//! With default features off the crate needs only `core`: [`StaticArena`], [`Line`],
-//! [`Budget`] and [`ScanLocal`] are all there. Enable `alloc` for [`ScanArena`].
+//! With default features off the crate needs only `core`: [`StaticArena`], [`BorrowedArena`],
+//! [`Line`], [`Budget`] and [`ScanLocal`] are all there. Enable `alloc` for [`ScanArena`].
 //!
 //! # Safety model
 //!
@@ -109,6 +111,7 @@ extern crate std;
 
 #[cfg(feature = "alloc")]
 mod arena;
+mod borrowed;
 mod bound;
 mod error;
 mod guard;
@@ -122,6 +125,7 @@ mod alloc_api;
 
 #[cfg(feature = "alloc")]
 pub use arena::{ArenaBuilder, BufferError, ScanArena};
+pub use borrowed::BorrowedArena;
 pub use bound::{
     Budget, BudgetOverflow, ScanLocal, extra_bound, layout_bound, slice_bound, slot_bound,
 };
