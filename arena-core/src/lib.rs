@@ -46,6 +46,8 @@
 //!   a DMA region, a host's scratch memory), no heap.
 //! - [`Budget`], [`budget!`], [`ScanLocal`], [`slot_bound`]: worst-case line sizes in `const`
 //!   context, so `StaticArena<{ LINE.bytes() }>` is sized by the compiler.
+//! - `LinePool` (with `std`): one arena per worker from one [`Budget`], rows run in parallel
+//!   with `std::thread::scope` or (feature `rayon`) on a rayon pool, statistics merged.
 //! - [`ArenaStats`]: lines begun, the last line's use, and the high-water mark of all lines.
 //!
 //! # Features
@@ -55,6 +57,7 @@
 //! - `guard`: the stale-pointer [`Guard`] on by default in release builds too (it always is
 //!   in debug builds).
 //! - `derive` (default): `#[derive(ScanLocal)]`, re-exported here.
+//! - `rayon`: `LinePool::par_lines` and `try_par_lines` on the current rayon pool.
 //! - `allocator-api2`: `Allocator` for `&Line<'_>`, so `allocator_api2::vec::Vec<T, &Line>`
 //!   works. Never for the arena itself: a collection could then outlive a reset.
 //!
@@ -117,6 +120,8 @@ mod error;
 mod guard;
 mod line;
 mod log;
+#[cfg(feature = "std")]
+mod pool;
 mod sanitizer;
 mod static_arena;
 
@@ -135,6 +140,8 @@ pub use guard::GUARD_POISON;
 pub use guard::Guard;
 pub use line::{Checkpoint, GrowError, InitError, Line, TipSlice};
 pub use log::ArenaStats;
+#[cfg(feature = "std")]
+pub use pool::{LinePool, PoolError};
 pub use static_arena::StaticArena;
 
 #[cfg(feature = "derive")]
