@@ -138,7 +138,9 @@ pub use error::{ArenaFull, ScanError};
 pub use guard::GUARD_POISON;
 #[cfg(feature = "alloc")]
 pub use guard::Guard;
-pub use line::{Checkpoint, GrowError, InitError, Line, TipSlice};
+pub use line::{
+    CapacityFull, Checkpoint, GrowError, InitError, Line, LineString, LineVec, TipSlice,
+};
 pub use log::ArenaStats;
 #[cfg(feature = "std")]
 pub use pool::{LinePool, PoolError};

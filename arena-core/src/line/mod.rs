@@ -14,11 +14,17 @@ use crate::sanitizer;
 
 mod checkpoint;
 mod fallible;
+mod iter;
 mod resize;
+mod string;
+mod tip;
+mod vec;
 
 pub use checkpoint::Checkpoint;
 pub use fallible::InitError;
 pub use resize::{GrowError, TipSlice};
+pub use string::LineString;
+pub use vec::{CapacityFull, LineVec};
 
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
