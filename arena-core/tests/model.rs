@@ -2,23 +2,14 @@
 //! strings, collected iterators (some allocating from the line as they go), `LineVec`s,
 //! `LineString`s, formatted text, fallible initialisers (given back on failure), tip slices
 //! grown and shrunk, `Vec<u8, &Line>` grown and freed, nested scopes and checkpoints (some left
-//! early, as `?` does) and line resets, checked after every step; and the same lines as the
-//! rows of a `LinePool`, whose merged statistics are checked.
-//!
-//! The model is the definition of the arena in a few lines of arithmetic: every request
-//! starts on a 16-byte boundary (or its own larger alignment) and takes its size rounded up to
-//! 16; it fails exactly when that does not fit; a scope gives back what it took; a run of
-//! unknown length claims granules as it goes and moves above anything allocated meanwhile;
-//! a line's use is its high-water mark. After every step the test checks that no two live
-//! allocations overlap, that every pointer is aligned and inside the buffer, that the contents
-//! of every live allocation survived, and that `used`, `remaining`, `high_water` and the
-//! statistics are exact.
+//! early, as `?` does) and line resets, checked after every step by `arena_model::check`;
+//! and the same lines as the rows of a `LinePool`, whose merged statistics are checked (the
+//! internal crate `arena-model` says what the model is and what is checked; the fuzz target
+//! `arena_ops` runs the same checker).
 
 use arena_core::{ScanArena, StaticArena};
+use arena_model::{Case, Op, check, check_pool, round16};
 use proptest::prelude::*;
-
-mod support;
-use support::model::{Case, Op, check, check_pool, round16};
 
 /// Lines per case and operations per line: Miri interprets every step about a thousand times
 /// slower than native code, so there the cases are shorter (and fewer, see `config`).

@@ -428,6 +428,14 @@ mod tests {
         }
     }
 
+    /// One error per expected message, in order, each containing its message.
+    fn assert_messages(errors: &[String], expected: &[&str]) {
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
+    }
+
     #[test]
     fn snake_case_splits_words_and_acronyms() {
         assert_eq!(snake_case("PolyLine"), "poly_line");
@@ -460,10 +468,7 @@ mod tests {
             "a `&[E]` or `&str` field needs a bound",
             "unknown #[scan] option `wat` on a field",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]
@@ -484,10 +489,7 @@ mod tests {
             "exclude each other",
             "cannot be `'static`",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]

@@ -1,16 +1,12 @@
 //! Random sequences of allocations of random layouts, slices, strings, collected iterators
 //! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
 //! scopes, failed allocations and line resets, checked against the model after every step
-//! (the same model as the property test: `arena-core/tests/support/model.rs`).
+//! (the same model as the property test: the internal crate `arena-model`).
 #![no_main]
 
 use arena_core::{ScanArena, StaticArena};
+use arena_model::{Case, Op, check};
 use libfuzzer_sys::fuzz_target;
-
-#[path = "../../arena-core/tests/support/model.rs"]
-mod model;
-
-use model::{Case, Op, check};
 
 /// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
 struct Decoder<'a> {

@@ -1,8 +1,17 @@
-//! The arena as arithmetic, and a checker that runs a [`Case`] against both.
+//! The arena as arithmetic, and a checker that runs a [`Case`] against both arenas.
 //!
-//! Shared by the property test (`tests/model.rs`) and the fuzz target
-//! (`fuzz/fuzz_targets/arena_ops.rs`), so both check the same definition.
-#![allow(dead_code, unreachable_pub)]
+//! An internal crate (`publish = false`) shared by arena-core's property test
+//! (`arena-core/tests/model.rs`) and the fuzz target (`fuzz/fuzz_targets/arena_ops.rs`), so
+//! both check the same definition.
+//!
+//! The model: every request starts on a 16-byte boundary (or its own larger alignment) and
+//! takes its size rounded up to 16; it fails exactly when that does not fit; a scope gives
+//! back what it took; a run of unknown length (`alloc_iter`, `alloc_fmt`) claims granules as
+//! it goes and moves above anything allocated meanwhile; a line's use is its high-water mark.
+//! [`check`] runs a case against an arena and the model side by side and asserts after every
+//! step that no two live allocations overlap, that every pointer is aligned and inside the
+//! buffer, that the contents of every live allocation survived, and that `used`, `remaining`,
+//! `high_water` and the statistics are exact.
 
 use core::alloc::Layout;
 
@@ -10,14 +19,26 @@ use arena_core::{
     ArenaStats, Checkpoint, GrowError, InitError, Line, LinePool, ScanArena, StaticArena,
 };
 
+/// One operation on a line.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// `try_alloc_layout` with `size` bytes aligned to `1 << align_log2`.
-    Raw { size: usize, align_log2: u32 },
+    Raw {
+        /// Bytes requested.
+        size: usize,
+        /// Base-2 logarithm of the alignment.
+        align_log2: u32,
+    },
     /// `try_alloc_slice_copy` of `len` u32s.
-    Slice { len: usize },
+    Slice {
+        /// Elements copied.
+        len: usize,
+    },
     /// `try_alloc_str` of `len` bytes.
-    Str { len: usize },
+    Str {
+        /// Bytes copied.
+        len: usize,
+    },
     /// `try_alloc` of a 64-byte value aligned to 32.
     Wide,
     /// `try_alloc` of a zero-sized value.
@@ -28,52 +49,91 @@ pub enum Op {
     /// that, for `alloc: Some((at, size))`, allocates `size` bytes from the same line just
     /// before it yields item `at` (or ends, for `at >= len`).
     Iter {
+        /// Items the iterator yields.
         len: usize,
+        /// When (before which item) and how many bytes the iterator allocates itself.
         alloc: Option<(usize, usize)>,
     },
     /// `try_vec_with_capacity::<u64>(cap)`, `try_push` of `push` values, a raw allocation
     /// of `between` bytes if `Some` (the vector is then no longer at the tip), `into_slice`.
     LineVec {
+        /// The vector's capacity in elements.
         cap: usize,
+        /// Values pushed (those past the capacity are handed back).
         push: usize,
+        /// Bytes allocated after the vector before `into_slice`, if any.
         between: Option<usize>,
     },
     /// `try_string_with_capacity(cap)`, `try_push_str` of a piece of each length,
     /// `into_str`.
-    LineString { cap: usize, pieces: Vec<usize> },
+    LineString {
+        /// The string's capacity in bytes.
+        cap: usize,
+        /// The length of each piece pushed.
+        pieces: Vec<usize>,
+    },
     /// `try_alloc_fmt` of `a` bytes of text, a value whose `Display` writes one byte (after
     /// allocating `alloc` bytes from the line, if `Some`), and `b` bytes of text.
     Fmt {
+        /// Bytes of text before the value.
         a: usize,
+        /// Bytes the value's `Display` allocates from the line, if any.
         alloc: Option<usize>,
+        /// Bytes of text after the value.
         b: usize,
     },
     /// A `Checkpoint` running these operations; with `early`, the first `ArenaFull` ends it
     /// (as `?` would).
-    Checkpoint { ops: Vec<Op>, early: bool },
+    Checkpoint {
+        /// The operations run in the checkpoint.
+        ops: Vec<Op>,
+        /// Whether the first `ArenaFull` ends the checkpoint.
+        early: bool,
+    },
     /// `try_alloc_try_with` of a 48-byte value whose closure fails or not, and first
     /// allocates a `u32` from the same line or not.
-    TryWith { fail: bool, inner: bool },
+    TryWith {
+        /// Whether the closure fails.
+        fail: bool,
+        /// Whether the closure first allocates from the same line.
+        inner: bool,
+    },
     /// `try_alloc_slice_try_fill_with` of `len` u64s, failing at element `fail_at` if it is
     /// below `len`.
-    TryFill { len: usize, fail_at: usize },
+    TryFill {
+        /// Elements requested.
+        len: usize,
+        /// The element whose initialiser fails, if below `len`.
+        fail_at: usize,
+    },
     /// A `TipSlice` of `start` u32s, a `u8` allocated after it if `between`, then grown to
     /// `grow` and shrunk to `shrink` values.
     Tip {
+        /// Values the slice starts with.
         start: usize,
+        /// Values it is grown to.
         grow: usize,
+        /// Values it is then shrunk to.
         shrink: usize,
+        /// Whether a `u8` is allocated after it first (so it is not at the tip).
         between: bool,
     },
     /// An `allocator_api2` `Vec<u8, &Line>` pushed to `len` bytes (while `try_reserve`
-    /// succeeds), shrunk to `keep` bytes, then dropped (with the `allocator-api2` feature;
-    /// without it, nothing).
-    VecGrowFree { len: usize, keep: usize },
+    /// succeeds), shrunk to `keep` bytes, then dropped.
+    VecGrowFree {
+        /// Bytes pushed.
+        len: usize,
+        /// Bytes kept when it shrinks.
+        keep: usize,
+    },
 }
 
+/// A test case: an arena of `capacity` bytes and the operations of each of its lines.
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// Bytes per line.
     pub capacity: usize,
+    /// The operations of each line, in order.
     pub lines: Vec<Vec<Op>>,
 }
 
@@ -83,7 +143,9 @@ struct Wide([u8; 64]);
 
 /// The two arenas share one line API; the test runs both.
 pub trait Arena {
+    /// Begins the next line.
     fn line(&mut self) -> Line<'_>;
+    /// The arena's statistics.
     fn stats(&self) -> ArenaStats;
 }
 
@@ -158,6 +220,7 @@ struct Model {
     next_fill: u8,
 }
 
+/// `n` rounded up to the arena's 16-byte granule.
 pub fn round16(n: usize) -> usize {
     n.div_ceil(16) * 16
 }
@@ -775,7 +838,6 @@ impl Run<'_> {
     }
 
     /// An `allocator_api2` vector grown, shrunk and freed; see [`Op::VecGrowFree`].
-    #[cfg(feature = "allocator-api2")]
     fn vec_grow_free(&mut self, line: &Line<'_>, len: usize, keep: usize) -> bool {
         let mut v: allocator_api2::vec::Vec<u8, &Line<'_>> = allocator_api2::vec::Vec::new_in(line);
         let start = self.model.pos;
@@ -817,11 +879,6 @@ impl Run<'_> {
         }
         self.check_line(line);
         fitted
-    }
-
-    #[cfg(not(feature = "allocator-api2"))]
-    fn vec_grow_free(&mut self, _: &Line<'_>, _: usize, _: usize) -> bool {
-        true
     }
 }
 
@@ -1035,6 +1092,8 @@ impl Run<'_> {
     }
 }
 
+/// Runs `case` on `arena` (with `cap` bytes per line) and on the model side by side,
+/// panicking with what differs at the first step where they disagree.
 pub fn check(arena: &mut impl Arena, cap: usize, case: &Case) {
     let mut peak: Option<(usize, u64)> = None;
     for (index, ops) in case.lines.iter().enumerate() {
