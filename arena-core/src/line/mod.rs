@@ -12,6 +12,20 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod checkpoint;
+mod fallible;
+mod iter;
+mod resize;
+mod string;
+mod tip;
+mod vec;
+
+pub use checkpoint::Checkpoint;
+pub use fallible::InitError;
+pub use resize::{GrowError, TipSlice};
+pub use string::LineString;
+pub use vec::{CapacityFull, LineVec, narrow};
+
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
 
@@ -220,13 +234,6 @@ impl<'a> Line<'a> {
     /// arena's statistics, which read it when the line ends) never under-reports: the
     /// cursor's old position is recorded before it moves.
     #[inline]
-    #[cfg_attr(
-        not(feature = "allocator-api2"),
-        expect(
-            dead_code,
-            reason = "only the Allocator impl rewinds until issue 11's APIs land"
-        )
-    )]
     pub(crate) fn rewind(&self, to: NonNull<u8>) {
         let next = self.next.get();
         debug_assert!(self.base <= to && to <= next);
@@ -703,41 +710,6 @@ fn dangling(align: usize) -> NonNull<u8> {
 #[track_caller]
 fn fail(full: ArenaFull) -> ! {
     panic!("{full}")
-}
-
-/// Grows or shrinks the most recent allocation in place (used by the `Allocator` impl).
-#[cfg(feature = "allocator-api2")]
-impl Line<'_> {
-    /// If `ptr..ptr + old_size` is the last allocation of this line, resizes it in place to
-    /// `new_size` bytes and returns true.
-    pub(crate) fn resize_last(&self, ptr: NonNull<u8>, old_size: usize, new_size: usize) -> bool {
-        let Some(old_end) = crate::bound::round_to_granule(old_size) else {
-            return false;
-        };
-        let pos = self.used();
-        let start = ptr.as_ptr().addr().wrapping_sub(self.base.as_ptr().addr());
-        if old_size == 0 || start > pos || start.wrapping_add(old_end) != pos {
-            return false;
-        }
-        match crate::bound::round_to_granule(new_size) {
-            Some(new_len) if new_len <= self.capacity() - start => {
-                // SAFETY: `start + new_len <= cap`: the new cursor stays inside the buffer
-                // (or one past its end), derived from the allocation's own pointer.
-                let new_next = unsafe { ptr.add(new_len) };
-                if new_len > old_end {
-                    self.next.set(new_next);
-                    sanitizer::unpoison(ptr, new_len);
-                } else {
-                    self.rewind(new_next);
-                    // SAFETY: `start + new_len <= start + old_end = pos <= cap`: in bounds.
-                    let tail = unsafe { ptr.add(new_len) };
-                    sanitizer::release(tail, old_end - new_len);
-                }
-                true
-            }
-            _ => false,
-        }
-    }
 }
 
 #[cfg(test)]
