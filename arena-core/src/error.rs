@@ -179,6 +179,48 @@ mod tests {
     }
 
     #[test]
+    fn arena_full_reports_the_request_and_the_line() {
+        let mut arena = crate::StaticArena::<64>::new();
+        drop(arena.line());
+        let line = arena.line();
+        line.alloc(0u8);
+        let err = line.try_alloc([0u32; 13]).unwrap_err();
+        assert_eq!(err.requested_size(), 52);
+        assert_eq!(err.requested_align(), 4);
+        assert_eq!(
+            err.requested_layout(),
+            Some(core::alloc::Layout::new::<[u32; 13]>())
+        );
+        assert_eq!(err.requested_bound(), Some(64));
+        assert_eq!(err.remaining(), 48);
+        assert_eq!(err.capacity(), 64);
+        assert_eq!(err.line(), 1);
+    }
+
+    #[test]
+    fn a_full_line_is_the_source_of_a_scan_error_and_too_long_has_none() {
+        use core::error::Error;
+        let full = ArenaFull {
+            size: 32,
+            align: 8,
+            remaining: 16,
+            capacity: 64,
+            line: 2,
+        };
+        let err = ScanError::from(full);
+        let source = err.source().expect("Full wraps the arena's error");
+        assert_eq!(source.to_string(), full.to_string());
+        assert_eq!(err.to_string(), full.to_string());
+        let too_long = ScanError::TooLong {
+            type_name: "Polygon",
+            field: "points",
+            max: 8,
+            len: 12,
+        };
+        assert!(too_long.source().is_none());
+    }
+
+    #[test]
     fn overflowed_request_says_so() {
         let err = ArenaFull {
             size: usize::MAX,

@@ -161,3 +161,21 @@ impl LineLog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::StaticArena;
+
+    #[test]
+    fn peak_fraction_is_the_peak_over_the_capacity() {
+        let mut arena = StaticArena::<1024>::new();
+        assert_eq!(arena.stats().peak_fraction(), 0.0);
+        arena.line().alloc([0u8; 200]);
+        arena.line().alloc([0u8; 40]);
+        // The first line's 208 bytes are the peak.
+        assert_eq!(arena.stats().peak_fraction(), 208.0 / 1024.0);
+        let mut empty = StaticArena::<0>::new();
+        empty.line().alloc(());
+        assert_eq!(empty.stats().peak_fraction(), 0.0);
+    }
+}

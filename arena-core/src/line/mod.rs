@@ -785,6 +785,98 @@ mod tests {
     }
 
     #[test]
+    fn plain_forms_hand_back_what_they_were_given() {
+        let mut arena = StaticArena::<512>::new();
+        let line = arena.line();
+        assert_eq!(line.alloc_slice_copy(&[3u16, 1, 4]), &[3, 1, 4]);
+        assert_eq!(line.alloc_str("scan"), "scan");
+        assert_eq!(line.alloc_slice_fill_copy(3, 9u8), &[9, 9, 9]);
+        assert_eq!(line.alloc_slice_fill_with(3, |i| i * 2), &[0, 2, 4]);
+        assert_eq!(line.alloc_slice_fill_iter(5u32..8), &[5, 6, 7]);
+        assert_eq!(*line.alloc_with(|| 'x'), 'x');
+        assert_eq!(line.alloc_slice_uninit::<u64>(4).len(), 4);
+        // Each took its own granules: 3 x u16, 4 bytes, 3 bytes, 3 x usize, 3 x u32, a char
+        // and 4 x u64 round to 16, 16, 16, 32, 16, 16 and 32 bytes.
+        assert_eq!(line.used(), 16 * 3 + 32 + 16 * 2 + 32);
+    }
+
+    #[test]
+    fn a_request_that_fills_the_line_exactly_fits_and_one_more_byte_does_not() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        line.alloc(0u8);
+        assert_eq!(line.remaining(), 48);
+        assert!(line.try_alloc([0u8; 49]).is_err());
+        assert_eq!(line.remaining(), 48);
+        assert!(line.try_alloc([0u8; 48]).is_ok());
+        assert_eq!((line.used(), line.remaining()), (64, 0));
+        let err = line.try_alloc(0u8).unwrap_err();
+        assert_eq!((err.remaining(), err.capacity()), (0, 64));
+        // A zero-sized request still succeeds on a full line.
+        line.alloc(());
+    }
+
+    #[test]
+    fn an_over_aligned_request_fits_when_padding_and_size_fit_exactly() {
+        // Storage on a 64-byte boundary, so the padding below is known.
+        #[repr(align(64))]
+        struct Aligned(StaticArena<256>);
+        let mut arena = Aligned(StaticArena::new());
+        let line = arena.0.line();
+        line.alloc_slice_fill_copy(176, 0u8);
+        // 16 bytes of padding to the boundary at 192, then 64 bytes to the end.
+        assert_eq!(line.remaining(), 16 + 64);
+        let too_big = Layout::from_size_align(65, 64).unwrap();
+        let err = line.try_alloc_layout(too_big).unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (65, 80));
+        let exact = Layout::from_size_align(64, 64).unwrap();
+        let p = line.try_alloc_layout(exact).unwrap();
+        assert_eq!(p.as_ptr().addr() - line.base.as_ptr().addr(), 192);
+        assert_eq!(line.remaining(), 0);
+    }
+
+    #[test]
+    fn high_water_counts_an_ended_scope_until_the_cursor_passes_it() {
+        let mut arena = StaticArena::<1024>::new();
+        let mut line = arena.line();
+        line.scope(|tmp| {
+            tmp.alloc([0u8; 64]);
+        });
+        assert_eq!((line.used(), line.high_water()), (0, 64));
+        line.alloc([0u8; 32]);
+        assert_eq!((line.used(), line.high_water()), (32, 64));
+        line.alloc([0u8; 64]);
+        assert_eq!((line.used(), line.high_water()), (96, 96));
+        line.scope(|tmp| {
+            tmp.alloc([0u8; 128]);
+        });
+        assert_eq!((line.used(), line.high_water()), (96, 224));
+        // A scope that stays below the high-water mark leaves it where it was.
+        line.scope(|tmp| {
+            tmp.alloc(0u8);
+        });
+        assert_eq!((line.used(), line.high_water()), (96, 224));
+        drop(line);
+        let stats = arena.stats();
+        assert_eq!((stats.last_line_bytes, stats.peak_bytes), (224, 224));
+    }
+
+    #[test]
+    fn a_scope_hands_out_the_memory_above_its_parent_and_takes_it_back() {
+        let mut arena = StaticArena::<256>::new();
+        let mut line = arena.line();
+        let kept = line.alloc(7u32);
+        let kept_at = ptr::from_mut(kept).addr();
+        let inner_at = line.scope(|tmp| {
+            assert_eq!((tmp.used(), tmp.remaining()), (16, 240));
+            ptr::from_mut(tmp.alloc(1u32)).addr()
+        });
+        assert_eq!(inner_at, kept_at + 16);
+        // The scope's bytes are free again: the next allocation reuses them.
+        assert_eq!(ptr::from_mut(line.alloc(2u32)).addr(), inner_at);
+    }
+
+    #[test]
     fn nested_scopes_restore_and_record_high_water() {
         let mut arena = StaticArena::<1024>::new();
         let mut line = arena.line();
