@@ -38,6 +38,19 @@ pub(crate) fn paint_over(
     }
 }
 
+/// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
+/// zero) onto `pixels` (source-over).
+pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
+    let cov = u16::from(to_u8(coverage));
+    for (d, s) in pixels.iter_mut().zip(shades) {
+        let s = s.map(|c| div255(u16::from(c) * cov));
+        let keep = 255 - s[3];
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (s + div255(u16::from(*d) * keep)).min(255) as u8;
+        }
+    }
+}
+
 /// Composites a layer onto its parent with the layer's opacity (source-over).
 pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel

@@ -19,6 +19,7 @@ use arena_core::{ArenaFull, Line};
 use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
+use crate::paint::PaintRef;
 use crate::pixel::{Pixel, composite_layer};
 use crate::scene::{FillItem, Op, Scene};
 
@@ -218,12 +219,20 @@ impl RowWalker<'_, '_> {
         let most = most_crossings(&active, self.scene.sub_scanlines());
         let mut crossings = scratch.slice_fill(most, Crossing::default())?;
         let mut spans = scratch.slice_fill(most / 2, Span::default())?;
-        let row = FillRow::new(self.scene, fill);
+        // A shaded path's colours for the row, one per coverage cell.
+        let mut colors = match fill.paint() {
+            PaintRef::Solid(_) => None,
+            PaintRef::Shader(_) => {
+                Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
+            }
+        };
+        let row = FillRow::new(self.scene, fill, self.y);
         row.rasterize(
             &active,
             &mut crossings,
             &mut spans,
             &mut self.coverage,
+            colors.as_deref_mut().unwrap_or_default(),
             target,
             x_off,
         );

@@ -7,12 +7,13 @@ use tiny_skia_path::{Path, PathStroker, Transform};
 
 use super::flatten::{Edge, Flattener};
 use super::item::{FillItem, FillRule, Op, PixelBounds};
-use crate::pixel::Paint;
+use crate::paint::{PaintRef, Shader};
 
 /// What the walk found: the scene's content before it is indexed by row.
 pub(crate) struct Content {
     pub(crate) edges: Vec<Edge>,
     pub(crate) fills: Vec<FillItem>,
+    pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
     /// The deepest nesting of layered groups.
@@ -30,6 +31,7 @@ pub(crate) fn walk(
     let mut builder = Builder {
         flattener: Flattener::new(width, height, sub_scanlines),
         fills: Vec::new(),
+        shaders: Vec::new(),
         ops: Vec::new(),
         unsupported: BTreeSet::new(),
         depth: 0,
@@ -39,6 +41,7 @@ pub(crate) fn walk(
     Content {
         edges: builder.flattener.into_edges(),
         fills: builder.fills,
+        shaders: builder.shaders,
         ops: builder.ops,
         unsupported: builder.unsupported,
         max_depth: builder.max_depth,
@@ -52,6 +55,7 @@ pub(crate) fn walk(
 struct Builder {
     flattener: Flattener,
     fills: Vec<FillItem>,
+    shaders: Vec<Shader>,
     ops: Vec<Op>,
     unsupported: BTreeSet<&'static str>,
     /// Layered groups open around the node being walked.
@@ -137,23 +141,29 @@ impl Builder {
         }
     }
 
-    fn paint(&mut self, paint: &usvg::Paint, opacity: f32) -> Option<Paint> {
-        match paint {
-            usvg::Paint::Color(c) => {
-                let a = opacity;
-                Some([
-                    f32::from(c.red) / 255.0 * a,
-                    f32::from(c.green) / 255.0 * a,
-                    f32::from(c.blue) / 255.0 * a,
-                    a,
-                ])
+    /// The paint of a fill or stroke with `opacity`, drawn in the coordinate system `ts`
+    /// maps to device pixels; `None` when it draws nothing (or is not supported, which is
+    /// recorded).
+    fn paint(&mut self, paint: &usvg::Paint, opacity: f32, ts: Transform) -> Option<PaintRef> {
+        if opacity <= 0.0 {
+            return None;
+        }
+        if let usvg::Paint::Color(c) = paint {
+            let a = opacity;
+            return Some(PaintRef::Solid([
+                f32::from(c.red) / 255.0 * a,
+                f32::from(c.green) / 255.0 * a,
+                f32::from(c.blue) / 255.0 * a,
+                a,
+            ]));
+        }
+        match Shader::of(paint, opacity, ts) {
+            Ok(shader) => {
+                self.shaders.push(shader?);
+                Some(PaintRef::Shader(self.shaders.len() as u32 - 1))
             }
-            usvg::Paint::LinearGradient(_) | usvg::Paint::RadialGradient(_) => {
-                self.unsupported.insert("gradients");
-                None
-            }
-            usvg::Paint::Pattern(_) => {
-                self.unsupported.insert("patterns");
+            Err(feature) => {
+                self.unsupported.insert(feature);
                 None
             }
         }
@@ -161,7 +171,7 @@ impl Builder {
 
     fn fill(&mut self, path: &usvg::Path, ts: Transform) {
         let Some(fill) = path.fill() else { return };
-        let Some(color) = self.paint(fill.paint(), fill.opacity().get()) else {
+        let Some(color) = self.paint(fill.paint(), fill.opacity().get(), ts) else {
             return;
         };
         let rule = match fill.rule() {
@@ -175,7 +185,7 @@ impl Builder {
 
     fn stroke(&mut self, path: &usvg::Path, ts: Transform) {
         let Some(stroke) = path.stroke() else { return };
-        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get()) else {
+        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get(), ts) else {
             return;
         };
         // As tiny-skia does: dash and stroke in user space at the device resolution, then
@@ -202,12 +212,9 @@ impl Builder {
     }
 
     /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, color: Paint, rule: FillRule) {
-        if color[3] <= 0.0 {
-            return;
-        }
+    fn add_fill(&mut self, path: &Path, paint: PaintRef, rule: FillRule) {
         if let Some((edges, bounds)) = self.flattener.add_path(path) {
-            self.fills.push(FillItem::new(edges, bounds, color, rule));
+            self.fills.push(FillItem::new(edges, bounds, paint, rule));
             self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
         }
     }

@@ -21,6 +21,9 @@ pub struct SceneParams {
     /// The most layer pixels alive at once on a row: the widest chain of nested groups,
     /// summing each group's width.
     pub max_layer_pixels: usize,
+    /// The longest colour row a shaded path needs on one row: the widest row span plus two
+    /// (a coverage row's cells), or 0 when no path is shaded.
+    pub max_shade_pixels: usize,
 }
 
 /// Per pixel row, the edges that touch it and the pixels they can reach.
@@ -38,12 +41,13 @@ pub(crate) struct RowIndex {
 
 impl RowIndex {
     /// Indexes `edges` (drawn by `fills` and `ops`) for a `width` x `height` image with
-    /// `s` sub-scanlines per row, and measures the scene parameters. `max_depth` is the
-    /// deepest group nesting the builder saw.
+    /// `s` sub-scanlines per row, and measures the scene parameters. `shaded`: some path
+    /// has a shader; `max_depth` is the deepest group nesting the builder saw.
     pub(crate) fn build(
         edges: &[Edge],
         fills: &[FillItem],
         ops: &[Op],
+        shaded: bool,
         (width, height): (u32, u32),
         s: i32,
         max_depth: usize,
@@ -108,6 +112,7 @@ impl RowIndex {
             max_sub_crossings: most_sub_crossings(edges, fills),
             max_depth,
             max_layer_pixels: widest_layer_chain(ops, max_row_span),
+            max_shade_pixels: if shaded { max_row_span + 2 } else { 0 },
         };
         (index, params)
     }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use crate::pixel::Paint;
+use crate::paint::PaintRef;
 
 /// Which points are inside a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ impl PixelBounds {
     }
 }
 
-/// One filled path: a run of edges, a colour and a rule.
+/// One filled path: a run of edges, a paint and a rule.
 ///
 /// Invariant: `edges` is non-empty; `bounds` holds every pixel its edges can touch.
 #[derive(Clone, Copy, Debug)]
@@ -64,8 +64,8 @@ pub(crate) struct FillItem {
     edge_start: u32,
     edge_end: u32,
     bounds: PixelBounds,
-    /// Premultiplied, opacity applied.
-    paint: Paint,
+    /// Solid colours are premultiplied, opacity applied.
+    paint: PaintRef,
     rule: FillRule,
 }
 
@@ -74,7 +74,7 @@ impl FillItem {
     pub(crate) fn new(
         edges: Range<u32>,
         bounds: PixelBounds,
-        paint: Paint,
+        paint: PaintRef,
         rule: FillRule,
     ) -> FillItem {
         debug_assert!(edges.start < edges.end);
@@ -99,9 +99,9 @@ impl FillItem {
         self.bounds
     }
 
-    /// The colour, premultiplied, opacity applied.
+    /// The paint.
     #[inline(always)]
-    pub(crate) fn paint(&self) -> Paint {
+    pub(crate) fn paint(&self) -> PaintRef {
         self.paint
     }
 
