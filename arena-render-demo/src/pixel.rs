@@ -69,6 +69,26 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
     }
 }
 
+/// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
+/// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
+pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
+    for (s, d) in layer.iter().zip(target.iter_mut()) {
+        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
+        }
+    }
+}
+
+/// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
+/// path's coverage row, or a mask turned into alpha).
+pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
+    for (px, c) in layer.iter_mut().zip(coverage) {
+        let a = u16::from(c[3]);
+        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    }
+}
+
 /// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
 /// overflowing `u16`, so that it vectorises on 16-bit lanes).
 #[inline(always)]

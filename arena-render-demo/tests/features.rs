@@ -154,3 +154,91 @@ fn degenerate_and_broken_gradients_draw_what_resvg_draws() {
         assert!(c.passes(), "{gradient}: {c:?}");
     }
 }
+
+#[test]
+fn renderers_ignoring_clip_paths_or_their_details_fail_the_clip_fixture() {
+    let svg = fixture("clip-paths");
+    assert_each_fails(
+        "clip-paths",
+        &[
+            ("clip paths", without_attribute(&svg, "clip-path")),
+            ("clip-rule", without_attribute(&svg, "clip-rule")),
+            ("clipPathUnits", without_attribute(&svg, "clipPathUnits")),
+            (
+                "a clip path's own clip path",
+                svg.replace(r##" clip-path="url(#band)""##, ""),
+            ),
+            (
+                "the clip path of a clip path's child",
+                svg.replace(r##" clip-path="url(#slant)""##, ""),
+            ),
+            (
+                "nested clip paths",
+                svg.replace(r##" clip-path="url(#top)""##, ""),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn renderers_ignoring_viewport_clips_fail_the_nested_viewport_fixture() {
+    let svg = fixture("nested-viewports");
+    let visible = r#" overflow="visible""#;
+    assert_each_fails(
+        "nested-viewports",
+        &[
+            (
+                "the nested <svg> viewport",
+                svg.replace("<svg x=", &format!("<svg{visible} x=")),
+            ),
+            (
+                "the <symbol> viewport",
+                svg.replace("<symbol ", &format!("<symbol{visible} ")),
+            ),
+            (
+                "the viewport around a <use>",
+                svg.replace(r#"overflow="hidden""#, r#"overflow="visible""#),
+            ),
+            (
+                "the marker viewport",
+                svg.replace("<marker ", &format!("<marker{visible} ")),
+            ),
+        ],
+    );
+}
+
+/// Broken clip paths draw what resvg draws (usvg's fallbacks): a clip path that refers to
+/// itself, directly or through another, or to an element that does not exist, an empty clip
+/// path, and a clip path whose only child is invisible. None panics or is unsupported.
+#[test]
+fn broken_clip_paths_draw_what_resvg_draws() {
+    let cases = [
+        r##"<clipPath id="c" clip-path="url(#c)"><circle cx="20" cy="20" r="12"/></clipPath>"##,
+        r##"<clipPath id="c" clip-path="url(#d)"><circle cx="20" cy="20" r="12"/></clipPath>
+            <clipPath id="d" clip-path="url(#c)"><rect width="30" height="30"/></clipPath>"##,
+        r##"<clipPath id="c"><circle cx="20" cy="20" r="12" clip-path="url(#c)"/></clipPath>"##,
+        r##"<clipPath id="c" clip-path="url(#missing)"><circle cx="20" cy="20" r="12"/>
+            </clipPath>"##,
+        r##"<clipPath id="c"/>"##,
+        r##"<clipPath id="c"><circle cx="20" cy="20" r="12" visibility="hidden"/></clipPath>"##,
+        r##"<clipPath id="other"/>"##,
+    ];
+    for clip in cases {
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">
+            <defs>{clip}</defs><rect x="4" y="4" width="32" height="32" fill="#2a6"
+            clip-path="url(#c)"/><circle cx="30" cy="30" r="8" fill="#d22"/></svg>"##
+        );
+        let parsed = load::parse(svg.as_bytes()).expect("parses");
+        let options = RenderOptions {
+            size: Some(64),
+            ..RenderOptions::default()
+        };
+        let scene = Scene::build(&parsed.tree, &options).expect("builds");
+        assert_eq!(scene.unsupported().count(), 0, "{clip}");
+        let (ours, use_) = Renderer::new(&scene).unwrap().render(1).expect("renders");
+        assert!(use_.peak <= use_.budget);
+        let c = Comparison::of(&ours, &reference_at(&svg, 64));
+        assert!(c.passes(), "{clip}: {c:?}");
+    }
+}

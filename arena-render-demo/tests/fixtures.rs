@@ -22,12 +22,14 @@ fn fixtures() -> Vec<(String, Svg)> {
     // Guard against a silently shrinking suite: every feature has its fixture.
     for needed in [
         "caps",
+        "clip-paths",
         "curves",
         "fill-rules",
         "gradients-linear",
         "gradients-radial",
         "joins",
         "nested-transforms",
+        "nested-viewports",
         "opacity",
         "slivers",
     ] {

@@ -20,7 +20,7 @@ use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
 use crate::paint::PaintRef;
-use crate::pixel::{Pixel, composite_layer};
+use crate::pixel::{CLEAR, Pixel, apply_alpha, composite_layer, composite_xor};
 use crate::scene::{FillItem, Op, Scene};
 
 /// Where a row's scratch memory comes from: slices that live until the enclosing scope
@@ -180,12 +180,18 @@ impl RowWalker<'_, '_> {
                 }
                 Op::Group {
                     opacity,
+                    content_end,
                     end: group_end,
+                    edge_end,
+                    clipped,
+                    xor,
                     bounds,
                 } => {
-                    let (inner_start, group_end) = (i + 1, group_end as usize);
-                    i = group_end;
+                    let (inner_start, content_end) = (i + 1, content_end as usize);
+                    i = group_end as usize;
                     if !bounds.has_row(self.y) {
+                        // Its clip path may still have edges on the row.
+                        self.skip_edges(edge_end);
                         continue;
                     }
                     // The layer covers the group's columns that the parent row covers.
@@ -193,16 +199,74 @@ impl RowWalker<'_, '_> {
                     let end = (bounds.col_end as usize).clamp(start, x_off + target.len());
                     scratch.scope(|inner| {
                         let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
-                        self.ops(inner, inner_start, group_end, &mut layer, start)?;
+                        self.ops(inner, inner_start, content_end, &mut layer, start)?;
+                        if clipped {
+                            self.clip(inner, content_end, &mut layer, start)?;
+                        }
                         // Empty when the group reaches no pixel of this row (its edges here
                         // are all off the canvas); its fills still consume their edges.
-                        composite_layer(&layer, &mut target[start - x_off..end - x_off], opacity);
+                        let under = &mut target[start - x_off..end - x_off];
+                        if xor {
+                            composite_xor(&layer, under);
+                        } else {
+                            composite_layer(&layer, under, opacity);
+                        }
                         Ok(())
                     })?;
+                }
+                // Clip regions are reached through their group only.
+                Op::Clip { end, edge_end, .. } => {
+                    i = end as usize;
+                    self.skip_edges(edge_end);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the coverage of the clip region at op
+    /// `at`, drawn into a coverage row of the same width.
+    fn clip<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Clip {
+            children_end,
+            end,
+            edge_end,
+            cover,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a clipped group's content is followed by its clip region");
+        };
+        if !cover.has_row(self.y) {
+            // The clip path covers nothing of this row.
+            layer.fill(CLEAR);
+            self.skip_edges(edge_end);
+            return Ok(());
+        }
+        scratch.scope(|inner| {
+            let mut coverage = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, children_end as usize, &mut coverage, x_off)?;
+            if children_end < end {
+                // The clip path's own clip path.
+                self.clip(inner, children_end as usize, &mut coverage, x_off)?;
+            }
+            apply_alpha(layer, &coverage);
+            Ok(())
+        })
+    }
+
+    /// Moves the edge cursor past every edge before `edge_end`: those of a region this row
+    /// does not draw.
+    fn skip_edges(&mut self, edge_end: u32) {
+        while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
+            self.cursor += 1;
+        }
     }
 
     /// Rasterises one path on this row and composites it onto `target`, with its scratch

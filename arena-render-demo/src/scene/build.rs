@@ -16,8 +16,6 @@ pub(crate) struct Content {
     pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
-    /// The deepest nesting of layered groups.
-    pub(crate) max_depth: usize,
 }
 
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
@@ -34,8 +32,6 @@ pub(crate) fn walk(
         shaders: Vec::new(),
         ops: Vec::new(),
         unsupported: BTreeSet::new(),
-        depth: 0,
-        max_depth: 0,
     };
     builder.group(tree.root(), base);
     Content {
@@ -44,7 +40,6 @@ pub(crate) fn walk(
         shaders: builder.shaders,
         ops: builder.ops,
         unsupported: builder.unsupported,
-        max_depth: builder.max_depth,
     }
 }
 
@@ -58,16 +53,10 @@ struct Builder {
     shaders: Vec<Shader>,
     ops: Vec<Op>,
     unsupported: BTreeSet<&'static str>,
-    /// Layered groups open around the node being walked.
-    depth: usize,
-    max_depth: usize,
 }
 
 impl Builder {
     fn group(&mut self, group: &usvg::Group, base: Transform) {
-        if group.clip_path().is_some() {
-            self.unsupported.insert("clip paths");
-        }
         if group.mask().is_some() {
             self.unsupported.insert("masks");
         }
@@ -78,19 +67,10 @@ impl Builder {
             self.unsupported.insert("blend modes");
         }
         let opacity = group.opacity().get();
-        // A group with full opacity composites exactly like its children drawn directly.
-        let layered = opacity < 1.0;
-        let op_index = self.ops.len();
-        let first_fill = self.fills.len();
-        if layered {
-            self.ops.push(Op::Group {
-                opacity,
-                end: 0,
-                bounds: PixelBounds::default(),
-            });
-            self.depth += 1;
-            self.max_depth = self.max_depth.max(self.depth);
-        }
+        // A group with full opacity and no clip composites exactly like its children drawn
+        // directly.
+        let layered = opacity < 1.0 || group.clip_path().is_some();
+        let header = self.open_group(layered);
         for node in group.children() {
             match node {
                 usvg::Node::Group(g) => self.group(g, base),
@@ -103,24 +83,129 @@ impl Builder {
                 }
             }
         }
-        if layered {
-            self.depth -= 1;
-            let fills = &self.fills[first_fill..];
-            let Some(bounds) = fills
-                .iter()
-                .map(FillItem::bounds)
-                .reduce(PixelBounds::union)
-            else {
-                // Nothing drawn: drop the empty layer.
-                self.ops.truncate(op_index);
-                return;
-            };
-            let end = self.ops.len() as u32;
-            self.ops[op_index] = Op::Group {
-                opacity,
-                end,
-                bounds,
-            };
+        if let Some(header) = header {
+            // A clip path is in the coordinate system of the group it clips.
+            let clip = group
+                .clip_path()
+                .map(|c| (c, base.pre_concat(group.abs_transform())));
+            self.close_group(header, opacity, clip, false);
+        }
+    }
+
+    /// Starts a group's region if it is `layered`: returns its header's op index and first
+    /// fill, to give [`Builder::close_group`].
+    fn open_group(&mut self, layered: bool) -> Option<(usize, usize)> {
+        layered.then(|| {
+            self.ops.push(Op::Group {
+                opacity: 1.0,
+                content_end: 0,
+                end: 0,
+                edge_end: 0,
+                clipped: false,
+                xor: false,
+                bounds: PixelBounds::default(),
+            });
+            (self.ops.len() - 1, self.fills.len())
+        })
+    }
+
+    /// Ends a group's region opened by [`Builder::open_group`]: appends its clip path's
+    /// region (drawn with `ts`, the clipped group's transform), and fills in the header;
+    /// `xor` composites the layer with XOR. A group that draws nothing is dropped (before
+    /// its clip adds any edge).
+    fn close_group(
+        &mut self,
+        (header, first_fill): (usize, usize),
+        opacity: f32,
+        clip: Option<(&usvg::ClipPath, Transform)>,
+        xor: bool,
+    ) {
+        let Some(bounds) = self.bounds_since(first_fill) else {
+            self.ops.truncate(header);
+            return;
+        };
+        let content_end = self.ops.len() as u32;
+        if let Some((clip, ts)) = clip {
+            self.clip_region(clip, ts, bounds);
+        }
+        self.ops[header] = Op::Group {
+            opacity,
+            content_end,
+            end: self.ops.len() as u32,
+            edge_end: self.flattener.edge_count() as u32,
+            clipped: clip.is_some(),
+            xor,
+            bounds,
+        };
+    }
+
+    /// The union of the bounds of the fills from `first_fill` on; `None` if there are none.
+    fn bounds_since(&self, first_fill: usize) -> Option<PixelBounds> {
+        self.fills[first_fill..]
+            .iter()
+            .map(FillItem::bounds)
+            .reduce(PixelBounds::union)
+    }
+
+    /// Appends the region of clip path `clip` for a group with `bounds`, in the coordinate
+    /// system `ts` (as resvg: the clip's children under `ts` and the clip's transform, the
+    /// clip's own clip path under `ts`).
+    fn clip_region(&mut self, clip: &usvg::ClipPath, ts: Transform, bounds: PixelBounds) {
+        let header = self.ops.len();
+        let first_fill = self.fills.len();
+        self.ops.push(Op::Clip {
+            children_end: 0,
+            end: 0,
+            edge_end: 0,
+            bounds,
+            cover: PixelBounds::default(),
+        });
+        self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
+        let cover = self.bounds_since(first_fill).unwrap_or_default();
+        let children_end = self.ops.len() as u32;
+        if let Some(inner) = clip.clip_path() {
+            self.clip_region(inner, ts, bounds);
+        }
+        self.ops[header] = Op::Clip {
+            children_end,
+            end: self.ops.len() as u32,
+            edge_end: self.flattener.edge_count() as u32,
+            bounds,
+            cover,
+        };
+    }
+
+    /// The children of a clip path (or of a group in one), under `ts`: each path's fill
+    /// area, opaque, with its fill rule (`clip-rule`); strokes, paints and opacity do not
+    /// count. A group in a clip path with a clip path of its own is clipped by it first.
+    fn clip_children(&mut self, parent: &usvg::Group, ts: Transform) {
+        for node in parent.children() {
+            match node {
+                usvg::Node::Path(path) => {
+                    let Some(fill) = path.fill().filter(|_| path.is_visible()) else {
+                        continue;
+                    };
+                    if let Some(device) = path.data().clone().transform(ts) {
+                        let rule = fill_rule(fill.rule());
+                        self.add_fill(&device, PaintRef::Solid([0.0, 0.0, 0.0, 1.0]), rule);
+                    }
+                }
+                usvg::Node::Group(group) => {
+                    let ts = ts.pre_concat(group.transform());
+                    let header = self.open_group(group.clip_path().is_some());
+                    self.clip_children(group, ts);
+                    if let Some(header) = header {
+                        // resvg draws a clipped child onto the clip path's coverage with
+                        // XOR: where it overlaps what is already covered, it uncovers.
+                        let clip = group.clip_path().map(|c| (c, ts));
+                        self.close_group(header, 1.0, clip, true);
+                    }
+                }
+                usvg::Node::Text(_) => {
+                    self.unsupported.insert("text");
+                }
+                usvg::Node::Image(_) => {}
+            }
         }
     }
 
@@ -174,10 +259,7 @@ impl Builder {
         let Some(color) = self.paint(fill.paint(), fill.opacity().get(), ts) else {
             return;
         };
-        let rule = match fill.rule() {
-            usvg::FillRule::NonZero => FillRule::NonZero,
-            usvg::FillRule::EvenOdd => FillRule::EvenOdd,
-        };
+        let rule = fill_rule(fill.rule());
         if let Some(device) = path.data().clone().transform(ts) {
             self.add_fill(&device, color, rule);
         }
@@ -217,5 +299,13 @@ impl Builder {
             self.fills.push(FillItem::new(edges, bounds, paint, rule));
             self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
         }
+    }
+}
+
+/// The fill rule of a usvg fill (or clip-rule).
+fn fill_rule(rule: usvg::FillRule) -> FillRule {
+    match rule {
+        usvg::FillRule::NonZero => FillRule::NonZero,
+        usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
 }

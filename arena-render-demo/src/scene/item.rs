@@ -113,16 +113,40 @@ impl FillItem {
 }
 
 /// A drawing operation, in paint order.
+///
+/// Groups and clips are regions of the op list: a header followed by the ops inside it. The
+/// fills of a region own one contiguous range of edges, ending before `edge_end`, so a row
+/// that skips the region skips exactly those edges.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Op {
     /// Fill the scene's fill number `0` onto the current layer.
     Fill(u32),
-    /// Draw ops `index + 1 .. end` into a fresh layer covering `bounds`' columns and
-    /// composite it with `opacity`. Invariant: `end` is past this op and within the op list;
-    /// rows outside `bounds` have no edges in the group.
+    /// Draw ops `index + 1 .. content_end` into a fresh layer covering `bounds`' columns;
+    /// if `clipped`, ops `content_end..end` are an [`Op::Clip`] region whose coverage the
+    /// layer is multiplied by; then composite the layer with `opacity`, source-over, or
+    /// XOR when `xor` (a clipped group inside a clip path, as resvg draws it).
+    ///
+    /// Invariant: `index < content_end <= end`, within the op list; `content_end == end`
+    /// unless clipped; rows outside `bounds` draw nothing of the group.
     Group {
         opacity: f32,
+        content_end: u32,
         end: u32,
+        edge_end: u32,
+        clipped: bool,
+        xor: bool,
         bounds: PixelBounds,
+    },
+    /// A clip path: ops `index + 1 .. children_end` draw its coverage (as alpha) into a
+    /// fresh row as wide as the clipped layer; if `children_end < end`, ops
+    /// `children_end..end` are another `Op::Clip` region (the clip path's own clip path)
+    /// that the coverage is multiplied by. `bounds` are the clipped group's, for the budget;
+    /// outside `cover` the clip covers nothing.
+    Clip {
+        children_end: u32,
+        end: u32,
+        edge_end: u32,
+        bounds: PixelBounds,
+        cover: PixelBounds,
     },
 }

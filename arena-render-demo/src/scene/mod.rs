@@ -63,7 +63,6 @@ impl Scene {
             !content.shaders.is_empty(),
             size,
             sub_scanlines as i32,
-            content.max_depth,
         );
         Ok(Scene {
             width: geometry.width,
