@@ -33,8 +33,11 @@
 //! composited, as resvg does), and clip paths (nested, `clip-rule`, `clipPathUnits`, a clip
 //! path on a clip path, and the viewport clips usvg makes for nested `<svg>`, `<symbol>`,
 //! `<use>` and markers: the clip's coverage is drawn into a row of its own in the arena and
-//! multiplies the clipped group's layer). Patterns, masks, filters, blend modes, images and
-//! text are reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! multiplies the clipped group's layer), and masks (luminance and alpha, `maskUnits`,
+//! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
+//! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
+//! Patterns, filters, blend modes, images and text are reported by [`Scene::unsupported`]
+//! and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!

@@ -89,6 +89,16 @@ pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
     }
 }
 
+/// Replaces each pixel's alpha by its luminance (premultiplied, so times its alpha), as a
+/// luminance mask reads it (tiny-skia's coefficients and rounding up).
+pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
+    for px in row {
+        let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
+        let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
+        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
+    }
+}
+
 /// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
 /// overflowing `u16`, so that it vectorises on 16-bit lanes).
 #[inline(always)]

@@ -242,3 +242,66 @@ fn broken_clip_paths_draw_what_resvg_draws() {
         assert!(c.passes(), "{clip}: {c:?}");
     }
 }
+
+#[test]
+fn renderers_ignoring_masks_or_their_details_fail_the_mask_fixture() {
+    let svg = fixture("masks");
+    assert_each_fails(
+        "masks",
+        &[
+            ("masks", without_attribute(&svg, "mask")),
+            (
+                "luminance (reading alpha instead)",
+                svg.replace(
+                    r#"<mask id="lum">"#,
+                    r#"<mask id="lum" style="mask-type:alpha">"#,
+                ),
+            ),
+            ("mask-type: alpha", without_attribute(&svg, "style")),
+            ("maskUnits", without_attribute(&svg, "maskUnits")),
+            (
+                "maskContentUnits",
+                without_attribute(&svg, "maskContentUnits"),
+            ),
+            (
+                "a mask's own mask",
+                svg.replace(r##" mask="url(#stripes)""##, ""),
+            ),
+        ],
+    );
+}
+
+/// Broken masks draw what resvg draws: a mask that refers to itself, directly or through
+/// another, or to nothing, an empty mask, and a mask with a zero-sized rectangle.
+#[test]
+fn broken_masks_draw_what_resvg_draws() {
+    let cases = [
+        r##"<mask id="m" mask="url(#m)"><circle cx="20" cy="20" r="12" fill="#fff"/></mask>"##,
+        r##"<mask id="m" mask="url(#n)"><circle cx="20" cy="20" r="12" fill="#fff"/></mask>
+            <mask id="n" mask="url(#m)"><rect width="30" height="30" fill="#fff"/></mask>"##,
+        r##"<mask id="m"><circle cx="20" cy="20" r="12" fill="#fff" mask="url(#m)"/></mask>"##,
+        r##"<mask id="m" mask="url(#missing)"><circle cx="20" cy="20" r="12" fill="#fff"/>
+            </mask>"##,
+        r##"<mask id="m"/>"##,
+        r##"<mask id="m" width="0"><circle cx="20" cy="20" r="12" fill="#fff"/></mask>"##,
+        r##"<mask id="other"/>"##,
+    ];
+    for mask in cases {
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">
+            <defs>{mask}</defs><rect x="4" y="4" width="32" height="32" fill="#2a6"
+            mask="url(#m)"/><circle cx="30" cy="30" r="8" fill="#d22"/></svg>"##
+        );
+        let parsed = load::parse(svg.as_bytes()).expect("parses");
+        let options = RenderOptions {
+            size: Some(64),
+            ..RenderOptions::default()
+        };
+        let scene = Scene::build(&parsed.tree, &options).expect("builds");
+        assert_eq!(scene.unsupported().count(), 0, "{mask}");
+        let (ours, use_) = Renderer::new(&scene).unwrap().render(1).expect("renders");
+        assert!(use_.peak <= use_.budget);
+        let c = Comparison::of(&ours, &reference_at(&svg, 64));
+        assert!(c.passes(), "{mask}: {c:?}");
+    }
+}

@@ -20,7 +20,7 @@ use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
 use crate::paint::PaintRef;
-use crate::pixel::{CLEAR, Pixel, apply_alpha, composite_layer, composite_xor};
+use crate::pixel::{CLEAR, Pixel, apply_alpha, composite_layer, composite_xor, luminance_to_alpha};
 use crate::scene::{FillItem, Op, Scene};
 
 /// Where a row's scratch memory comes from: slices that live until the enclosing scope
@@ -181,14 +181,15 @@ impl RowWalker<'_, '_> {
                 Op::Group {
                     opacity,
                     content_end,
+                    clip_end,
                     end: group_end,
                     edge_end,
-                    clipped,
                     xor,
                     bounds,
                 } => {
                     let (inner_start, content_end) = (i + 1, content_end as usize);
-                    i = group_end as usize;
+                    let (clip_end, group_end) = (clip_end as usize, group_end as usize);
+                    i = group_end;
                     if !bounds.has_row(self.y) {
                         // Its clip path may still have edges on the row.
                         self.skip_edges(edge_end);
@@ -200,8 +201,11 @@ impl RowWalker<'_, '_> {
                     scratch.scope(|inner| {
                         let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
                         self.ops(inner, inner_start, content_end, &mut layer, start)?;
-                        if clipped {
+                        if content_end < clip_end {
                             self.clip(inner, content_end, &mut layer, start)?;
+                        }
+                        if clip_end < group_end {
+                            self.mask(inner, clip_end, &mut layer, start)?;
                         }
                         // Empty when the group reaches no pixel of this row (its edges here
                         // are all off the canvas); its fills still consume their edges.
@@ -214,8 +218,8 @@ impl RowWalker<'_, '_> {
                         Ok(())
                     })?;
                 }
-                // Clip regions are reached through their group only.
-                Op::Clip { end, edge_end, .. } => {
+                // Clip and mask regions are reached through their group only.
+                Op::Clip { end, edge_end, .. } | Op::Mask { end, edge_end, .. } => {
                     i = end as usize;
                     self.skip_edges(edge_end);
                 }
@@ -259,6 +263,44 @@ impl RowWalker<'_, '_> {
             apply_alpha(layer, &coverage);
             Ok(())
         })
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the mask region at op `at`: its content
+    /// drawn into a row of the same width, clipped to the mask's rectangle, turned into
+    /// alpha by luminance or alpha; and by the mask's own mask.
+    fn mask<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Mask {
+            luminance,
+            content_end,
+            clip_end,
+            end,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a masked group's clip is followed by its mask region");
+        };
+        let (content_end, clip_end, end) = (content_end as usize, clip_end as usize, end as usize);
+        scratch.scope(|inner| {
+            let mut mask = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, content_end, &mut mask, x_off)?;
+            self.clip(inner, content_end, &mut mask, x_off)?;
+            if luminance {
+                luminance_to_alpha(&mut mask);
+            }
+            apply_alpha(layer, &mask);
+            Ok::<(), S::Error>(())
+        })?;
+        if clip_end < end {
+            // The mask's own mask, on the masked content as resvg applies it.
+            self.mask(scratch, clip_end, layer, x_off)?;
+        }
+        Ok(())
     }
 
     /// Moves the edge cursor past every edge before `edge_end`: those of a region this row

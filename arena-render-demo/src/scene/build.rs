@@ -33,7 +33,11 @@ pub(crate) fn walk(
         ops: Vec::new(),
         unsupported: BTreeSet::new(),
     };
-    builder.group(tree.root(), base);
+    // As resvg: the root's children under the device transform (the root group itself
+    // carries nothing to draw).
+    for node in tree.root().children() {
+        builder.node(node, base);
+    }
     Content {
         edges: builder.flattener.into_edges(),
         fills: builder.fills,
@@ -56,39 +60,43 @@ struct Builder {
 }
 
 impl Builder {
-    fn group(&mut self, group: &usvg::Group, base: Transform) {
-        if group.mask().is_some() {
-            self.unsupported.insert("masks");
+    /// Walks one node drawn under `ts` (its parent's transform to device pixels).
+    fn node(&mut self, node: &usvg::Node, ts: Transform) {
+        match node {
+            usvg::Node::Group(g) => self.group(g, ts),
+            usvg::Node::Path(p) => self.path(p, ts),
+            usvg::Node::Image(_) => {
+                self.unsupported.insert("images");
+            }
+            usvg::Node::Text(_) => {
+                self.unsupported.insert("text");
+            }
         }
+    }
+
+    /// Walks a group under `parent` (its parent's transform to device pixels), as resvg
+    /// does: a group with opacity, a clip path or a mask is drawn into a layer of its own.
+    fn group(&mut self, group: &usvg::Group, parent: Transform) {
         if !group.filters().is_empty() {
             self.unsupported.insert("filters");
         }
         if group.blend_mode() != usvg::BlendMode::Normal {
             self.unsupported.insert("blend modes");
         }
+        let ts = parent.pre_concat(group.transform());
         let opacity = group.opacity().get();
-        // A group with full opacity and no clip composites exactly like its children drawn
-        // directly.
-        let layered = opacity < 1.0 || group.clip_path().is_some();
+        // A group with full opacity, no clip and no mask composites exactly like its
+        // children drawn directly.
+        let layered = opacity < 1.0 || group.clip_path().is_some() || group.mask().is_some();
         let header = self.open_group(layered);
         for node in group.children() {
-            match node {
-                usvg::Node::Group(g) => self.group(g, base),
-                usvg::Node::Path(p) => self.path(p, base),
-                usvg::Node::Image(_) => {
-                    self.unsupported.insert("images");
-                }
-                usvg::Node::Text(_) => {
-                    self.unsupported.insert("text");
-                }
-            }
+            self.node(node, ts);
         }
         if let Some(header) = header {
-            // A clip path is in the coordinate system of the group it clips.
-            let clip = group
-                .clip_path()
-                .map(|c| (c, base.pre_concat(group.abs_transform())));
-            self.close_group(header, opacity, clip, false);
+            // Clip paths and masks are in the coordinate system of the group they apply to.
+            let clip = group.clip_path().map(|c| (c, ts));
+            let mask = group.mask().map(|m| (m, ts));
+            self.close_group(header, opacity, clip, mask, false);
         }
     }
 
@@ -99,9 +107,9 @@ impl Builder {
             self.ops.push(Op::Group {
                 opacity: 1.0,
                 content_end: 0,
+                clip_end: 0,
                 end: 0,
                 edge_end: 0,
-                clipped: false,
                 xor: false,
                 bounds: PixelBounds::default(),
             });
@@ -109,15 +117,16 @@ impl Builder {
         })
     }
 
-    /// Ends a group's region opened by [`Builder::open_group`]: appends its clip path's
-    /// region (drawn with `ts`, the clipped group's transform), and fills in the header;
-    /// `xor` composites the layer with XOR. A group that draws nothing is dropped (before
-    /// its clip adds any edge).
+    /// Ends a group's region opened by [`Builder::open_group`]: appends the regions of its
+    /// clip path and its mask (each drawn with its transform, the group's), and fills in the
+    /// header; `xor` composites the layer with XOR. A group that draws nothing is dropped
+    /// (before its clip or mask adds any edge).
     fn close_group(
         &mut self,
         (header, first_fill): (usize, usize),
         opacity: f32,
         clip: Option<(&usvg::ClipPath, Transform)>,
+        mask: Option<(&usvg::Mask, Transform)>,
         xor: bool,
     ) {
         let Some(bounds) = self.bounds_since(first_fill) else {
@@ -128,12 +137,16 @@ impl Builder {
         if let Some((clip, ts)) = clip {
             self.clip_region(clip, ts, bounds);
         }
+        let clip_end = self.ops.len() as u32;
+        if let Some((mask, ts)) = mask {
+            self.mask_region(mask, ts, bounds);
+        }
         self.ops[header] = Op::Group {
             opacity,
             content_end,
+            clip_end,
             end: self.ops.len() as u32,
             edge_end: self.flattener.edge_count() as u32,
-            clipped: clip.is_some(),
             xor,
             bounds,
         };
@@ -151,8 +164,18 @@ impl Builder {
     /// system `ts` (as resvg: the clip's children under `ts` and the clip's transform, the
     /// clip's own clip path under `ts`).
     fn clip_region(&mut self, clip: &usvg::ClipPath, ts: Transform, bounds: PixelBounds) {
-        let header = self.ops.len();
-        let first_fill = self.fills.len();
+        let header = self.open_clip(bounds);
+        self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
+        let children_end = (self.ops.len(), self.fills.len());
+        if let Some(inner) = clip.clip_path() {
+            self.clip_region(inner, ts, bounds);
+        }
+        self.close_clip(header, children_end);
+    }
+
+    /// Starts a clip region for a group with `bounds`: returns its header's op index and
+    /// first fill, to give [`Builder::close_clip`].
+    fn open_clip(&mut self, bounds: PixelBounds) -> (usize, usize) {
         self.ops.push(Op::Clip {
             children_end: 0,
             end: 0,
@@ -160,18 +183,74 @@ impl Builder {
             bounds,
             cover: PixelBounds::default(),
         });
-        self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
-        let cover = self.bounds_since(first_fill).unwrap_or_default();
-        let children_end = self.ops.len() as u32;
-        if let Some(inner) = clip.clip_path() {
-            self.clip_region(inner, ts, bounds);
-        }
+        (self.ops.len() - 1, self.fills.len())
+    }
+
+    /// Ends a clip region whose children end at op and fill `children_end`.
+    fn close_clip(
+        &mut self,
+        (header, first_fill): (usize, usize),
+        (children_end, children_fill_end): (usize, usize),
+    ) {
+        let Op::Clip { bounds, .. } = self.ops[header] else {
+            unreachable!("open_clip pushed a clip header");
+        };
+        // What the children cover (its own clip path only takes away).
+        let cover = self.fills[first_fill..children_fill_end]
+            .iter()
+            .map(FillItem::bounds)
+            .reduce(PixelBounds::union)
+            .unwrap_or_default();
         self.ops[header] = Op::Clip {
-            children_end,
+            children_end: children_end as u32,
             end: self.ops.len() as u32,
             edge_end: self.flattener.edge_count() as u32,
             bounds,
             cover,
+        };
+    }
+
+    /// Appends the region of mask `mask` for a group with `bounds`, in the coordinate system
+    /// `ts`: as resvg, the mask's children drawn as usual under `ts`, clipped to the mask's
+    /// rectangle, and the mask's own mask (which, as in resvg, applies to the masked
+    /// content).
+    fn mask_region(&mut self, mask: &usvg::Mask, ts: Transform, bounds: PixelBounds) {
+        let header = self.ops.len();
+        self.ops.push(Op::Mask {
+            luminance: mask.kind() == usvg::MaskType::Luminance,
+            content_end: 0,
+            clip_end: 0,
+            end: 0,
+            edge_end: 0,
+            bounds,
+        });
+        for node in mask.root().children() {
+            self.node(node, ts);
+        }
+        let content_end = self.ops.len() as u32;
+        // The mask's rectangle, as a clip region of one path.
+        let clip = self.open_clip(bounds);
+        let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
+        if let Some(device) = rect.transform(ts) {
+            self.add_fill(
+                &device,
+                PaintRef::Solid([0.0, 0.0, 0.0, 1.0]),
+                FillRule::NonZero,
+            );
+        }
+        let children_end = (self.ops.len(), self.fills.len());
+        self.close_clip(clip, children_end);
+        let clip_end = self.ops.len() as u32;
+        if let Some(inner) = mask.mask() {
+            self.mask_region(inner, ts, bounds);
+        }
+        self.ops[header] = Op::Mask {
+            luminance: mask.kind() == usvg::MaskType::Luminance,
+            content_end,
+            clip_end,
+            end: self.ops.len() as u32,
+            edge_end: self.flattener.edge_count() as u32,
+            bounds,
         };
     }
 
@@ -198,7 +277,7 @@ impl Builder {
                         // resvg draws a clipped child onto the clip path's coverage with
                         // XOR: where it overlaps what is already covered, it uncovers.
                         let clip = group.clip_path().map(|c| (c, ts));
-                        self.close_group(header, 1.0, clip, true);
+                        self.close_group(header, 1.0, clip, None, true);
                     }
                 }
                 usvg::Node::Text(_) => {
@@ -209,11 +288,11 @@ impl Builder {
         }
     }
 
-    fn path(&mut self, path: &usvg::Path, base: Transform) {
+    /// Walks a path drawn under `ts`, its parent group's transform to device pixels.
+    fn path(&mut self, path: &usvg::Path, ts: Transform) {
         if !path.is_visible() {
             return;
         }
-        let ts = base.pre_concat(path.abs_transform());
         match path.paint_order() {
             usvg::PaintOrder::FillAndStroke => {
                 self.fill(path, ts);

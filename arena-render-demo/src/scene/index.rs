@@ -176,8 +176,8 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
     most
 }
 
-/// The widest chain of nested layer rows (groups, and the coverage rows of clip paths,
-/// each as wide as the group it clips), and the deepest: a stack of (end of region, chain
+/// The widest chain of nested layer rows (groups, and the rows of clip paths and masks,
+/// each as wide as the group it applies to), and the deepest: a stack of (end of region, chain
 /// width), each row as wide as its group, but never wider than a row's span.
 fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
     let (mut widest, mut deepest) = (0, 0);
@@ -188,7 +188,9 @@ fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
         }
         let (end, bounds) = match *op {
             Op::Fill(_) => continue,
-            Op::Group { end, bounds, .. } | Op::Clip { end, bounds, .. } => (end, bounds),
+            Op::Group { end, bounds, .. }
+            | Op::Clip { end, bounds, .. }
+            | Op::Mask { end, bounds, .. } => (end, bounds),
         };
         let outer = chain.last().map_or(0, |&(_, w)| w);
         // A row's layer covers the group's columns within the row's span.

@@ -122,18 +122,20 @@ pub(crate) enum Op {
     /// Fill the scene's fill number `0` onto the current layer.
     Fill(u32),
     /// Draw ops `index + 1 .. content_end` into a fresh layer covering `bounds`' columns;
-    /// if `clipped`, ops `content_end..end` are an [`Op::Clip`] region whose coverage the
-    /// layer is multiplied by; then composite the layer with `opacity`, source-over, or
-    /// XOR when `xor` (a clipped group inside a clip path, as resvg draws it).
+    /// if `content_end < clip_end`, ops `content_end..clip_end` are an [`Op::Clip`] region
+    /// whose coverage the layer is multiplied by; if `clip_end < end`, ops `clip_end..end`
+    /// are an [`Op::Mask`] region the layer is multiplied by; then composite the layer with
+    /// `opacity`, source-over, or XOR when `xor` (a clipped group inside a clip path, as
+    /// resvg draws it).
     ///
-    /// Invariant: `index < content_end <= end`, within the op list; `content_end == end`
-    /// unless clipped; rows outside `bounds` draw nothing of the group.
+    /// Invariant: `index < content_end <= clip_end <= end`, within the op list; rows
+    /// outside `bounds` draw nothing of the group.
     Group {
         opacity: f32,
         content_end: u32,
+        clip_end: u32,
         end: u32,
         edge_end: u32,
-        clipped: bool,
         xor: bool,
         bounds: PixelBounds,
     },
@@ -148,5 +150,19 @@ pub(crate) enum Op {
         edge_end: u32,
         bounds: PixelBounds,
         cover: PixelBounds,
+    },
+    /// A mask: ops `index + 1 .. content_end` draw the mask's content into a fresh row as
+    /// wide as the masked layer, ops `content_end..clip_end` are the [`Op::Clip`] region of
+    /// the mask's rectangle, which the row is multiplied by; the row's luminance (or alpha
+    /// unless `luminance`) then multiplies the layer. If `clip_end < end`, ops
+    /// `clip_end..end` are another `Op::Mask` region (the mask's own mask), which multiplies
+    /// the layer too. `bounds` are the masked group's, for the budget.
+    Mask {
+        luminance: bool,
+        content_end: u32,
+        clip_end: u32,
+        end: u32,
+        edge_end: u32,
+        bounds: PixelBounds,
     },
 }
