@@ -3,10 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use tiny_skia_path::{Path, PathStroker, Transform};
+use tiny_skia_path::{PathStroker, Transform};
 
-use super::flatten::{Edge, Flattener};
+use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
+use super::ops::{OpList, RegionStart};
 use crate::paint::{PaintRef, Shader};
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -27,10 +28,7 @@ pub(crate) fn walk(
     sub_scanlines: u32,
 ) -> Content {
     let mut builder = Builder {
-        flattener: Flattener::new(width, height, sub_scanlines),
-        fills: Vec::new(),
-        shaders: Vec::new(),
-        ops: Vec::new(),
+        ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
     };
     // As resvg: the root's children under the device transform (the root group itself
@@ -38,26 +36,24 @@ pub(crate) fn walk(
     for node in tree.root().children() {
         builder.node(node, base);
     }
+    let (edges, fills, shaders, ops) = builder.ops.into_parts();
     Content {
-        edges: builder.flattener.into_edges(),
-        fills: builder.fills,
-        shaders: builder.shaders,
-        ops: builder.ops,
+        edges,
+        fills,
+        shaders,
+        ops,
         unsupported: builder.unsupported,
     }
 }
 
-/// The walk's state.
-///
-/// Invariant: `fills` and `ops` are in paint order, every `Op::Fill` names a fill, and the
-/// fills own consecutive, ascending ranges of the flattener's edges.
+/// The walk's state: the op list so far and the unsupported features seen.
 struct Builder {
-    flattener: Flattener,
-    fills: Vec<FillItem>,
-    shaders: Vec<Shader>,
-    ops: Vec<Op>,
+    ops: OpList,
     unsupported: BTreeSet<&'static str>,
 }
+
+/// An opaque paint: clip coverage, and a mask's rectangle.
+const OPAQUE: PaintRef = PaintRef::Solid([0.0, 0.0, 0.0, 1.0]);
 
 impl Builder {
     /// Walks one node drawn under `ts` (its parent's transform to device pixels).
@@ -100,21 +96,9 @@ impl Builder {
         }
     }
 
-    /// Starts a group's region if it is `layered`: returns its header's op index and first
-    /// fill, to give [`Builder::close_group`].
-    fn open_group(&mut self, layered: bool) -> Option<(usize, usize)> {
-        layered.then(|| {
-            self.ops.push(Op::Group {
-                opacity: 1.0,
-                content_end: 0,
-                clip_end: 0,
-                end: 0,
-                edge_end: 0,
-                xor: false,
-                bounds: PixelBounds::default(),
-            });
-            (self.ops.len() - 1, self.fills.len())
-        })
+    /// Starts a group's region if it is `layered`, to give [`Builder::close_group`].
+    fn open_group(&mut self, layered: bool) -> Option<RegionStart> {
+        layered.then(|| self.ops.open_group())
     }
 
     /// Ends a group's region opened by [`Builder::open_group`]: appends the regions of its
@@ -123,91 +107,39 @@ impl Builder {
     /// (before its clip or mask adds any edge).
     fn close_group(
         &mut self,
-        (header, first_fill): (usize, usize),
+        start: RegionStart,
         opacity: f32,
         clip: Option<(&usvg::ClipPath, Transform)>,
         mask: Option<(&usvg::Mask, Transform)>,
         xor: bool,
     ) {
-        let Some(bounds) = self.bounds_since(first_fill) else {
-            self.ops.truncate(header);
+        let Some(bounds) = self.ops.bounds(start, None) else {
+            self.ops.drop_region(start);
             return;
         };
-        let content_end = self.ops.len() as u32;
+        let content = self.ops.mark();
         if let Some((clip, ts)) = clip {
             self.clip_region(clip, ts, bounds);
         }
-        let clip_end = self.ops.len() as u32;
+        let clip_end = self.ops.mark();
         if let Some((mask, ts)) = mask {
             self.mask_region(mask, ts, bounds);
         }
-        self.ops[header] = Op::Group {
-            opacity,
-            content_end,
-            clip_end,
-            end: self.ops.len() as u32,
-            edge_end: self.flattener.edge_count() as u32,
-            xor,
-            bounds,
-        };
-    }
-
-    /// The union of the bounds of the fills from `first_fill` on; `None` if there are none.
-    fn bounds_since(&self, first_fill: usize) -> Option<PixelBounds> {
-        self.fills[first_fill..]
-            .iter()
-            .map(FillItem::bounds)
-            .reduce(PixelBounds::union)
+        self.ops
+            .close_group(start, (content, clip_end), opacity, xor, bounds);
     }
 
     /// Appends the region of clip path `clip` for a group with `bounds`, in the coordinate
     /// system `ts` (as resvg: the clip's children under `ts` and the clip's transform, the
     /// clip's own clip path under `ts`).
     fn clip_region(&mut self, clip: &usvg::ClipPath, ts: Transform, bounds: PixelBounds) {
-        let header = self.open_clip(bounds);
+        let start = self.ops.open_clip(bounds);
         self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
-        let children_end = (self.ops.len(), self.fills.len());
+        let children = self.ops.mark();
         if let Some(inner) = clip.clip_path() {
             self.clip_region(inner, ts, bounds);
         }
-        self.close_clip(header, children_end);
-    }
-
-    /// Starts a clip region for a group with `bounds`: returns its header's op index and
-    /// first fill, to give [`Builder::close_clip`].
-    fn open_clip(&mut self, bounds: PixelBounds) -> (usize, usize) {
-        self.ops.push(Op::Clip {
-            children_end: 0,
-            end: 0,
-            edge_end: 0,
-            bounds,
-            cover: PixelBounds::default(),
-        });
-        (self.ops.len() - 1, self.fills.len())
-    }
-
-    /// Ends a clip region whose children end at op and fill `children_end`.
-    fn close_clip(
-        &mut self,
-        (header, first_fill): (usize, usize),
-        (children_end, children_fill_end): (usize, usize),
-    ) {
-        let Op::Clip { bounds, .. } = self.ops[header] else {
-            unreachable!("open_clip pushed a clip header");
-        };
-        // What the children cover (its own clip path only takes away).
-        let cover = self.fills[first_fill..children_fill_end]
-            .iter()
-            .map(FillItem::bounds)
-            .reduce(PixelBounds::union)
-            .unwrap_or_default();
-        self.ops[header] = Op::Clip {
-            children_end: children_end as u32,
-            end: self.ops.len() as u32,
-            edge_end: self.flattener.edge_count() as u32,
-            bounds,
-            cover,
-        };
+        self.ops.close_clip(start, children);
     }
 
     /// Appends the region of mask `mask` for a group with `bounds`, in the coordinate system
@@ -215,43 +147,26 @@ impl Builder {
     /// rectangle, and the mask's own mask (which, as in resvg, applies to the masked
     /// content).
     fn mask_region(&mut self, mask: &usvg::Mask, ts: Transform, bounds: PixelBounds) {
-        let header = self.ops.len();
-        self.ops.push(Op::Mask {
-            luminance: mask.kind() == usvg::MaskType::Luminance,
-            content_end: 0,
-            clip_end: 0,
-            end: 0,
-            edge_end: 0,
-            bounds,
-        });
+        let start = self
+            .ops
+            .open_mask(bounds, mask.kind() == usvg::MaskType::Luminance);
         for node in mask.root().children() {
             self.node(node, ts);
         }
-        let content_end = self.ops.len() as u32;
+        let content = self.ops.mark();
         // The mask's rectangle, as a clip region of one path.
-        let clip = self.open_clip(bounds);
+        let rect_clip = self.ops.open_clip(bounds);
         let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
         if let Some(device) = rect.transform(ts) {
-            self.add_fill(
-                &device,
-                PaintRef::Solid([0.0, 0.0, 0.0, 1.0]),
-                FillRule::NonZero,
-            );
+            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero);
         }
-        let children_end = (self.ops.len(), self.fills.len());
-        self.close_clip(clip, children_end);
-        let clip_end = self.ops.len() as u32;
+        let children = self.ops.mark();
+        self.ops.close_clip(rect_clip, children);
+        let clip_end = self.ops.mark();
         if let Some(inner) = mask.mask() {
             self.mask_region(inner, ts, bounds);
         }
-        self.ops[header] = Op::Mask {
-            luminance: mask.kind() == usvg::MaskType::Luminance,
-            content_end,
-            clip_end,
-            end: self.ops.len() as u32,
-            edge_end: self.flattener.edge_count() as u32,
-            bounds,
-        };
+        self.ops.close_mask(start, (content, clip_end));
     }
 
     /// The children of a clip path (or of a group in one), under `ts`: each path's fill
@@ -266,7 +181,7 @@ impl Builder {
                     };
                     if let Some(device) = path.data().clone().transform(ts) {
                         let rule = fill_rule(fill.rule());
-                        self.add_fill(&device, PaintRef::Solid([0.0, 0.0, 0.0, 1.0]), rule);
+                        self.ops.add_fill(&device, OPAQUE, rule);
                     }
                 }
                 usvg::Node::Group(group) => {
@@ -322,10 +237,7 @@ impl Builder {
             ]));
         }
         match Shader::of(paint, opacity, ts) {
-            Ok(shader) => {
-                self.shaders.push(shader?);
-                Some(PaintRef::Shader(self.shaders.len() as u32 - 1))
-            }
+            Ok(shader) => Some(self.ops.add_shader(shader?)),
             Err(feature) => {
                 self.unsupported.insert(feature);
                 None
@@ -340,7 +252,7 @@ impl Builder {
         };
         let rule = fill_rule(fill.rule());
         if let Some(device) = path.data().clone().transform(ts) {
-            self.add_fill(&device, color, rule);
+            self.ops.add_fill(&device, color, rule);
         }
     }
 
@@ -368,15 +280,7 @@ impl Builder {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.add_fill(&device, color, FillRule::NonZero);
-        }
-    }
-
-    /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, paint: PaintRef, rule: FillRule) {
-        if let Some((edges, bounds)) = self.flattener.add_path(path) {
-            self.fills.push(FillItem::new(edges, bounds, paint, rule));
-            self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+            self.ops.add_fill(&device, color, FillRule::NonZero);
         }
     }
 }

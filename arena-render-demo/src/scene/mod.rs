@@ -10,6 +10,7 @@ mod build;
 mod flatten;
 mod index;
 mod item;
+mod ops;
 
 use std::collections::BTreeSet;
 
