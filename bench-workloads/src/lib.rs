@@ -11,10 +11,12 @@
 //! One module per family of variants: [`bump`] for every allocator with a per-line reset
 //! (arena-core's two arenas, bumpalo, bump-scope, blink-alloc and the hand-written
 //! [`minimal`] baseline), then `typed-arena`, `Box::new` and a reused `Vec`. [`objects`]
-//! holds what they allocate.
+//! holds what they allocate. [`collect`] has the workloads of unknown length (collecting an
+//! iterator, formatting text), with their own variants.
 
 mod boxed;
 pub mod bump;
+pub mod collect;
 mod keep;
 pub mod minimal;
 pub mod objects;
