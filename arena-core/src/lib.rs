@@ -41,6 +41,10 @@
 //! - [`Line`]: `alloc`, `alloc_with`, `alloc_uninit`, `alloc_slice_copy`,
 //!   `alloc_slice_fill_with`, `alloc_slice_fill_iter`, `alloc_str`, `alloc_layout`, each with
 //!   a `try_` form returning [`ArenaFull`]; [`Line::scope`] for nested checkpoints.
+//! - Data of unknown length, built in place and bounded: [`Line::alloc_iter`] collects any
+//!   iterator (no `ExactSizeIterator`), [`LineVec`] is a vector whose capacity is taken up
+//!   front and never grows, [`LineString`] its text counterpart (`fmt::Write`), and
+//!   [`Line::alloc_fmt`] formats straight into the line.
 //! - [`StaticArena`]: the same API over inline storage, `const fn new`, no heap.
 //! - [`BorrowedArena`]: the same API over a buffer the caller lends (`&mut [MaybeUninit<u8>]`:
 //!   a DMA region, a host's scratch memory), no heap.
