@@ -1,17 +1,14 @@
-//! Random sequences of allocations of random layouts, slices, strings, fallible
-//! initialisers, tip slices, `Vec<u8, &Line>` growth and frees, scopes, checkpoints, failed
-//! allocations and line resets, checked against the model after every step (the same model
-//! as the property test: `arena-core/tests/support/model.rs`), then the same lines as the
+//! Random sequences of allocations of random layouts, slices, strings, collected iterators
+//! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
+//! fallible initialisers, tip slices, `Vec<u8, &Line>` growth and frees, scopes, checkpoints,
+//! failed allocations and line resets, checked against the model after every step (the same
+//! model as the property test: the internal crate `arena-model`), then the same lines as the
 //! rows of a `LinePool`.
 #![no_main]
 
 use arena_core::{ScanArena, StaticArena};
+use arena_model::{Case, Op, check, check_pool};
 use libfuzzer_sys::fuzz_target;
-
-#[path = "../../arena-core/tests/support/model.rs"]
-mod model;
-
-use model::{Case, Op, check, check_pool};
 
 /// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
 struct Decoder<'a> {
@@ -29,35 +26,56 @@ impl Decoder<'_> {
         let mut ops = Vec::new();
         while let Some(tag) = self.byte() {
             let arg = usize::from(self.byte().unwrap_or(0));
-            let op = match tag % 16 {
+            let op = match tag % 18 {
                 0 | 1 => Op::Raw {
                     size: arg * 3,
-                    align_log2: u32::from(tag / 16) % 9,
+                    align_log2: u32::from(tag / 18) % 9,
                 },
                 2 => Op::Slice { len: arg / 4 },
                 3 => Op::Str { len: arg / 4 },
                 4 => Op::Wide,
                 5 => Op::Zst,
                 6 if depth < 4 => Op::Scope(self.ops(depth + 1)),
-                8 if depth < 4 => Op::Checkpoint {
+                7 => Op::Iter {
+                    len: arg / 3,
+                    // The high bits of the tag: whether and when the iterator allocates.
+                    alloc: (tag >= 128).then(|| (usize::from(tag / 12) % 10 * 8, arg % 97 + 1)),
+                },
+                8 => Op::LineVec {
+                    cap: arg / 6,
+                    push: usize::from(self.byte().unwrap_or(0)) / 5,
+                    between: (tag >= 128).then_some(arg % 53 + 1),
+                },
+                9 => Op::LineString {
+                    cap: arg / 2,
+                    pieces: (0..usize::from(tag / 12) % 5)
+                        .map(|_| usize::from(self.byte().unwrap_or(0)) / 6)
+                        .collect(),
+                },
+                10 => Op::Fmt {
+                    a: arg / 3,
+                    alloc: (tag >= 128).then(|| usize::from(tag / 12) * 4 + 1),
+                    b: usize::from(self.byte().unwrap_or(0)) / 3,
+                },
+                11 if depth < 4 => Op::Checkpoint {
                     ops: self.ops(depth + 1),
                     early: tag & 16 != 0,
                 },
-                9 => Op::TryWith {
+                12 => Op::TryWith {
                     fail: tag & 16 != 0,
                     inner: tag & 32 != 0,
                 },
-                10 => Op::TryFill {
+                13 => Op::TryFill {
                     len: arg % 32,
                     fail_at: arg / 8,
                 },
-                11 => Op::Tip {
+                14 => Op::Tip {
                     start: arg % 16,
                     grow: usize::from(self.byte().unwrap_or(0)) / 4,
                     shrink: usize::from(self.byte().unwrap_or(0)) / 4,
                     between: tag & 16 != 0,
                 },
-                12 => Op::VecGrowFree {
+                15 => Op::VecGrowFree {
                     len: arg * 2,
                     keep: usize::from(self.byte().unwrap_or(0)) * 2,
                 },

@@ -57,13 +57,15 @@ impl<'a> Line<'a> {
             return Ok(zero_sized_slice(iter.by_ref().count()));
         }
         let mut run = TipRun::new(self);
-        for item in iter {
-            if let Err(e) = run.push(item) {
+        // Internal iteration: adapters such as `filter_map` then push from inside their own
+        // loop, without the re-test an external `next()` costs per item.
+        match iter.try_for_each(|item| run.push(item)) {
+            Ok(()) => Ok(run.finish()),
+            Err(e) => {
                 run.abandon();
-                return Err(e);
+                Err(e)
             }
         }
-        Ok(run.finish())
     }
 
     /// [`try_alloc_iter`](Line::try_alloc_iter) that panics when the line is full.

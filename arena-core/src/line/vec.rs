@@ -64,16 +64,8 @@ impl<'a> Line<'a> {
         const { NoDropGlue::<T>::CHECK };
         // Aligned for `T`, room for `capacity` of them (dangling for a zero-sized total).
         let data = self.bump_for_slice::<T>(capacity)?;
-        let line = ptr::from_ref(self).cast::<Line<'l>>();
-        // SAFETY: a `Line<'l>` view of this `Line<'a>` (`'a: 'l`, as `&'l self` proves):
-        // - the two types differ only in a lifetime, so they have the same layout;
-        // - the view is shared (`&'l`), so nothing of lifetime `'l` can be stored into the
-        //   line through it: a `Line` keeps only its buffer pointers, its cursor and its log;
-        // - everything the view hands out lives for `'l`, shorter than the `'a` for which
-        //   the buffer is valid.
-        let line = unsafe { &*line };
         Ok(LineVec {
-            line,
+            line: narrow(self),
             data,
             len: 0,
             cap: capacity,
@@ -90,6 +82,24 @@ impl<'a> Line<'a> {
         self.try_vec_with_capacity(capacity)
             .unwrap_or_else(|e| fail(e))
     }
+}
+
+/// This line seen with the lifetime of the borrow: what the view hands out lives as long as
+/// the borrow, not the line. A `LineVec` keeps such a view (a `&'l Line<'a>` cannot be
+/// named with one lifetime, and `Line` is invariant), and so does a derived constructor of a
+/// type with a `LineVec` field.
+#[inline(always)]
+pub fn narrow<'l>(line: &'l Line<'_>) -> &'l Line<'l> {
+    let view = ptr::from_ref(line).cast::<Line<'l>>();
+    // SAFETY: a `Line<'l>` view of a `Line<'a>`, with `'a: 'l` (the line outlives its
+    // borrow `'l`):
+    // - the two types differ only in a lifetime, so they have the same layout;
+    // - the view is shared (`&'l`), so nothing can be stored into the line through it that
+    //   would have to live for `'a`: a `Line` keeps only its buffer pointers, its cursor
+    //   and its log, and `scope` (which takes `&mut`) is out of reach;
+    // - everything the view hands out lives for `'l`, within the `'a` for which the buffer
+    //   is valid.
+    unsafe { &*view }
 }
 
 impl<'l, T> LineVec<'l, T> {

@@ -46,20 +46,25 @@ impl Expander<'_> {
                             shape.display, field.name
                         ),
                     ),
+                    Kind::Vec { elem, max, .. } => {
+                        self.max_check(&shape, field, max, &mut push);
+                        // The vector itself never needs dropping; its elements must not.
+                        let message = format!(
+                            "`{}::{}` is a LineVec of a type that needs dropping, but a \
+                             scan-line arena never runs destructors: make the elements plain \
+                             data",
+                            shape.display, field.name
+                        );
+                        push(
+                            self.is_generic(quote!(#elem)),
+                            quote_spanned! {elem.span()=>
+                                ::core::assert!(!::core::mem::needs_drop::<#elem>(), #message)
+                            },
+                        );
+                        continue;
+                    }
                     Kind::Slice { max, .. } | Kind::Str { max, .. } => {
-                        if let Max::Const(path) = max {
-                            let message = format!(
-                                "`{}::{}`: #[scan(max = {})] must be at least 1: give the largest \
-                                 length the field can hold",
-                                shape.display,
-                                field.name,
-                                quote!(#path).to_string().replace(' ', "")
-                            );
-                            push(
-                                self.is_generic(quote!(#path)),
-                                quote_spanned!(path.span()=> ::core::assert!(#path > 0, #message)),
-                            );
-                        }
+                        self.max_check(&shape, field, max, &mut push);
                         continue;
                     }
                 };
@@ -101,6 +106,29 @@ impl Expander<'_> {
         (free, generic)
     }
 
+    /// The assertion that a `max = CONST` is at least 1 (a literal 0 is rejected earlier).
+    fn max_check(
+        &self,
+        shape: &Shape<'_>,
+        field: &Field<'_>,
+        max: &Max,
+        push: &mut impl FnMut(bool, TokenStream),
+    ) {
+        if let Max::Const(path) = max {
+            let message = format!(
+                "`{}::{}`: #[scan(max = {})] must be at least 1: give the largest length the \
+                 field can hold",
+                shape.display,
+                field.name,
+                quote!(#path).to_string().replace(' ', "")
+            );
+            push(
+                self.is_generic(quote!(#path)),
+                quote_spanned!(path.span()=> ::core::assert!(#path > 0, #message)),
+            );
+        }
+    }
+
     /// The extra bytes of one field beyond the value's own slot.
     fn field_extra(&self, shape: &Shape<'_>, field: &Field<'_>) -> Option<TokenStream> {
         let krate = self.krate;
@@ -119,7 +147,9 @@ impl Expander<'_> {
         };
         match &field.kind {
             Kind::Plain => None,
-            Kind::Slice { elem, max, .. } => Some(slice(quote!(#elem), max)),
+            Kind::Slice { elem, max, .. } | Kind::Vec { elem, max, .. } => {
+                Some(slice(quote!(#elem), max))
+            }
             Kind::Str { max, .. } => Some(slice(quote!(::core::primitive::u8), max)),
             Kind::Child { referent, .. } => Some(quote_spanned! {referent.span()=>
                 <#referent as #krate::ScanLocal>::SCAN_BOUND

@@ -39,6 +39,10 @@ struct Pair {
     args: Vec<TokenStream>,
     /// The `Ok` type: `&'__arena_line mut Self` or `Self`.
     output: TokenStream,
+    /// Whether the constructor keeps a borrow of the line (it makes a `LineVec`): the line
+    /// parameter is then `&'__arena_line Line<'_>`, and the value lives as long as that
+    /// borrow rather than the line.
+    borrows_line: bool,
     where_clause: TokenStream,
     /// The body of the `try_` form.
     body: TokenStream,
@@ -94,17 +98,27 @@ impl Expander<'_> {
     fn signature(&self, pair: &Pair, name: &Ident) -> TokenStream {
         let krate = self.krate;
         let vis = &self.input.ast.vis;
-        let Pair { line, params, .. } = pair;
+        let Pair {
+            line,
+            params,
+            borrows_line,
+            ..
+        } = pair;
         let allow = if params.len() + 1 > CLIPPY_MAX_ARGUMENTS {
             quote!(#[allow(clippy::too_many_arguments)])
         } else {
             TokenStream::new()
         };
+        let line_ty = if *borrows_line {
+            quote!(&'__arena_line #krate::Line<'_>)
+        } else {
+            quote!(&#krate::Line<'__arena_line>)
+        };
         quote! {
             #[inline]
             #allow
             #vis fn #name<'__arena_line>(
-                #line: &#krate::Line<'__arena_line>,
+                #line: #line_ty,
                 #(#params),*
             )
         }
@@ -120,13 +134,23 @@ impl Expander<'_> {
             output,
             where_clause,
             body,
+            borrows_line,
+            line,
             ..
         } = pair;
+        // The line seen with the borrow's lifetime, so the `LineVec`s made from it and the
+        // value holding them can be named with it.
+        let narrow = if *borrows_line {
+            quote!(let #line = #krate::__private::narrow(#line);)
+        } else {
+            TokenStream::new()
+        };
         quote! {
             #[doc = #try_doc]
             #signature -> ::core::result::Result<#output, #krate::ScanError>
             #where_clause
             {
+                #narrow
                 #body
             }
         }
@@ -202,6 +226,7 @@ impl Expander<'_> {
             params: self.params(shape.fields),
             args: self.args(shape.fields),
             output: quote!(&'__arena_line mut Self),
+            borrows_line: borrows_line(shape.fields),
             where_clause: self.method_where(shape.fields),
             body: quote! {
                 #force
@@ -235,6 +260,7 @@ impl Expander<'_> {
             params: self.params(shape.fields),
             args: self.args(shape.fields),
             output: quote!(Self),
+            borrows_line: borrows_line(shape.fields),
             where_clause: self.method_where(shape.fields),
             body: quote! {
                 #force
@@ -263,6 +289,7 @@ impl Expander<'_> {
             params: vec![quote!(value: Self)],
             args: vec![quote!(value)],
             output: quote!(&'__arena_line mut Self),
+            borrows_line: false,
             where_clause: quote!(where Self: '__arena_line,),
             body: quote! {
                 #force
@@ -280,6 +307,7 @@ impl Expander<'_> {
         for field in fields {
             if let Kind::Slice { lifetime, .. }
             | Kind::Str { lifetime, .. }
+            | Kind::Vec { lifetime, .. }
             | Kind::Child { lifetime, .. } = &field.kind
                 && !seen.contains(lifetime)
             {
@@ -289,10 +317,12 @@ impl Expander<'_> {
         quote!(where #('__arena_line: #seen,)* Self: '__arena_line)
     }
 
+    /// The parameters after the line: one per field, except a `LineVec`, which the
+    /// constructor makes empty.
     fn params(&self, fields: &[Field<'_>]) -> Vec<TokenStream> {
         fields
             .iter()
-            .map(|field| {
+            .filter_map(|field| {
                 let binding = &field.binding;
                 let ty: TokenStream = match &field.kind {
                     Kind::Plain => {
@@ -302,8 +332,9 @@ impl Expander<'_> {
                     Kind::Slice { elem, .. } => quote!(&[#elem]),
                     Kind::Str { .. } => quote!(&::core::primitive::str),
                     Kind::Child { referent, .. } => quote!(#referent),
+                    Kind::Vec { .. } => return None,
                 };
-                quote!(#binding: #ty)
+                Some(quote!(#binding: #ty))
             })
             .collect()
     }
@@ -380,6 +411,17 @@ impl Expander<'_> {
                         let #binding = #krate::Line::try_alloc(#line, #binding)?;
                     });
                 }
+                Kind::Vec { elem, max, .. } => {
+                    needs.push(quote! {
+                        match #krate::slice_bound::<#elem>(#max) {
+                            ::core::option::Option::Some(__arena_bytes) => __arena_bytes,
+                            ::core::option::Option::None => ::core::primitive::usize::MAX,
+                        }
+                    });
+                    copies.push(quote_spanned! {span=>
+                        let #binding = #krate::Line::try_vec_with_capacity::<#elem>(#line, #max)?;
+                    });
+                }
             }
         }
         if copies.is_empty() {
@@ -418,6 +460,11 @@ impl Expander<'_> {
                     Some(format!("`{}` (at most {} bytes)", f.name, max_text(max)))
                 }
                 Kind::Child { .. } => Some(format!("`{}` (allocated)", f.name)),
+                Kind::Vec { max, .. } => Some(format!(
+                    "`{}` (made empty, with room for {} elements)",
+                    f.name,
+                    max_text(max)
+                )),
             })
             .collect();
         parts.join(", ")
@@ -427,6 +474,7 @@ impl Expander<'_> {
     fn args(&self, fields: &[Field<'_>]) -> Vec<TokenStream> {
         fields
             .iter()
+            .filter(|field| !matches!(field.kind, Kind::Vec { .. }))
             .map(|field| {
                 let binding = &field.binding;
                 quote!(#binding)
@@ -437,6 +485,11 @@ impl Expander<'_> {
 
 /// The `# Panics` text of a constructor whose `try_` form checks lengths and room.
 const TOO_LONG_OR_FULL: &str = "If an input is too long or the line is full.";
+
+/// Whether a constructor of these fields makes a `LineVec` (and so keeps a line borrow).
+fn borrows_line(fields: &[Field<'_>]) -> bool {
+    fields.iter().any(|f| matches!(f.kind, Kind::Vec { .. }))
+}
 
 /// `try_new_in` for `new_in`.
 fn try_name(pair: &Pair) -> Ident {
