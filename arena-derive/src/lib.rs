@@ -48,6 +48,10 @@ mod model;
 
 use proc_macro::TokenStream;
 
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
+
 #[doc = include_str!("scan_local.md")]
 #[proc_macro_derive(ScanLocal, attributes(scan))]
 pub fn derive_scan_local(input: TokenStream) -> TokenStream {
