@@ -13,10 +13,12 @@
 //! [`minimal`] baseline), then `typed-arena`, `Box::new` and a reused `Vec`. Each family
 //! implements one method per workload (the private `Family` trait), and [`run_all`] sends
 //! every workload through every family from one place. [`objects`] holds what they
-//! allocate.
+//! allocate. [`collect`] has the workloads of unknown length (collecting an iterator,
+//! formatting text), with their own variants.
 
 mod boxed;
 pub mod bump;
+pub mod collect;
 mod keep;
 pub mod minimal;
 pub mod objects;

@@ -1,11 +1,13 @@
 //! Random sequences of allocations of random layouts, slices, strings, collected iterators
 //! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
-//! scopes, failed allocations and line resets, checked against the model after every step
-//! (the same model as the property test: the internal crate `arena-model`).
+//! fallible initialisers, tip slices, `Vec<u8, &Line>` growth and frees, scopes, checkpoints,
+//! failed allocations and line resets, checked against the model after every step (the same
+//! model as the property test: the internal crate `arena-model`), then the same lines as the
+//! rows of a `LinePool`.
 #![no_main]
 
 use arena_core::{ScanArena, StaticArena};
-use arena_model::{Case, Op, check};
+use arena_model::{Case, Op, check, check_pool};
 use libfuzzer_sys::fuzz_target;
 
 /// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
@@ -24,10 +26,10 @@ impl Decoder<'_> {
         let mut ops = Vec::new();
         while let Some(tag) = self.byte() {
             let arg = usize::from(self.byte().unwrap_or(0));
-            let op = match tag % 12 {
+            let op = match tag % 18 {
                 0 | 1 => Op::Raw {
                     size: arg * 3,
-                    align_log2: u32::from(tag / 12) % 9,
+                    align_log2: u32::from(tag / 18) % 9,
                 },
                 2 => Op::Slice { len: arg / 4 },
                 3 => Op::Str { len: arg / 4 },
@@ -54,6 +56,28 @@ impl Decoder<'_> {
                     a: arg / 3,
                     alloc: (tag >= 128).then(|| usize::from(tag / 12) * 4 + 1),
                     b: usize::from(self.byte().unwrap_or(0)) / 3,
+                },
+                11 if depth < 4 => Op::Checkpoint {
+                    ops: self.ops(depth + 1),
+                    early: tag & 16 != 0,
+                },
+                12 => Op::TryWith {
+                    fail: tag & 16 != 0,
+                    inner: tag & 32 != 0,
+                },
+                13 => Op::TryFill {
+                    len: arg % 32,
+                    fail_at: arg / 8,
+                },
+                14 => Op::Tip {
+                    start: arg % 16,
+                    grow: usize::from(self.byte().unwrap_or(0)) / 4,
+                    shrink: usize::from(self.byte().unwrap_or(0)) / 4,
+                    between: tag & 16 != 0,
+                },
+                15 => Op::VecGrowFree {
+                    len: arg * 2,
+                    keep: usize::from(self.byte().unwrap_or(0)) * 2,
                 },
                 // End of this scope, or of this line at the top level.
                 _ => return ops,
@@ -83,4 +107,5 @@ fuzz_target!(|bytes: &[u8]| {
     check(&mut arena, cap, &case);
     let mut fixed = StaticArena::<2048>::new();
     check(&mut fixed, 2048, &case);
+    check_pool(&case);
 });
