@@ -37,8 +37,11 @@
 pub mod baseline;
 mod image;
 pub mod load;
+pub mod race;
 mod raster;
 mod scene;
+#[cfg(feature = "vello")]
+pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use raster::{

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use arena_render_demo::load::{self, LoadError, Svg};
+use arena_render_demo::race::{Racer, Racers, Summary};
 use arena_render_demo::{
     Comparison, Geometry, LineUse, MAX_DIMENSION, RenderOptions, Scene, render_reference,
 };
@@ -51,10 +52,14 @@ enum Command {
         /// The SVG file or directory (default: the built-in scene).
         input: Option<PathBuf>,
     },
-    /// Time the renderer against resvg in this process, on 1 thread and on all of them.
+    /// Time the renderer against resvg (and vello_cpu, with the `vello` feature) in this
+    /// process, on 1 thread and on all of them; summarise a directory.
     Bench {
         /// The SVG file or directory (default: the built-in scene).
         input: Option<PathBuf>,
+        /// Seconds of timing per image (at least 5 rounds, at most 200).
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
     },
     /// Show per-line arena use: histogram, budget, peak.
     Stats {
@@ -96,7 +101,6 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 struct Ctx {
     options: RenderOptions,
-    threads: usize,
     /// The worker pool, started once for all inputs.
     pool: rayon::ThreadPool,
 }
@@ -119,13 +123,12 @@ fn main() -> ExitCode {
             size: cli.size,
             ..RenderOptions::default()
         },
-        threads,
         pool,
     };
     let (command, input) = match cli.command {
         Some(Command::Render { input, output }) => (Action::Render(output), input),
         Some(Command::Check { input }) => (Action::Check, input),
-        Some(Command::Bench { input }) => (Action::Bench, input),
+        Some(Command::Bench { input, seconds }) => (Action::Bench(seconds), input),
         Some(Command::Stats { input }) => (Action::Stats, input),
         None => (Action::Render(cli.output), cli.input),
     };
@@ -148,6 +151,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut race = match command {
+        Action::Bench(seconds) if !(seconds.is_finite() && seconds >= 0.0) => {
+            eprintln!("error: --seconds {seconds}: give a number of seconds, 0 or more");
+            return ExitCode::FAILURE;
+        }
+        Action::Bench(_) => match Racers::new(threads) {
+            Ok(racers) => Some((racers, Summary::default())),
+            Err(e) => {
+                eprintln!("error: cannot start {threads} worker threads: {e}; try --threads 1");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let out_dir = input.as_deref().is_some_and(Path::is_dir);
     let progress = Progress::new(sources.len(), out_dir);
     let mut ok = true;
@@ -156,7 +173,10 @@ fn main() -> ExitCode {
         let result = match &command {
             Action::Render(output) => render(&ctx, source, output.as_deref(), out_dir),
             Action::Check => check(&ctx, source),
-            Action::Bench => bench(&ctx, source),
+            Action::Bench(seconds) => match &mut race {
+                Some((racers, summary)) => bench(&ctx, racers, summary, *seconds, source),
+                None => unreachable!("the racers start with the bench command"),
+            },
             Action::Stats => stats(&ctx, source),
         };
         if let Err(Failure(msg)) = result {
@@ -166,6 +186,11 @@ fn main() -> ExitCode {
         }
     }
     progress.clear();
+    if let Some((_, summary)) = &race
+        && sources.len() > 1
+    {
+        print!("summary: {summary}");
+    }
     if ok {
         ExitCode::SUCCESS
     } else {
@@ -176,7 +201,8 @@ fn main() -> ExitCode {
 enum Action {
     Render(Option<PathBuf>),
     Check,
-    Bench,
+    /// Seconds per image.
+    Bench(f64),
     Stats,
 }
 
@@ -339,50 +365,55 @@ fn check(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     }
 }
 
-fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
-    let (svg, scene, geometry) = prepare(ctx, source)?;
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-    let all = &ctx.pool;
-    // Each sample renders from the parsed tree: the scene index is part of our time, as the
-    // pixmap is part of resvg's. Samples interleave so that noise hits all three alike.
-    let ours = |pool: &rayon::ThreadPool| -> Result<Duration, Failure> {
-        let start = Instant::now();
-        let scene = Scene::build(&svg.tree, &ctx.options)?;
-        std::hint::black_box(scene.render_in(pool)?);
-        Ok(start.elapsed())
-    };
-    let theirs = || {
-        let start = Instant::now();
-        std::hint::black_box(render_reference(&svg.tree, &geometry, &ctx.options));
-        start.elapsed()
-    };
-    let (mut t_ref, mut t_one, mut t_all) = (Vec::new(), Vec::new(), Vec::new());
-    let begin = Instant::now();
-    while t_ref.len() < 5 || (begin.elapsed() < Duration::from_secs(1) && t_ref.len() < 200) {
-        t_ref.push(theirs());
-        t_one.push(ours(&one)?);
-        t_all.push(ours(all)?);
-    }
-    // The fastest sample of each: on a shared machine noise only ever adds time, so the
-    // minimum is the steadiest estimate (the median is printed too).
-    let (r, o, a) = (fastest(&t_ref), fastest(&t_one), fastest(&t_all));
-    let medians = (median(&mut t_ref), median(&mut t_one), median(&mut t_all));
-    println!(
-        "{}: {}x{}, best of {} samples: resvg {}; arena 1 thread {} = {:.2}x resvg's speed; \
-         {} threads {} = {:.2}x (medians: {:.2}x, {:.2}x)",
+fn bench(
+    ctx: &Ctx,
+    racers: &mut Racers,
+    summary: &mut Summary,
+    seconds: f64,
+    source: &Source,
+) -> Result<(), Failure> {
+    let (svg, scene, _) = prepare(ctx, source)?;
+    // Our time includes building the scene index from the parsed tree, as resvg's includes
+    // its pixmap and vello_cpu's its strips; `race` interleaves the renderers in shuffled
+    // rounds so that noise hits them all alike.
+    let t = racers.race(&svg.tree, &ctx.options, Duration::from_secs_f64(seconds))?;
+    summary.add(&t);
+    let mut line = format!(
+        "{}: {}x{}, best (median) of {} rounds:",
         source.name(),
         scene.width(),
         scene.height(),
-        t_ref.len(),
-        ms(r),
-        ms(o),
-        r.as_secs_f64() / o.as_secs_f64(),
-        ctx.threads,
-        ms(a),
-        r.as_secs_f64() / a.as_secs_f64(),
-        medians.0.as_secs_f64() / medians.1.as_secs_f64(),
-        medians.0.as_secs_f64() / medians.2.as_secs_f64(),
+        t.rounds
     );
+    for &r in racers.racers() {
+        if let (Some(best), Some(median)) = (t.best[r as usize], t.median[r as usize]) {
+            let _ = write!(line, " {} {} ({});", r.label(), ms(best), ms(median));
+        }
+    }
+    let threads = racers.threads();
+    let plural = if threads == 1 { "" } else { "s" };
+    let resvg = |ours| t.ratio(Racer::Resvg, ours).unwrap_or(f64::NAN);
+    let _ = write!(
+        line,
+        " arena 1 thread = {:.2}x resvg's speed, {threads} thread{plural} = {:.2}x",
+        resvg(Racer::OursOne),
+        resvg(Racer::OursAll)
+    );
+    if let (Some(one), Some(all)) = (
+        t.ratio(Racer::VelloOne, Racer::OursOne),
+        t.ratio(Racer::VelloAll, Racer::OursAll),
+    ) {
+        let _ = write!(line, "; {one:.2}x vello_cpu's, {all:.2}x");
+    }
+    let failed: Vec<_> = t.failures().map(Racer::label).collect();
+    if !failed.is_empty() {
+        let _ = write!(
+            line,
+            " [FAILS the check against resvg: {}; left out of the summary]",
+            failed.join(", ")
+        );
+    }
+    println!("{line}");
     Ok(())
 }
 
@@ -449,15 +480,6 @@ fn histogram(out: &mut String, use_: &LineUse) {
         let bar = "#".repeat(n * 40 / most + usize::from(n > 0 && n * 40 < most));
         let _ = writeln!(out, "  {lo:>9} ..{hi:>9} B {n:>6} {bar}");
     }
-}
-
-fn fastest(samples: &[Duration]) -> Duration {
-    samples.iter().copied().min().unwrap_or_default()
-}
-
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
 }
 
 fn ms(d: Duration) -> String {
