@@ -14,7 +14,9 @@
 use std::time::{Duration, Instant};
 
 use crate::image::{Comparison, Image, render_reference};
-use crate::scene::{Geometry, RenderOptions, Scene};
+use crate::options::{Geometry, RenderOptions};
+use crate::render::Renderer;
+use crate::scene::Scene;
 
 /// The renderers a race times.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,7 +119,8 @@ impl Racers {
                 } else {
                     &self.all
                 };
-                Scene::build(tree, options)?.render_in(pool)?.0
+                let scene = Scene::build(tree, options)?;
+                Renderer::new(&scene)?.render_in(pool)?.0
             }
             #[cfg(feature = "vello")]
             Racer::VelloOne => self.vello_one.render(tree, geometry, options),

@@ -16,7 +16,7 @@ use vello_cpu::peniko::{ColorStop, Extend, Fill, Gradient};
 use vello_cpu::{PaintType, PixmapMut, RenderContext, RenderSettings, Resources};
 
 use crate::image::Image;
-use crate::scene::{Geometry, RenderOptions};
+use crate::options::{Geometry, RenderOptions};
 
 /// A vello_cpu render context, reused from image to image.
 pub struct VelloRenderer {

@@ -329,7 +329,7 @@ fn unsupported_features_are_named_in_a_warning() {
     assert_eq!(
         stderr.trim(),
         "warning: u.svg: skipped unsupported SVG features: blend modes, clip paths, filters, \
-         gradients, images, masks, patterns, text"
+         images, masks, patterns, text"
     );
     assert!(
         dir.join("u.png").is_file(),

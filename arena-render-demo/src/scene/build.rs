@@ -1,0 +1,221 @@
+//! The usvg walk: turns a `usvg::Tree` into fills, groups and edges in paint order, and
+//! names every feature it skips.
+
+use std::collections::BTreeSet;
+
+use tiny_skia_path::{Path, PathStroker, Transform};
+
+use super::flatten::{Edge, Flattener};
+use super::item::{FillItem, FillRule, Op, PixelBounds};
+use crate::paint::{PaintRef, Shader};
+
+/// What the walk found: the scene's content before it is indexed by row.
+pub(crate) struct Content {
+    pub(crate) edges: Vec<Edge>,
+    pub(crate) fills: Vec<FillItem>,
+    pub(crate) shaders: Vec<Shader>,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) unsupported: BTreeSet<&'static str>,
+    /// The deepest nesting of layered groups.
+    pub(crate) max_depth: usize,
+}
+
+/// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
+/// at `sub_scanlines` per row.
+pub(crate) fn walk(
+    tree: &usvg::Tree,
+    base: Transform,
+    (width, height): (u32, u32),
+    sub_scanlines: u32,
+) -> Content {
+    let mut builder = Builder {
+        flattener: Flattener::new(width, height, sub_scanlines),
+        fills: Vec::new(),
+        shaders: Vec::new(),
+        ops: Vec::new(),
+        unsupported: BTreeSet::new(),
+        depth: 0,
+        max_depth: 0,
+    };
+    builder.group(tree.root(), base);
+    Content {
+        edges: builder.flattener.into_edges(),
+        fills: builder.fills,
+        shaders: builder.shaders,
+        ops: builder.ops,
+        unsupported: builder.unsupported,
+        max_depth: builder.max_depth,
+    }
+}
+
+/// The walk's state.
+///
+/// Invariant: `fills` and `ops` are in paint order, every `Op::Fill` names a fill, and the
+/// fills own consecutive, ascending ranges of the flattener's edges.
+struct Builder {
+    flattener: Flattener,
+    fills: Vec<FillItem>,
+    shaders: Vec<Shader>,
+    ops: Vec<Op>,
+    unsupported: BTreeSet<&'static str>,
+    /// Layered groups open around the node being walked.
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Builder {
+    fn group(&mut self, group: &usvg::Group, base: Transform) {
+        if group.clip_path().is_some() {
+            self.unsupported.insert("clip paths");
+        }
+        if group.mask().is_some() {
+            self.unsupported.insert("masks");
+        }
+        if !group.filters().is_empty() {
+            self.unsupported.insert("filters");
+        }
+        if group.blend_mode() != usvg::BlendMode::Normal {
+            self.unsupported.insert("blend modes");
+        }
+        let opacity = group.opacity().get();
+        // A group with full opacity composites exactly like its children drawn directly.
+        let layered = opacity < 1.0;
+        let op_index = self.ops.len();
+        let first_fill = self.fills.len();
+        if layered {
+            self.ops.push(Op::Group {
+                opacity,
+                end: 0,
+                bounds: PixelBounds::default(),
+            });
+            self.depth += 1;
+            self.max_depth = self.max_depth.max(self.depth);
+        }
+        for node in group.children() {
+            match node {
+                usvg::Node::Group(g) => self.group(g, base),
+                usvg::Node::Path(p) => self.path(p, base),
+                usvg::Node::Image(_) => {
+                    self.unsupported.insert("images");
+                }
+                usvg::Node::Text(_) => {
+                    self.unsupported.insert("text");
+                }
+            }
+        }
+        if layered {
+            self.depth -= 1;
+            let fills = &self.fills[first_fill..];
+            let Some(bounds) = fills
+                .iter()
+                .map(FillItem::bounds)
+                .reduce(PixelBounds::union)
+            else {
+                // Nothing drawn: drop the empty layer.
+                self.ops.truncate(op_index);
+                return;
+            };
+            let end = self.ops.len() as u32;
+            self.ops[op_index] = Op::Group {
+                opacity,
+                end,
+                bounds,
+            };
+        }
+    }
+
+    fn path(&mut self, path: &usvg::Path, base: Transform) {
+        if !path.is_visible() {
+            return;
+        }
+        let ts = base.pre_concat(path.abs_transform());
+        match path.paint_order() {
+            usvg::PaintOrder::FillAndStroke => {
+                self.fill(path, ts);
+                self.stroke(path, ts);
+            }
+            usvg::PaintOrder::StrokeAndFill => {
+                self.stroke(path, ts);
+                self.fill(path, ts);
+            }
+        }
+    }
+
+    /// The paint of a fill or stroke with `opacity`, drawn in the coordinate system `ts`
+    /// maps to device pixels; `None` when it draws nothing (or is not supported, which is
+    /// recorded).
+    fn paint(&mut self, paint: &usvg::Paint, opacity: f32, ts: Transform) -> Option<PaintRef> {
+        if opacity <= 0.0 {
+            return None;
+        }
+        if let usvg::Paint::Color(c) = paint {
+            let a = opacity;
+            return Some(PaintRef::Solid([
+                f32::from(c.red) / 255.0 * a,
+                f32::from(c.green) / 255.0 * a,
+                f32::from(c.blue) / 255.0 * a,
+                a,
+            ]));
+        }
+        match Shader::of(paint, opacity, ts) {
+            Ok(shader) => {
+                self.shaders.push(shader?);
+                Some(PaintRef::Shader(self.shaders.len() as u32 - 1))
+            }
+            Err(feature) => {
+                self.unsupported.insert(feature);
+                None
+            }
+        }
+    }
+
+    fn fill(&mut self, path: &usvg::Path, ts: Transform) {
+        let Some(fill) = path.fill() else { return };
+        let Some(color) = self.paint(fill.paint(), fill.opacity().get(), ts) else {
+            return;
+        };
+        let rule = match fill.rule() {
+            usvg::FillRule::NonZero => FillRule::NonZero,
+            usvg::FillRule::EvenOdd => FillRule::EvenOdd,
+        };
+        if let Some(device) = path.data().clone().transform(ts) {
+            self.add_fill(&device, color, rule);
+        }
+    }
+
+    fn stroke(&mut self, path: &usvg::Path, ts: Transform) {
+        let Some(stroke) = path.stroke() else { return };
+        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get(), ts) else {
+            return;
+        };
+        // As tiny-skia does: dash and stroke in user space at the device resolution, then
+        // transform the outline; the outline is filled with the nonzero rule.
+        let stroke = stroke.to_tiny_skia();
+        let res_scale = PathStroker::compute_resolution_scale(&ts);
+        let dashed;
+        let source = match &stroke.dash {
+            Some(dash) => match path.data().dash(dash, res_scale) {
+                Some(p) => {
+                    dashed = p;
+                    &dashed
+                }
+                None => return,
+            },
+            None => path.data(),
+        };
+        let Some(outline) = source.stroke(&stroke, res_scale) else {
+            return;
+        };
+        if let Some(device) = outline.transform(ts) {
+            self.add_fill(&device, color, FillRule::NonZero);
+        }
+    }
+
+    /// Flattens a device-space path into edges and records it as one fill.
+    fn add_fill(&mut self, path: &Path, paint: PaintRef, rule: FillRule) {
+        if let Some((edges, bounds)) = self.flattener.add_path(path) {
+            self.fills.push(FillItem::new(edges, bounds, paint, rule));
+            self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+        }
+    }
+}
