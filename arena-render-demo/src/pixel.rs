@@ -29,10 +29,19 @@ pub(crate) fn paint_over(
     // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
     // the colour at this coverage, constant over the run. An opaque background stays
     // exactly opaque.
-    let s = Pair::of(color.map(|c| to_u8(c * coverage)));
-    let keep = 255 - s.alpha();
-    for px in pixels {
-        *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
+    let s = color.map(|c| to_u8(c * coverage));
+    let keep = 255 - u32::from(s[3]);
+    let s = Pair::of(s);
+    if s.premultiplied() {
+        // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
+        // every channel: the clamp cannot change a value, and is skipped.
+        for px in pixels {
+            *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel_unclamped();
+        }
+    } else {
+        for px in pixels {
+            *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
+        }
     }
 }
 
@@ -138,6 +147,21 @@ impl Pair {
             rb: self.rb + o.rb,
             ga: self.ga + o.ga,
         }
+    }
+
+    /// Whether no colour channel exceeds alpha (a valid premultiplied colour).
+    #[inline(always)]
+    fn premultiplied(self) -> bool {
+        let a = self.alpha();
+        let [r, b] = [self.rb & 0xffff, self.rb >> 16];
+        r <= a && b <= a && (self.ga & 0xffff) <= a
+    }
+
+    /// The pixel, for lanes known to be at most 255.
+    #[inline(always)]
+    fn pixel_unclamped(self) -> Pixel {
+        debug_assert!(self.rb & !LANES == 0 && self.ga & !LANES == 0);
+        (self.rb | (self.ga << 8)).to_le_bytes()
     }
 
     /// The pixel, each channel clamped to 255.

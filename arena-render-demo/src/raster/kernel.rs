@@ -145,7 +145,7 @@ impl<'s> FillRow<'s> {
                 n += 1;
             }
             let crossings = &mut crossings[..n];
-            crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+            sort_crossings(crossings);
             for span in inside_spans(crossings, self.fill, spans).iter() {
                 let (x0, x1) = (span.x0.clamp(left, right), span.x1.clamp(left, right));
                 if x1 > x0 {
@@ -168,6 +168,22 @@ impl<'s> FillRow<'s> {
                 coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
             }
         }
+    }
+}
+
+/// Sorts one sub-scanline's crossings by x. Most paths cross a sub-scanline twice: two
+/// crossings are ordered inline (swapped only when the second is strictly less, as the
+/// library's insertion sort does), without the call and the loop of a general sort.
+#[inline(always)]
+fn sort_crossings(crossings: &mut [Crossing]) {
+    match crossings {
+        [] | [_] => {}
+        [a, b] => {
+            if b.x.total_cmp(&a.x).is_lt() {
+                std::mem::swap(a, b);
+            }
+        }
+        _ => crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x)),
     }
 }
 
