@@ -36,8 +36,9 @@
 //! multiplies the clipped group's layer), and masks (luminance and alpha, `maskUnits`,
 //! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
 //! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
-//! Patterns, filters, blend modes, images and text are reported by [`Scene::unsupported`]
-//! and skipped. Files with coordinates or radii beyond
+//! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
+//! onto its parent with tiny-skia's formulas). Patterns, filters, images and text are
+//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!

@@ -2,6 +2,10 @@
 //! (8-bit compositing, as resvg's pipeline does for solid colours), and the source-over
 //! operations that put a colour or a layer onto a row.
 
+mod blend;
+
+pub(crate) use blend::{Blend, composite_blended};
+
 /// A premultiplied RGBA8 pixel.
 pub type Pixel = [u8; 4];
 
