@@ -66,9 +66,12 @@ pub mod load;
 mod options;
 mod paint;
 mod pixel;
+pub mod race;
 mod raster;
 mod render;
 mod scene;
+#[cfg(feature = "vello")]
+pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{
