@@ -28,10 +28,17 @@
 //! Supported: paths and shapes, fills and strokes (every join and cap, dashes) with solid
 //! colours or linear and radial gradients (every spread method, both unit systems, gradient
 //! transforms, stop opacity, focal point and radius; each span's colours are computed into a
-//! row of the arena), fill and stroke opacity, both fill rules, transforms, and group
-//! opacity (each group with opacity below one is drawn into a layer row of its own in the
-//! arena and composited, as resvg does). Patterns, clip paths, masks, filters, blend modes,
-//! images and text are reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! row of the arena), fill and stroke opacity, both fill rules, transforms, group opacity
+//! (each group with opacity below one is drawn into a layer row of its own in the arena and
+//! composited, as resvg does), and clip paths (nested, `clip-rule`, `clipPathUnits`, a clip
+//! path on a clip path, and the viewport clips usvg makes for nested `<svg>`, `<symbol>`,
+//! `<use>` and markers: the clip's coverage is drawn into a row of its own in the arena and
+//! multiplies the clipped group's layer), and masks (luminance and alpha, `maskUnits`,
+//! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
+//! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
+//! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
+//! onto its parent with tiny-skia's formulas). Patterns, filters, images and text are
+//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!

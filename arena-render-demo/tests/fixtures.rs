@@ -21,13 +21,17 @@ fn fixtures() -> Vec<(String, Svg)> {
         .collect();
     // Guard against a silently shrinking suite: every feature has its fixture.
     for needed in [
+        "blend-modes",
         "caps",
+        "clip-paths",
         "curves",
         "fill-rules",
         "gradients-linear",
         "gradients-radial",
         "joins",
+        "masks",
         "nested-transforms",
+        "nested-viewports",
         "opacity",
         "slivers",
     ] {
@@ -98,10 +102,10 @@ fn every_fixture_matches_resvg_at_64_and_256_px_and_1_to_1() {
 /// translucent, so by the specified definition (neither empty nor full) almost every pixel
 /// is an "edge" pixel, and the unchanged interiors dilute the edge error of a broken
 /// renderer below the limit there; the gradient fixtures have large translucent areas too
-/// (stop opacity). Their correctness rests on the check of the real renderer, and for the
-/// gradients on `features.rs`.
+/// (stop opacity, luminance masks). Their correctness rests on the check of the real
+/// renderer, and for gradients and masks on `features.rs`.
 fn opaque_fixtures() -> Vec<(String, Svg)> {
-    const TRANSLUCENT: [&str; 3] = ["opacity", "gradients-linear", "gradients-radial"];
+    const TRANSLUCENT: [&str; 4] = ["opacity", "gradients-linear", "gradients-radial", "masks"];
     let fixtures: Vec<_> = fixtures()
         .into_iter()
         .filter(|(n, _)| !TRANSLUCENT.contains(&n.as_str()))

@@ -103,16 +103,82 @@ fn path() -> impl Strategy<Value = String> {
         )
 }
 
-/// Paths, some of them in (nested) groups with opacity and a rotation.
+/// Two clip paths: `c1`, a random path with a random clip rule, in user space or in
+/// bounding-box units; `c2`, a random path and a circle, clipped by `c1`.
+fn clips() -> impl Strategy<Value = String> {
+    (
+        path(),
+        path(),
+        any::<bool>(),
+        any::<bool>(),
+        (10.0f32..90.0, 10.0f32..90.0, 5.0f32..50.0),
+    )
+        .prop_map(|(p1, p2, evenodd, bbox, (cx, cy, r))| {
+            let rule = if evenodd { "evenodd" } else { "nonzero" };
+            // In bounding-box units, the path is scaled into the unit square.
+            let (units, scale) = if bbox {
+                ("objectBoundingBox", "scale(0.01)")
+            } else {
+                ("userSpaceOnUse", "scale(1)")
+            };
+            // A clip path may hold shapes but no <g>: the transform goes on the path.
+            let p1 = p1.replacen("<path ", &format!(r#"<path transform="{scale}" "#), 1);
+            format!(
+                r##"<clipPath id="c1" clip-rule="{rule}" clipPathUnits="{units}">{p1}</clipPath>
+                <clipPath id="c2" clip-path="url(#c1)">{p2}<circle cx="{cx}" cy="{cy}" r="{r}"/>
+                </clipPath>"##
+            )
+        })
+}
+
+/// Two masks: `m1`, a luminance mask of random paths (solid or gradient paints) in user or
+/// bounding-box content units; `m2`, an alpha mask of a random path, masked by `m1`.
+fn masks() -> impl Strategy<Value = String> {
+    (path(), path(), any::<bool>(), (0.0f32..60.0, 0.0f32..60.0)).prop_map(
+        |(p1, p2, bbox, (x, y))| {
+            let (units, scale) = if bbox {
+                ("objectBoundingBox", "scale(0.01)")
+            } else {
+                ("userSpaceOnUse", "scale(1)")
+            };
+            format!(
+                r##"<mask id="m1" maskContentUnits="{units}" maskUnits="userSpaceOnUse" x="{x}"
+                    y="{y}" width="60" height="60"><g transform="{scale}">{p1}</g></mask>
+                <mask id="m2" style="mask-type:alpha" mask="url(#m1)">{p2}</mask>"##
+            )
+        },
+    )
+}
+
+/// Paths, some of them in (nested) groups with opacity and a rotation, some clipped, some
+/// masked.
 fn scene() -> impl Strategy<Value = String> {
-    let group = (path(), 0usize..3, 0.2f32..0.9, -40.0f32..40.0);
-    (gradients(), prop::collection::vec(group, 1..8)).prop_map(|(defs, paths)| {
-        let mut body = defs;
-        for (path, depth, opacity, angle) in paths {
+    let group = (
+        path(),
+        0usize..3,
+        0.2f32..0.9,
+        -40.0f32..40.0,
+        (0usize..3, 0usize..3),
+    );
+    let parts = (
+        gradients(),
+        clips(),
+        masks(),
+        prop::collection::vec(group, 1..8),
+    );
+    parts.prop_map(|(defs, clips, masks, paths)| {
+        let mut body = defs + &clips + &masks;
+        for (path, depth, opacity, angle, (clip, mask)) in paths {
+            if clip > 0 {
+                body += &format!(r##"<g clip-path="url(#c{clip})">"##);
+            }
+            if mask > 0 {
+                body += &format!(r##"<g mask="url(#m{mask})">"##);
+            }
             body += &format!(r#"<g opacity="{opacity}" transform="rotate({angle} 50 50)">"#)
                 .repeat(depth);
             body += &path;
-            body += &"</g>".repeat(depth);
+            body += &"</g>".repeat(depth + usize::from(clip > 0) + usize::from(mask > 0));
         }
         format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">{body}</svg>"#)
     })

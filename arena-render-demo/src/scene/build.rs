@@ -3,11 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use tiny_skia_path::{Path, PathStroker, Transform};
+use tiny_skia_path::{PathStroker, Transform};
 
-use super::flatten::{Edge, Flattener};
+use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
+use super::ops::{OpList, RegionStart};
 use crate::paint::{PaintRef, Shader};
+use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
 pub(crate) struct Content {
@@ -16,8 +18,6 @@ pub(crate) struct Content {
     pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
-    /// The deepest nesting of layered groups.
-    pub(crate) max_depth: usize,
 }
 
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
@@ -29,106 +29,184 @@ pub(crate) fn walk(
     sub_scanlines: u32,
 ) -> Content {
     let mut builder = Builder {
-        flattener: Flattener::new(width, height, sub_scanlines),
-        fills: Vec::new(),
-        shaders: Vec::new(),
-        ops: Vec::new(),
+        ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
-        depth: 0,
-        max_depth: 0,
     };
-    builder.group(tree.root(), base);
+    // As resvg: the root's children under the device transform (the root group itself
+    // carries nothing to draw).
+    for node in tree.root().children() {
+        builder.node(node, base);
+    }
+    let (edges, fills, shaders, ops) = builder.ops.into_parts();
     Content {
-        edges: builder.flattener.into_edges(),
-        fills: builder.fills,
-        shaders: builder.shaders,
-        ops: builder.ops,
+        edges,
+        fills,
+        shaders,
+        ops,
         unsupported: builder.unsupported,
-        max_depth: builder.max_depth,
     }
 }
 
-/// The walk's state.
-///
-/// Invariant: `fills` and `ops` are in paint order, every `Op::Fill` names a fill, and the
-/// fills own consecutive, ascending ranges of the flattener's edges.
+/// The walk's state: the op list so far and the unsupported features seen.
 struct Builder {
-    flattener: Flattener,
-    fills: Vec<FillItem>,
-    shaders: Vec<Shader>,
-    ops: Vec<Op>,
+    ops: OpList,
     unsupported: BTreeSet<&'static str>,
-    /// Layered groups open around the node being walked.
-    depth: usize,
-    max_depth: usize,
 }
 
+/// An opaque paint: clip coverage, and a mask's rectangle.
+const OPAQUE: PaintRef = PaintRef::Solid([0.0, 0.0, 0.0, 1.0]);
+
 impl Builder {
-    fn group(&mut self, group: &usvg::Group, base: Transform) {
-        if group.clip_path().is_some() {
-            self.unsupported.insert("clip paths");
+    /// Walks one node drawn under `ts` (its parent's transform to device pixels).
+    fn node(&mut self, node: &usvg::Node, ts: Transform) {
+        match node {
+            usvg::Node::Group(g) => self.group(g, ts),
+            usvg::Node::Path(p) => self.path(p, ts),
+            usvg::Node::Image(_) => {
+                self.unsupported.insert("images");
+            }
+            usvg::Node::Text(_) => {
+                self.unsupported.insert("text");
+            }
         }
-        if group.mask().is_some() {
-            self.unsupported.insert("masks");
-        }
+    }
+
+    /// Walks a group under `parent` (its parent's transform to device pixels), as resvg
+    /// does: a group with opacity, a clip path or a mask is drawn into a layer of its own.
+    fn group(&mut self, group: &usvg::Group, parent: Transform) {
         if !group.filters().is_empty() {
             self.unsupported.insert("filters");
         }
-        if group.blend_mode() != usvg::BlendMode::Normal {
-            self.unsupported.insert("blend modes");
-        }
+        let ts = parent.pre_concat(group.transform());
         let opacity = group.opacity().get();
-        // A group with full opacity composites exactly like its children drawn directly.
-        let layered = opacity < 1.0;
-        let op_index = self.ops.len();
-        let first_fill = self.fills.len();
-        if layered {
-            self.ops.push(Op::Group {
-                opacity,
-                end: 0,
-                bounds: PixelBounds::default(),
-            });
-            self.depth += 1;
-            self.max_depth = self.max_depth.max(self.depth);
-        }
+        // As resvg: a group with opacity, a clip path, a mask, a blend mode or `isolation:
+        // isolate` is drawn into a layer; any other composites exactly like its children
+        // drawn directly.
+        let layered = group.should_isolate();
+        let header = self.open_group(layered);
         for node in group.children() {
+            self.node(node, ts);
+        }
+        if let Some(header) = header {
+            // Clip paths and masks are in the coordinate system of the group they apply to.
+            let clip = group.clip_path().map(|c| (c, ts));
+            let mask = group.mask().map(|m| (m, ts));
+            self.close_group(header, opacity, clip, mask, Blend::of(group.blend_mode()));
+        }
+    }
+
+    /// Starts a group's region if it is `layered`, to give [`Builder::close_group`].
+    fn open_group(&mut self, layered: bool) -> Option<RegionStart> {
+        layered.then(|| self.ops.open_group())
+    }
+
+    /// Ends a group's region opened by [`Builder::open_group`]: appends the regions of its
+    /// clip path and its mask (each drawn with its transform, the group's), and fills in the
+    /// header; `blend` composites the layer. A group that draws nothing is dropped (before
+    /// its clip or mask adds any edge).
+    fn close_group(
+        &mut self,
+        start: RegionStart,
+        opacity: f32,
+        clip: Option<(&usvg::ClipPath, Transform)>,
+        mask: Option<(&usvg::Mask, Transform)>,
+        blend: Blend,
+    ) {
+        let Some(bounds) = self.ops.bounds(start, None) else {
+            self.ops.drop_region(start);
+            return;
+        };
+        let content = self.ops.mark();
+        if let Some((clip, ts)) = clip {
+            self.clip_region(clip, ts, bounds);
+        }
+        let clip_end = self.ops.mark();
+        if let Some((mask, ts)) = mask {
+            self.mask_region(mask, ts, bounds);
+        }
+        self.ops
+            .close_group(start, (content, clip_end), opacity, blend, bounds);
+    }
+
+    /// Appends the region of clip path `clip` for a group with `bounds`, in the coordinate
+    /// system `ts` (as resvg: the clip's children under `ts` and the clip's transform, the
+    /// clip's own clip path under `ts`).
+    fn clip_region(&mut self, clip: &usvg::ClipPath, ts: Transform, bounds: PixelBounds) {
+        let start = self.ops.open_clip(bounds);
+        self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
+        let children = self.ops.mark();
+        if let Some(inner) = clip.clip_path() {
+            self.clip_region(inner, ts, bounds);
+        }
+        self.ops.close_clip(start, children);
+    }
+
+    /// Appends the region of mask `mask` for a group with `bounds`, in the coordinate system
+    /// `ts`: as resvg, the mask's children drawn as usual under `ts`, clipped to the mask's
+    /// rectangle, and the mask's own mask (which, as in resvg, applies to the masked
+    /// content).
+    fn mask_region(&mut self, mask: &usvg::Mask, ts: Transform, bounds: PixelBounds) {
+        let start = self
+            .ops
+            .open_mask(bounds, mask.kind() == usvg::MaskType::Luminance);
+        for node in mask.root().children() {
+            self.node(node, ts);
+        }
+        let content = self.ops.mark();
+        // The mask's rectangle, as a clip region of one path.
+        let rect_clip = self.ops.open_clip(bounds);
+        let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
+        if let Some(device) = rect.transform(ts) {
+            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero);
+        }
+        let children = self.ops.mark();
+        self.ops.close_clip(rect_clip, children);
+        let clip_end = self.ops.mark();
+        if let Some(inner) = mask.mask() {
+            self.mask_region(inner, ts, bounds);
+        }
+        self.ops.close_mask(start, (content, clip_end));
+    }
+
+    /// The children of a clip path (or of a group in one), under `ts`: each path's fill
+    /// area, opaque, with its fill rule (`clip-rule`); strokes, paints and opacity do not
+    /// count. A group in a clip path with a clip path of its own is clipped by it first.
+    fn clip_children(&mut self, parent: &usvg::Group, ts: Transform) {
+        for node in parent.children() {
             match node {
-                usvg::Node::Group(g) => self.group(g, base),
-                usvg::Node::Path(p) => self.path(p, base),
-                usvg::Node::Image(_) => {
-                    self.unsupported.insert("images");
+                usvg::Node::Path(path) => {
+                    let Some(fill) = path.fill().filter(|_| path.is_visible()) else {
+                        continue;
+                    };
+                    if let Some(device) = path.data().clone().transform(ts) {
+                        let rule = fill_rule(fill.rule());
+                        self.ops.add_fill(&device, OPAQUE, rule);
+                    }
+                }
+                usvg::Node::Group(group) => {
+                    let ts = ts.pre_concat(group.transform());
+                    let header = self.open_group(group.clip_path().is_some());
+                    self.clip_children(group, ts);
+                    if let Some(header) = header {
+                        // resvg draws a clipped child onto the clip path's coverage with
+                        // XOR: where it overlaps what is already covered, it uncovers.
+                        let clip = group.clip_path().map(|c| (c, ts));
+                        self.close_group(header, 1.0, clip, None, Blend::Xor);
+                    }
                 }
                 usvg::Node::Text(_) => {
                     self.unsupported.insert("text");
                 }
+                usvg::Node::Image(_) => {}
             }
-        }
-        if layered {
-            self.depth -= 1;
-            let fills = &self.fills[first_fill..];
-            let Some(bounds) = fills
-                .iter()
-                .map(FillItem::bounds)
-                .reduce(PixelBounds::union)
-            else {
-                // Nothing drawn: drop the empty layer.
-                self.ops.truncate(op_index);
-                return;
-            };
-            let end = self.ops.len() as u32;
-            self.ops[op_index] = Op::Group {
-                opacity,
-                end,
-                bounds,
-            };
         }
     }
 
-    fn path(&mut self, path: &usvg::Path, base: Transform) {
+    /// Walks a path drawn under `ts`, its parent group's transform to device pixels.
+    fn path(&mut self, path: &usvg::Path, ts: Transform) {
         if !path.is_visible() {
             return;
         }
-        let ts = base.pre_concat(path.abs_transform());
         match path.paint_order() {
             usvg::PaintOrder::FillAndStroke => {
                 self.fill(path, ts);
@@ -158,10 +236,7 @@ impl Builder {
             ]));
         }
         match Shader::of(paint, opacity, ts) {
-            Ok(shader) => {
-                self.shaders.push(shader?);
-                Some(PaintRef::Shader(self.shaders.len() as u32 - 1))
-            }
+            Ok(shader) => Some(self.ops.add_shader(shader?)),
             Err(feature) => {
                 self.unsupported.insert(feature);
                 None
@@ -174,12 +249,9 @@ impl Builder {
         let Some(color) = self.paint(fill.paint(), fill.opacity().get(), ts) else {
             return;
         };
-        let rule = match fill.rule() {
-            usvg::FillRule::NonZero => FillRule::NonZero,
-            usvg::FillRule::EvenOdd => FillRule::EvenOdd,
-        };
+        let rule = fill_rule(fill.rule());
         if let Some(device) = path.data().clone().transform(ts) {
-            self.add_fill(&device, color, rule);
+            self.ops.add_fill(&device, color, rule);
         }
     }
 
@@ -207,15 +279,15 @@ impl Builder {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.add_fill(&device, color, FillRule::NonZero);
+            self.ops.add_fill(&device, color, FillRule::NonZero);
         }
     }
+}
 
-    /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, paint: PaintRef, rule: FillRule) {
-        if let Some((edges, bounds)) = self.flattener.add_path(path) {
-            self.fills.push(FillItem::new(edges, bounds, paint, rule));
-            self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
-        }
+/// The fill rule of a usvg fill (or clip-rule).
+fn fill_rule(rule: usvg::FillRule) -> FillRule {
+    match rule {
+        usvg::FillRule::NonZero => FillRule::NonZero,
+        usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
 }

@@ -10,6 +10,7 @@ mod build;
 mod flatten;
 mod index;
 mod item;
+mod ops;
 
 use std::collections::BTreeSet;
 
@@ -63,7 +64,6 @@ impl Scene {
             !content.shaders.is_empty(),
             size,
             sub_scanlines as i32,
-            content.max_depth,
         );
         Ok(Scene {
             width: geometry.width,

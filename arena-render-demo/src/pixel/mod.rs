@@ -2,6 +2,10 @@
 //! (8-bit compositing, as resvg's pipeline does for solid colours), and the source-over
 //! operations that put a colour or a layer onto a row.
 
+mod blend;
+
+pub(crate) use blend::{Blend, composite_blended};
+
 /// A premultiplied RGBA8 pixel.
 pub type Pixel = [u8; 4];
 
@@ -173,11 +177,41 @@ impl Pair {
     }
 }
 
-/// `round(x / 255)` for `x` up to `255 * 255`, without a division: the per-channel form of
-/// what [`Pair::scaled_255`] computes on two lanes at once; the tests check one against the
-/// other.
-#[cfg(test)]
-fn div255(x: u16) -> u16 {
+/// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
+/// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
+pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
+    for (s, d) in layer.iter().zip(target.iter_mut()) {
+        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
+        }
+    }
+}
+
+/// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
+/// path's coverage row, or a mask turned into alpha).
+pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
+    for (px, c) in layer.iter_mut().zip(coverage) {
+        let a = u16::from(c[3]);
+        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    }
+}
+
+/// Replaces each pixel's alpha by its luminance (premultiplied, so times its alpha), as a
+/// luminance mask reads it (tiny-skia's coefficients and rounding up).
+pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
+    for px in row {
+        let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
+        let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
+        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
+    }
+}
+
+/// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
+/// overflowing `u16`, so that it vectorises on 16-bit lanes); [`Pair::scaled_255`] computes
+/// it on two lanes at once, and the tests check one against the other.
+#[inline(always)]
+pub(crate) fn div255(x: u16) -> u16 {
     let x = x + 128;
     (x + (x >> 8)) >> 8
 }
