@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions per object and per `line()` for every allocator variant of the per-line
-# workloads in arena-core/benches/workloads, counted by callgrind: the deterministic
+# workloads of the internal crate bench-workloads, counted by callgrind: the deterministic
 # companion of `cargo bench -p arena-core --bench alloc`.
 #
 # Usage: bench/icount.sh [--no-build]

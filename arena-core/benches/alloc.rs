@@ -14,9 +14,7 @@ use std::time::Duration;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 
-mod workloads;
-
-use workloads::{Runner, Workload};
+use bench_workloads::{Runner, Workload};
 
 /// Objects per line.
 const KS: [usize; 2] = [64, 1024];
@@ -54,7 +52,7 @@ fn lines(c: &mut Criterion) {
             if workload != Workload::Empty {
                 group.throughput(Throughput::Elements(k as u64));
             }
-            workloads::run_all(&mut GroupRunner { group: &mut group }, workload, k);
+            bench_workloads::run_all(&mut GroupRunner { group: &mut group }, workload, k);
             group.finish();
         }
     }

@@ -14,13 +14,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-#[path = "../benches/workloads/mod.rs"]
-mod workloads;
-
-use workloads::{Runner, Workload};
-
-/// The variants `workloads::run_all` registers, for the usage message.
-const VARIANTS: &str = "minimal scan static bumpalo bump-scope blink typed-arena box vec";
+use bench_workloads::{Runner, VARIANTS, Workload};
 
 /// Runs the loop of the one variant that was asked for.
 struct LoopRunner {
@@ -58,7 +52,7 @@ fn main() -> ExitCode {
         eprintln!(
             "usage: icount <variant> <workload> <K> <lines>\n  variants: noop {}\n  \
              workloads: s16 s48 slice mixed line",
-            VARIANTS
+            VARIANTS.join(" ")
         );
         ExitCode::from(2)
     };
@@ -82,7 +76,7 @@ fn main() -> ExitCode {
         lines,
         checksum: None,
     };
-    workloads::run_all(&mut runner, workload, k);
+    bench_workloads::run_all(&mut runner, workload, k);
     match runner.checksum {
         Some(sum) => {
             println!("checksum {sum}");

@@ -407,15 +407,17 @@ mod tests {
     fn the_default_guard_is_on_in_debug_builds_and_off_in_release() {
         let arena = ScanArena::with_capacity(64);
         let on = cfg!(any(debug_assertions, feature = "guard"));
-        assert_eq!(arena.guard(), if on { Guard::ON } else { Guard::Off });
+        let two = Guard::On { buffers: 2 };
+        assert_eq!(arena.guard(), if on { two } else { Guard::Off });
         // Off means one heap buffer and no ring: nothing for `line()` to do.
         assert_eq!(arena.ring.is_some(), on);
     }
 
     #[test]
     fn a_guarded_zero_capacity_arena_has_nothing_to_protect() {
-        let mut arena = ScanArena::builder().capacity(0).guard(Guard::ON).build();
-        assert_eq!(arena.guard(), Guard::ON);
+        let two = Guard::On { buffers: 2 };
+        let mut arena = ScanArena::builder().capacity(0).guard(two).build();
+        assert_eq!(arena.guard(), two);
         assert!(arena.ring.is_none());
         arena.line().alloc(());
         assert_eq!(arena.stats().lines, 1);

@@ -42,10 +42,15 @@
 #![forbid(unsafe_code)]
 
 mod attr;
+mod errors;
 mod expand;
 mod model;
 
 use proc_macro::TokenStream;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
 
 #[doc = include_str!("scan_local.md")]
 #[proc_macro_derive(ScanLocal, attributes(scan))]

@@ -4,7 +4,8 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::format_ident;
 use syn::{DeriveInput, Ident, Lifetime, Member, Type};
 
-use crate::attr::{self, ContainerAttrs, Errors, Max};
+use crate::attr::{self, ContainerAttrs, Max};
+use crate::errors::Errors;
 
 /// What a field is to the arena.
 pub(crate) enum Kind<'a> {
@@ -18,6 +19,13 @@ pub(crate) enum Kind<'a> {
     },
     /// `&'l str` with `#[scan(max = N)]`: the constructor copies at most N bytes in.
     Str { max: Max, lifetime: &'a Lifetime },
+    /// `LineVec<'l, E>` with `#[scan(max = N)]`: the constructor reserves room for N
+    /// elements and starts the vector empty.
+    Vec {
+        elem: &'a Type,
+        max: Max,
+        lifetime: &'a Lifetime,
+    },
     /// `&'l C` with `#[scan(child)]`: the constructor takes a `C` and allocates it.
     Child {
         referent: &'a Type,
@@ -91,9 +99,14 @@ enum Shape<'a> {
     SliceRef(&'a syn::TypeReference, &'a Type),
     StrRef(&'a syn::TypeReference),
     Ref(&'a syn::TypeReference),
+    /// `LineVec<'l, E>` (any path ending in `LineVec`): its lifetime and element type.
+    LineVec(&'a Lifetime, &'a Type),
 }
 
 fn shape(ty: &Type) -> Shape<'_> {
+    if let Some((lifetime, elem)) = line_vec(peel(ty)) {
+        return Shape::LineVec(lifetime, elem);
+    }
     let Type::Reference(r) = peel(ty) else {
         return Shape::Value;
     };
@@ -104,10 +117,32 @@ fn shape(ty: &Type) -> Shape<'_> {
     }
 }
 
+/// `LineVec<'l, E>`: a path whose last segment is `LineVec` with a lifetime and a type.
+fn line_vec(ty: &Type) -> Option<(&Lifetime, &Type)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if p.qself.is_some() || last.ident != "LineVec" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match (args.args.first(), args.args.get(1), args.args.len()) {
+        (Some(syn::GenericArgument::Lifetime(lt)), Some(syn::GenericArgument::Type(elem)), 2) => {
+            Some((lt, elem))
+        }
+        _ => None,
+    }
+}
+
 /// The lifetime of a reference that the constructor fills from the line: it must be one of
 /// the type's own lifetime parameters, which the line's lifetime then outlives.
 fn line_lifetime<'a>(r: &'a syn::TypeReference, errors: &mut Errors) -> Option<&'a Lifetime> {
-    match &r.lifetime {
+    named_lifetime(r.lifetime.as_ref(), errors)
+}
+
+fn named_lifetime<'a>(lifetime: Option<&'a Lifetime>, errors: &mut Errors) -> Option<&'a Lifetime> {
+    match lifetime {
         Some(lt) if lt.ident == "static" => {
             errors.at(
                 lt.span(),
@@ -150,12 +185,21 @@ fn classify<'a>(ty: &'a Type, attrs: attr::FieldAttrs, errors: &mut Errors) -> K
                 Some(lifetime) => Kind::Str { max, lifetime },
                 None => Kind::Plain,
             },
+            Shape::LineVec(lifetime, elem) => match named_lifetime(Some(lifetime), errors) {
+                Some(lifetime) => Kind::Vec {
+                    elem,
+                    max,
+                    lifetime,
+                },
+                None => Kind::Plain,
+            },
             Shape::Ref(_) | Shape::Value => {
                 errors.at(
                     max_span,
                     "#[scan(max = N)] bounds a `&'l [E]` or `&'l str` field that the constructor \
-                     copies into the line; this field is neither. For a `&'l C` allocated by the \
-                     constructor use #[scan(child)]; for an inline value remove the attribute",
+                     copies into the line, or a `LineVec<'l, E>` it reserves; this field is none \
+                     of these. For a `&'l C` allocated by the constructor use #[scan(child)]; \
+                     for an inline value remove the attribute",
                 );
                 Kind::Plain
             }
@@ -181,6 +225,14 @@ fn classify<'a>(ty: &'a Type, attrs: attr::FieldAttrs, errors: &mut Errors) -> K
                 );
                 Kind::Plain
             }
+            Shape::LineVec(..) => {
+                errors.at(
+                    child,
+                    "#[scan(child)] allocates one value; a `LineVec<'l, E>` field is reserved \
+                     with #[scan(max = N)] instead (N elements of capacity)",
+                );
+                Kind::Plain
+            }
             Shape::Value => {
                 errors.at(
                     child,
@@ -201,6 +253,16 @@ fn classify<'a>(ty: &'a Type, attrs: attr::FieldAttrs, errors: &mut Errors) -> K
             );
         }
         return Kind::Plain;
+    }
+    if let Shape::LineVec(..) = shape
+        && !attrs.invalid
+    {
+        errors.spanned(
+            ty,
+            "a `LineVec<'l, E>` field needs a capacity: add #[scan(max = N)] so the constructor \
+             reserves room for N elements in the line (and the bound counts them), or \
+             #[scan(borrowed)] to pass in a vector made and counted elsewhere",
+        );
     }
     if let Shape::SliceRef(..) | Shape::StrRef(_) = shape
         && !attrs.invalid
@@ -366,6 +428,14 @@ mod tests {
         }
     }
 
+    /// One error per expected message, in order, each containing its message.
+    fn assert_messages(errors: &[String], expected: &[&str]) {
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
+    }
+
     #[test]
     fn snake_case_splits_words_and_acronyms() {
         assert_eq!(snake_case("PolyLine"), "poly_line");
@@ -398,10 +468,7 @@ mod tests {
             "a `&[E]` or `&str` field needs a bound",
             "unknown #[scan] option `wat` on a field",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]
@@ -422,10 +489,7 @@ mod tests {
             "exclude each other",
             "cannot be `'static`",
         ];
-        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
-        for (got, want) in errors.iter().zip(expected) {
-            assert!(got.contains(want), "{got:?} should contain {want:?}");
-        }
+        assert_messages(&errors, &expected);
     }
 
     #[test]
@@ -438,6 +502,9 @@ mod tests {
                 d: &'l T,
                 #[scan(borrowed)] e: &'static str,
                 f: [T; 2],
+                #[scan(max = 3)] g: LineVec<'l, T>,
+                #[scan(max = 3)] h: ::arena_core::LineVec<'l, u8>,
+                #[scan(borrowed)] i: LineVec<'l, u8>,
             }
         };
         let mut errors = Errors::default();
@@ -449,10 +516,38 @@ mod tests {
                 Kind::Plain => "plain",
                 Kind::Slice { .. } => "slice",
                 Kind::Str { .. } => "str",
+                Kind::Vec { .. } => "vec",
                 Kind::Child { .. } => "child",
             })
             .collect();
-        assert_eq!(kinds, ["slice", "str", "child", "plain", "plain", "plain"]);
+        assert_eq!(
+            kinds,
+            [
+                "slice", "str", "child", "plain", "plain", "plain", "vec", "vec", "plain"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_vec_needs_a_capacity_not_child() {
+        let errors = errors_of(quote! {
+            struct S<'l> {
+                a: LineVec<'l, u8>,
+                #[scan(child)] b: LineVec<'l, u8>,
+                #[scan(max = 2)] c: LineVec<'static, u8>,
+                #[scan(max = 2)] ok: LineVec<'l, u8>,
+                #[scan(borrowed)] made_elsewhere: LineVec<'l, u8>,
+            }
+        });
+        let expected = [
+            "a `LineVec<'l, E>` field needs a capacity",
+            "a `LineVec<'l, E>` field is reserved with #[scan(max = N)]",
+            "cannot be `'static`",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for (got, want) in errors.iter().zip(expected) {
+            assert!(got.contains(want), "{got:?} should contain {want:?}");
+        }
     }
 
     #[test]

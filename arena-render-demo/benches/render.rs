@@ -15,7 +15,7 @@ use std::path::Path;
 
 use arena_render_demo::baseline::render_with_vecs;
 use arena_render_demo::load::{self, Svg};
-use arena_render_demo::{Geometry, RenderOptions, Scene, render_reference};
+use arena_render_demo::{Geometry, RenderOptions, Renderer, Scene, render_reference};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::ThreadPool;
 
@@ -42,7 +42,10 @@ fn against_resvg(c: &mut Criterion, name: &str, svg: &Svg, options: &RenderOptio
         group.bench_function(label, |b| {
             b.iter(|| {
                 let scene = Scene::build(black_box(&svg.tree), options).expect("builds");
-                scene.render_in(pool).expect("within budget")
+                Renderer::new(&scene)
+                    .unwrap()
+                    .render_in(pool)
+                    .expect("within budget")
             });
         });
     }
@@ -58,7 +61,12 @@ fn builtin_scene(c: &mut Criterion) {
     let scene = Scene::build(&svg.tree, &options).expect("the built-in scene builds");
     let mut group = c.benchmark_group("builtin scene rows, 1 thread");
     group.bench_function("arena: rows", |b| {
-        b.iter(|| black_box(&scene).render_in(&one).expect("within budget"));
+        b.iter(|| {
+            Renderer::new(black_box(&scene))
+                .unwrap()
+                .render_in(&one)
+                .expect("within budget")
+        });
     });
     group.bench_function("vecs: rows", |b| {
         b.iter(|| render_with_vecs(black_box(&scene), &one));

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use arena_render_demo::baseline::render_with_vecs;
-use arena_render_demo::{RenderOptions, Scene, load};
+use arena_render_demo::{RenderOptions, Renderer, Scene, load};
 
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -45,7 +45,12 @@ fn main() -> ExitCode {
         start.elapsed()
     };
     let arena = || {
-        black_box(black_box(&scene).render_in(&pool).expect("within budget"));
+        black_box(
+            Renderer::new(black_box(&scene))
+                .unwrap()
+                .render_in(&pool)
+                .expect("within budget"),
+        );
     };
     let vecs = || {
         black_box(render_with_vecs(black_box(&scene), &pool));

@@ -1,37 +1,65 @@
 //! The same renderer with per-line `Vec`s instead of the arena: the benchmark baseline.
 //!
-//! Row for row it runs the same code as [`Scene::render_row`] (the same kernels, in the same
-//! order), but every temporary is a fresh `Vec` from the global allocator, as a renderer
-//! written without an arena would do. The benchmark compares the two to show what the arena
-//! saves; the tests check that both draw identical pixels.
+//! Row for row it runs the same code as [`Renderer::render_row`](crate::Renderer::render_row)
+//! (the same row walker, generic over its [`Scratch`]), but every temporary is a fresh `Vec`
+//! from the global allocator, as a renderer written without an arena would do. The benchmark
+//! compares the two to show what the arena saves; the tests check that both draw identical
+//! pixels.
+
+use std::convert::Infallible;
 
 use rayon::prelude::*;
 
 use crate::image::Image;
-use crate::raster::{
-    CLEAR, CoverageRow, Crossing, FillRow, Pixel, Span, activate, composite_layer, most_crossings,
-    touched_words,
-};
-use crate::scene::{Op, Scene};
+use crate::raster::{Scratch, draw_row};
+use crate::scene::Scene;
 
-/// Renders the image like [`Scene::render_in`], with `Vec`s for all per-line memory.
+/// Fresh `Vec`s from the global allocator: the baseline's scratch. A scope is the same
+/// scratch; each `Vec` is freed when the code that took it lets it go.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct VecScratch;
+
+impl Scratch for VecScratch {
+    type Error = Infallible;
+    type Slice<T: Copy + 'static> = Vec<T>;
+    type Scope<'s> = VecScratch;
+
+    fn slice_copy<T: Copy + 'static>(&self, src: &[T]) -> Result<Vec<T>, Infallible> {
+        Ok(src.to_vec())
+    }
+
+    fn slice_fill<T: Copy + 'static>(&self, len: usize, value: T) -> Result<Vec<T>, Infallible> {
+        Ok(vec![value; len])
+    }
+
+    fn slice_from_iter<T: Copy + 'static, I: ExactSizeIterator<Item = T>>(
+        &self,
+        iter: I,
+    ) -> Result<Vec<T>, Infallible> {
+        Ok(iter.collect())
+    }
+
+    fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut VecScratch) -> R) -> R {
+        f(self)
+    }
+}
+
+/// Renders the image like [`Renderer::render_in`](crate::Renderer::render_in), with `Vec`s
+/// for all per-line memory.
 pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
     let width = scene.width() as usize;
     let mut image = Image::new(scene.width(), scene.height());
+    // The image was just allocated zeroed, as in the arena renderer.
+    let draw = |(y, out): (usize, &mut [u8])| draw_row_with_vecs(scene, y as u32, out, true);
     if pool.current_num_threads() <= 1 {
         // On the calling thread, as the arena renderer does with one thread.
-        for (y, out) in image.data.chunks_exact_mut(width * 4).enumerate() {
-            draw_row_with_vecs(scene, y as u32, out, true);
-        }
+        let rows = image.data.chunks_exact_mut(width * 4);
+        rows.enumerate().for_each(draw);
         return image;
     }
     pool.install(|| {
-        image
-            .data
-            .par_chunks_mut(width * 4)
-            .enumerate()
-            // The image was just allocated zeroed, as in the arena renderer.
-            .for_each(|(y, out)| draw_row_with_vecs(scene, y as u32, out, true));
+        let rows = image.data.par_chunks_mut(width * 4);
+        rows.enumerate().for_each(draw);
     });
     image
 }
@@ -45,110 +73,10 @@ pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
     draw_row_with_vecs(scene, y, out, false);
 }
 
-/// [`render_row_with_vecs`]; `out_is_clear` promises that `out` is all zero.
+/// The row walker with [`VecScratch`]; `out_is_clear` promises that `out` is all zero.
 fn draw_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8], out_is_clear: bool) {
-    assert!(y < scene.height, "row {y} is outside the image");
-    assert_eq!(
-        out.len(),
-        scene.width as usize * 4,
-        "output row has the wrong length"
-    );
-    let (c0, c1) = scene.row_spans[y as usize];
-    let (c0, span) = (c0 as usize, (c1 - c0) as usize);
-    if !out_is_clear {
-        out.fill(0);
-    }
-    let base = &mut out.as_chunks_mut::<4>().0[c0..c0 + span];
-    let mut steps = vec![0.0f32; span + 2];
-    let mut touched = vec![0u64; touched_words(span)];
-    let (lo, hi) = (
-        scene.row_offsets[y as usize] as usize,
-        scene.row_offsets[y as usize + 1] as usize,
-    );
-    let mut frame = VecFrame {
-        scene,
-        y,
-        entries: &scene.row_edges[lo..hi],
-        cursor: 0,
-        coverage: CoverageRow {
-            steps: &mut steps,
-            touched: &mut touched,
-            origin: c0,
-            limit: (c0 as f32, (c0 + span) as f32),
-        },
-    };
-    frame.ops(0, scene.ops.len(), base, c0);
-}
-
-/// [`crate::raster`]'s row state, minus the arena.
-struct VecFrame<'s, 'c> {
-    scene: &'s Scene,
-    y: u32,
-    entries: &'s [u32],
-    cursor: usize,
-    coverage: CoverageRow<'c>,
-}
-
-impl VecFrame<'_, '_> {
-    fn ops(&mut self, start: usize, end: usize, target: &mut [Pixel], x_off: usize) {
-        let mut i = start;
-        while i < end {
-            match self.scene.ops[i] {
-                Op::Fill(f) => {
-                    i += 1;
-                    let fill = &self.scene.fills[f as usize];
-                    if self.y < fill.row_start || self.y >= fill.row_end {
-                        continue;
-                    }
-                    let first = self.cursor;
-                    while self
-                        .entries
-                        .get(self.cursor)
-                        .is_some_and(|&e| e < fill.edge_end)
-                    {
-                        self.cursor += 1;
-                    }
-                    if self.cursor == first {
-                        continue;
-                    }
-                    let entries = &self.entries[first..self.cursor];
-                    let active: Vec<_> = activate(self.scene, self.y, entries).collect();
-                    let most = most_crossings(&active, self.scene.sub_scanlines);
-                    let mut crossings = vec![Crossing::default(); most];
-                    let mut spans = vec![Span::default(); most / 2];
-                    let row = FillRow {
-                        scene: self.scene,
-                        fill,
-                    };
-                    row.rasterize(
-                        &active,
-                        &mut crossings,
-                        &mut spans,
-                        &mut self.coverage,
-                        target,
-                        x_off,
-                    );
-                }
-                Op::Group {
-                    opacity,
-                    end: group_end,
-                    row_start,
-                    row_end,
-                    col_start,
-                    col_end,
-                } => {
-                    let (inner, group_end) = (i + 1, group_end as usize);
-                    i = group_end;
-                    if self.y < row_start || self.y >= row_end {
-                        continue;
-                    }
-                    let start = (col_start as usize).clamp(x_off, x_off + target.len());
-                    let end = (col_end as usize).clamp(start, x_off + target.len());
-                    let mut layer = vec![CLEAR; end - start];
-                    self.ops(inner, group_end, &mut layer, start);
-                    composite_layer(&layer, &mut target[start - x_off..end - x_off], opacity);
-                }
-            }
-        }
+    match draw_row(scene, y, &mut VecScratch, out, out_is_clear) {
+        Ok(()) => {}
+        Err(never) => match never {},
     }
 }

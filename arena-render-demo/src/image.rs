@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::scene::{Geometry, RenderOptions};
+use crate::options::{Geometry, RenderOptions};
 
 /// An RGBA8 image, premultiplied (as resvg's pixmaps are), rows top to bottom.
 ///

@@ -1,13 +1,16 @@
-//! Every fixture against resvg at 64 and 256 pixels, within the budget; and proof that the
-//! comparison catches a broken renderer.
+//! Every fixture against resvg at 64 and 256 pixels and at its own size, within the budget;
+//! and proof that the comparison catches a broken renderer.
 
 use std::path::PathBuf;
 
 use arena_render_demo::baseline::render_with_vecs;
 use arena_render_demo::load::{self, Svg};
-use arena_render_demo::{Comparison, Geometry, Image, RenderOptions, Scene, render_reference};
+use arena_render_demo::{
+    Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
+};
 
-const SIZES: [u32; 2] = [64, 256];
+/// Output sizes: fitted into 64 and 256 px boxes, and the SVG's own size (1:1).
+const SIZES: [Option<u32>; 3] = [Some(64), Some(256), None];
 
 fn fixtures() -> Vec<(String, Svg)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -19,10 +22,15 @@ fn fixtures() -> Vec<(String, Svg)> {
     // Guard against a silently shrinking suite: every feature has its fixture.
     for needed in [
         "caps",
+        "clip-paths",
         "curves",
         "fill-rules",
+        "gradients-linear",
+        "gradients-radial",
         "joins",
+        "masks",
         "nested-transforms",
+        "nested-viewports",
         "opacity",
         "slivers",
     ] {
@@ -46,7 +54,10 @@ fn render_both(svg: &Svg, options: &RenderOptions) -> (Image, Image) {
         0,
         "fixtures use supported features only"
     );
-    let (image, use_) = scene.render(2).expect("no line exceeds the budget");
+    let (image, use_) = Renderer::new(&scene)
+        .unwrap()
+        .render(2)
+        .expect("no line exceeds the budget");
     assert!(
         use_.peak <= use_.budget,
         "peak {} > budget {}",
@@ -60,19 +71,28 @@ fn render_both(svg: &Svg, options: &RenderOptions) -> (Image, Image) {
 }
 
 #[test]
-fn every_fixture_matches_resvg_at_64_and_256_px() {
+fn every_fixture_matches_resvg_at_64_and_256_px_and_1_to_1() {
     for (name, svg) in fixtures() {
         for size in SIZES {
             let options = RenderOptions {
-                size: Some(size),
+                size,
                 ..RenderOptions::default()
             };
             let (ours, reference) = render_both(&svg, &options);
-            assert_eq!((ours.width, ours.height), (size, size));
+            if let Some(size) = size {
+                assert_eq!((ours.width, ours.height), (size, size));
+            } else {
+                let own = svg.tree.size();
+                let own = (own.width().ceil() as u32, own.height().ceil() as u32);
+                assert_eq!((ours.width, ours.height), own);
+            }
             let c = Comparison::of(&ours, &reference);
-            assert!(c.passes(), "{name} at {size} px: {c:?}");
+            assert!(c.passes(), "{name} at {size:?} px: {c:?}");
             // Each fixture draws anti-aliased edges, so the edge measure is meaningful.
-            assert!(c.edge_pixels > 0, "{name} at {size} px has no edge pixels");
+            assert!(
+                c.edge_pixels > 0,
+                "{name} at {size:?} px has no edge pixels"
+            );
         }
     }
 }
@@ -80,11 +100,14 @@ fn every_fixture_matches_resvg_at_64_and_256_px() {
 /// The fixtures whose paint is opaque. In `opacity.svg` almost every covered pixel is
 /// translucent, so by the specified definition (neither empty nor full) almost every pixel
 /// is an "edge" pixel, and the unchanged interiors dilute the edge error of a broken
-/// renderer below the limit there. Its correctness rests on the check of the real renderer.
+/// renderer below the limit there; the gradient fixtures have large translucent areas too
+/// (stop opacity, luminance masks). Their correctness rests on the check of the real
+/// renderer, and for gradients and masks on `features.rs`.
 fn opaque_fixtures() -> Vec<(String, Svg)> {
+    const TRANSLUCENT: [&str; 4] = ["opacity", "gradients-linear", "gradients-radial", "masks"];
     let fixtures: Vec<_> = fixtures()
         .into_iter()
-        .filter(|(n, _)| n != "opacity")
+        .filter(|(n, _)| !TRANSLUCENT.contains(&n.as_str()))
         .collect();
     assert!(fixtures.len() >= 6);
     fixtures
@@ -99,7 +122,7 @@ fn the_check_fails_a_renderer_shifted_half_a_pixel() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &shifted).unwrap();
-        let (ours, _) = scene.render(2).unwrap();
+        let (ours, _) = Renderer::new(&scene).unwrap().render(2).unwrap();
         let geometry = Geometry::of(&svg.tree, &shifted).unwrap();
         // The reference is drawn where it belongs.
         let reference = render_reference(&svg.tree, &geometry, &RenderOptions::default());
@@ -117,7 +140,7 @@ fn the_check_fails_a_renderer_without_anti_aliasing() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &aliased).unwrap();
-        let (ours, _) = scene.render(2).unwrap();
+        let (ours, _) = Renderer::new(&scene).unwrap().render(2).unwrap();
         let geometry = Geometry::of(&svg.tree, &aliased).unwrap();
         let reference = render_reference(&svg.tree, &geometry, &aliased);
         let c = Comparison::of(&ours, &reference);
@@ -137,7 +160,7 @@ fn arena_and_vec_renderers_draw_identical_pixels() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &options).unwrap();
-        let (arena, _) = scene.render_in(&pool).unwrap();
+        let (arena, _) = Renderer::new(&scene).unwrap().render_in(&pool).unwrap();
         assert!(arena == render_with_vecs(&scene, &pool), "{name} differs");
     }
 }
@@ -150,8 +173,8 @@ fn one_thread_and_many_draw_identical_pixels() {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).unwrap();
-    let (one, use_one) = scene.render(1).unwrap();
-    let (four, use_four) = scene.render(4).unwrap();
+    let (one, use_one) = Renderer::new(&scene).unwrap().render(1).unwrap();
+    let (four, use_four) = Renderer::new(&scene).unwrap().render(4).unwrap();
     assert!(one == four);
     assert_eq!((use_one.arenas, use_four.arenas), (1, 4));
     assert_eq!(use_one.per_row, use_four.per_row);
@@ -165,15 +188,16 @@ fn a_line_over_its_budget_is_an_error_naming_the_line() {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).unwrap();
-    let (_, use_) = scene.render(1).unwrap();
+    let (_, use_) = Renderer::new(&scene).unwrap().render(1).unwrap();
     let peak_row = use_.per_row.iter().position(|&b| b == use_.peak).unwrap();
     // One granule short of what the worst line needs: every other line still fits.
     let mut arena = arena_core::ScanArena::with_capacity(use_.peak - 16);
+    let renderer = Renderer::new(&scene).unwrap();
     let mut out = vec![0u8; scene.width() as usize * 4];
     let mut failed = Vec::new();
     for y in 0..scene.height() {
         let mut line = arena.line();
-        if let Err(e) = scene.render_row(y, &mut line, &mut out) {
+        if let Err(e) = renderer.render_row(y, &mut line, &mut out) {
             failed.push((e.row, e.to_string()));
         }
     }

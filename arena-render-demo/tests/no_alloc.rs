@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use arena_core::ScanArena;
 use arena_render_demo::load;
-use arena_render_demo::{RenderOptions, Scene};
+use arena_render_demo::{RenderOptions, Renderer, Scene};
 
 /// The system allocator, counting the allocations made on a thread while it is watched.
 struct Counting;
@@ -76,7 +76,8 @@ fn check_scene(name: &str, svg: &[u8], size: u32) {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).expect("builds");
-    let mut arena = ScanArena::for_budget(scene.budget().expect("budget fits"));
+    let renderer = Renderer::new(&scene).expect("budget fits");
+    let mut arena = ScanArena::for_budget(renderer.budget());
     let row_bytes = scene.width() as usize * 4;
     let mut pixels = vec![0u8; row_bytes * scene.height() as usize];
 
@@ -84,7 +85,7 @@ fn check_scene(name: &str, svg: &[u8], size: u32) {
     let allocations = allocations_in(|| {
         for (y, out) in pixels.chunks_exact_mut(row_bytes).enumerate() {
             let mut line = arena.line();
-            scene
+            renderer
                 .render_row(y as u32, &mut line, out)
                 .expect("within budget");
         }
@@ -92,7 +93,7 @@ fn check_scene(name: &str, svg: &[u8], size: u32) {
     assert_eq!(allocations, 0, "{name}: rendering the rows allocated");
 
     // The rows really were rendered: the same pixels as the parallel renderer.
-    let (image, _) = scene.render(1).expect("renders");
+    let (image, _) = renderer.render(1).expect("renders");
     assert!(image.data == pixels, "{name}: row-by-row render differs");
     assert!(pixels.iter().any(|&b| b != 0), "{name}: nothing was drawn");
     assert_eq!(arena.stats().lines, u64::from(scene.height()));

@@ -1,6 +1,6 @@
 //! Inputs the fuzzer (`fuzz/fuzz_targets/demo_svg.rs`) found, each kept as a test.
 
-use arena_render_demo::{Geometry, RenderOptions, Scene, load};
+use arena_render_demo::{Geometry, RenderOptions, Renderer, Scene, load};
 
 /// `--size 48` on a 180 x 100 view box came out 49 pixels wide: `180 * (48 / 180)` rounds to
 /// 48.000004 in `f32`, and `ceil` made it 49. The size is a box the image must fit in.
@@ -23,8 +23,9 @@ fn size_is_a_hard_box_even_when_the_scale_rounds_up() {
             geometry.width,
             geometry.height
         );
-        let (image, use_) = Scene::build(&svg.tree, &options)
-            .expect("the scene builds")
+        let scene = Scene::build(&svg.tree, &options).expect("the scene builds");
+        let (image, use_) = Renderer::new(&scene)
+            .expect("the budget fits")
             .render(1)
             .expect("the scene renders");
         assert_eq!(

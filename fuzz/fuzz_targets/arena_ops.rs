@@ -1,15 +1,12 @@
-//! Random sequences of allocations of random layouts, slices, strings, scopes, failed
-//! allocations and line resets, checked against the model after every step (the same model
-//! as the property test: `arena-core/tests/support/model.rs`).
+//! Random sequences of allocations of random layouts, slices, strings, collected iterators
+//! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
+//! scopes, failed allocations and line resets, checked against the model after every step
+//! (the same model as the property test: the internal crate `arena-model`).
 #![no_main]
 
 use arena_core::{ScanArena, StaticArena};
+use arena_model::{Case, Op, check};
 use libfuzzer_sys::fuzz_target;
-
-#[path = "../../arena-core/tests/support/model.rs"]
-mod model;
-
-use model::{Case, Op, check};
 
 /// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
 struct Decoder<'a> {
@@ -27,16 +24,37 @@ impl Decoder<'_> {
         let mut ops = Vec::new();
         while let Some(tag) = self.byte() {
             let arg = usize::from(self.byte().unwrap_or(0));
-            let op = match tag % 8 {
+            let op = match tag % 12 {
                 0 | 1 => Op::Raw {
                     size: arg * 3,
-                    align_log2: u32::from(tag / 8) % 9,
+                    align_log2: u32::from(tag / 12) % 9,
                 },
                 2 => Op::Slice { len: arg / 4 },
                 3 => Op::Str { len: arg / 4 },
                 4 => Op::Wide,
                 5 => Op::Zst,
                 6 if depth < 4 => Op::Scope(self.ops(depth + 1)),
+                7 => Op::Iter {
+                    len: arg / 3,
+                    // The high bits of the tag: whether and when the iterator allocates.
+                    alloc: (tag >= 128).then(|| (usize::from(tag / 12) % 10 * 8, arg % 97 + 1)),
+                },
+                8 => Op::LineVec {
+                    cap: arg / 6,
+                    push: usize::from(self.byte().unwrap_or(0)) / 5,
+                    between: (tag >= 128).then_some(arg % 53 + 1),
+                },
+                9 => Op::LineString {
+                    cap: arg / 2,
+                    pieces: (0..usize::from(tag / 12) % 5)
+                        .map(|_| usize::from(self.byte().unwrap_or(0)) / 6)
+                        .collect(),
+                },
+                10 => Op::Fmt {
+                    a: arg / 3,
+                    alloc: (tag >= 128).then(|| usize::from(tag / 12) * 4 + 1),
+                    b: usize::from(self.byte().unwrap_or(0)) / 3,
+                },
                 // End of this scope, or of this line at the top level.
                 _ => return ops,
             };

@@ -3,7 +3,7 @@
 //! an error, never a panic, an abort or a hang; a scene that renders must stay in its budget.
 #![no_main]
 
-use arena_render_demo::{RenderOptions, Scene, load};
+use arena_render_demo::{RenderOptions, Renderer, Scene, load};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
@@ -19,7 +19,10 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(scene) = Scene::build(&svg.tree, &options) else {
         return;
     };
-    if let Ok((image, use_)) = scene.render(1) {
+    let Ok(renderer) = Renderer::new(&scene) else {
+        return;
+    };
+    if let Ok((image, use_)) = renderer.render(1) {
         assert!(use_.peak <= use_.budget, "a line went over the computed budget");
         assert!(image.width <= 48 && image.height <= 48);
     }

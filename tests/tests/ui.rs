@@ -24,5 +24,6 @@ fn ui() {
     t.compile_fail("ui/threads/*.rs");
     t.compile_fail("ui/drop/*.rs");
     t.compile_fail("ui/budget/*.rs");
+    t.compile_fail("ui/line_vec/*.rs");
     t.pass("ui/pass/*.rs");
 }

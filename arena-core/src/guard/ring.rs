@@ -127,13 +127,13 @@ impl Guard {
     /// The most buffers a ring can have.
     pub const MAX_BUFFERS: usize = 8;
 
-    /// The guard with a ring of two buffers: catches pointers one line stale.
-    pub const ON: Guard = Guard::On { buffers: 2 };
-
-    /// The setting an [`ArenaBuilder`](crate::ArenaBuilder) uses unless told otherwise:
-    /// [`Guard::ON`] in debug builds and with the `guard` feature, [`Guard::Off`] otherwise.
+    /// The setting an [`ArenaBuilder`](crate::ArenaBuilder) uses unless told otherwise: in
+    /// debug builds and with the `guard` feature, [`Guard::On`] with the fewest buffers (two:
+    /// catches pointers one line stale); [`Guard::Off`] otherwise.
     pub const DEFAULT: Guard = if cfg!(any(debug_assertions, feature = "guard")) {
-        Guard::ON
+        Guard::On {
+            buffers: Guard::MIN_BUFFERS,
+        }
     } else {
         Guard::Off
     };

@@ -12,6 +12,20 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod checkpoint;
+mod fallible;
+mod iter;
+mod resize;
+mod string;
+mod tip;
+mod vec;
+
+pub use checkpoint::Checkpoint;
+pub use fallible::InitError;
+pub use resize::{GrowError, TipSlice};
+pub use string::LineString;
+pub use vec::{CapacityFull, LineVec, narrow};
+
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
 
@@ -66,21 +80,20 @@ pub struct Line<'a> {
     // - `high` is the highest `next` reached by the scopes that ended inside this line
     //   (`base <= high <= end`); the line's high-water mark is `max(next, high) - base`.
     //
-    // The cursor is a pointer, not a count of free bytes: an allocation loop then carries
-    // only that pointer past its end (for the line's end to read), and LLVM derives a
-    // free-bytes counter from it whose capacity check is one subtract-and-branch. With the
-    // count as the state, its use at the line's end kept the compare and the subtraction
-    // apart, one more instruction per allocation. Plain-data allocations also move the
-    // cursor after writing (`Reserved::commit`), which spares a register copy. See
-    // BENCHMARKS.md for the measurements.
+    // The cursor is a pointer, not a count of free bytes, so that an allocation loop carries
+    // only that pointer past its end (for the line's end to read) and LLVM derives from it
+    // a free-bytes counter whose capacity check is a single subtract-and-branch. Plain-data
+    // allocations move the cursor after writing (`Reserved::commit`), so the write needs no
+    // register copy of the cursor. BENCHMARKS.md ("The fast path") shows the assembly and
+    // the alternatives that cost more.
     base: NonNull<u8>,
     end: NonNull<u8>,
     next: Cell<NonNull<u8>>,
     high: Cell<NonNull<u8>>,
     /// The arena's counters: where the line reports how far its cursor reached when it ends,
-    /// and where its index and capacity are read for an error (one pointer kept through an
-    /// allocation loop instead of two values; with the capacity passed as well, the `mixed`
-    /// workload spilled more around its `memcpy`).
+    /// and where its index and capacity are read for an error. One pointer for all three, so
+    /// an allocation loop keeps one value alive for them, not two (fewer spills around a
+    /// `memcpy`).
     log: &'a LineLog,
     /// Whether the line reports to `log` when it ends: false for a scope.
     reports: bool,
@@ -221,13 +234,6 @@ impl<'a> Line<'a> {
     /// arena's statistics, which read it when the line ends) never under-reports: the
     /// cursor's old position is recorded before it moves.
     #[inline]
-    #[cfg_attr(
-        not(feature = "allocator-api2"),
-        expect(
-            dead_code,
-            reason = "only the Allocator impl rewinds until issue 11's APIs land"
-        )
-    )]
     pub(crate) fn rewind(&self, to: NonNull<u8>) {
         let next = self.next.get();
         debug_assert!(self.base <= to && to <= next);
@@ -641,9 +647,9 @@ impl fmt::Debug for Line<'_> {
 
 /// Room found by `Line::reserve`: the allocation starts at `start`, and committing moves the
 /// cursor to `from + len`. `from` is `start` itself, except for a zero-sized request, whose
-/// `start` is dangling: then it is the cursor, and `len` is 0. It holds `from` and `len`, not
-/// the new cursor: computed in `reserve`, before the caller's writes, the new cursor cost a
-/// register copy per allocation (measured: one instruction per object on `s16` and `s48`).
+/// `start` is dangling: then it is the cursor, and `len` is 0. It holds `from` and `len`
+/// rather than the new cursor so that `commit` computes the new cursor after the caller's
+/// writes, where it needs no register copy kept alive across them.
 #[derive(Clone, Copy)]
 struct Reserved {
     start: NonNull<u8>,
@@ -704,41 +710,6 @@ fn dangling(align: usize) -> NonNull<u8> {
 #[track_caller]
 fn fail(full: ArenaFull) -> ! {
     panic!("{full}")
-}
-
-/// Grows or shrinks the most recent allocation in place (used by the `Allocator` impl).
-#[cfg(feature = "allocator-api2")]
-impl Line<'_> {
-    /// If `ptr..ptr + old_size` is the last allocation of this line, resizes it in place to
-    /// `new_size` bytes and returns true.
-    pub(crate) fn resize_last(&self, ptr: NonNull<u8>, old_size: usize, new_size: usize) -> bool {
-        let Some(old_end) = crate::bound::round_to_granule(old_size) else {
-            return false;
-        };
-        let pos = self.used();
-        let start = ptr.as_ptr().addr().wrapping_sub(self.base.as_ptr().addr());
-        if old_size == 0 || start > pos || start.wrapping_add(old_end) != pos {
-            return false;
-        }
-        match crate::bound::round_to_granule(new_size) {
-            Some(new_len) if new_len <= self.capacity() - start => {
-                // SAFETY: `start + new_len <= cap`: the new cursor stays inside the buffer
-                // (or one past its end), derived from the allocation's own pointer.
-                let new_next = unsafe { ptr.add(new_len) };
-                if new_len > old_end {
-                    self.next.set(new_next);
-                    sanitizer::unpoison(ptr, new_len);
-                } else {
-                    self.rewind(new_next);
-                    // SAFETY: `start + new_len <= start + old_end = pos <= cap`: in bounds.
-                    let tail = unsafe { ptr.add(new_len) };
-                    sanitizer::release(tail, old_end - new_len);
-                }
-                true
-            }
-            _ => false,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,280 @@
+//! The row walker: draws a scene's ops onto one pixel row, in paint order, taking every
+//! temporary from a [`Scratch`].
+//!
+//! For each path that touches the row, the walker copies the path's edges that touch the
+//! row into scratch memory (the active edges) and hands them to the kernel; a group with
+//! opacity gets a layer row of its own, composited onto its parent when the group ends. The
+//! base layer is the output row itself. A path's scratch and a group's layer live in a
+//! [`Scratch::scope`], so they are released as soon as they are done with. A row only
+//! touches the pixels its edges can reach, so a sparse image costs what it draws.
+//!
+//! The walker is generic over where its scratch comes from: the renderer passes a line of
+//! the arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run
+//! this same code.
+
+use super::Scratch;
+use super::kernel::{
+    CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
+};
+use crate::paint::PaintRef;
+use crate::pixel::{CLEAR, Pixel, apply_alpha, composite_layer, composite_xor, luminance_to_alpha};
+use crate::scene::{FillItem, Op, Scene};
+
+/// Draws row `y` of `scene` into `out` (premultiplied RGBA8, `4 * width` bytes), with every
+/// temporary from `scratch`; `out_is_clear` promises that `out` is all zero.
+///
+/// # Panics
+///
+/// If `y >= height` or `out` is not exactly one row long.
+pub(crate) fn draw_row<S: Scratch>(
+    scene: &Scene,
+    y: u32,
+    scratch: &mut S,
+    out: &mut [u8],
+    out_is_clear: bool,
+) -> Result<(), S::Error> {
+    assert!(y < scene.height(), "row {y} is outside the image");
+    assert_eq!(
+        out.len(),
+        scene.width() as usize * 4,
+        "output row has the wrong length"
+    );
+    // Only the pixels the row's edges can reach are drawn; the rest of the row stays
+    // transparent, so a sparse image costs what it draws, not its width.
+    let (c0, c1) = scene.row_span(y);
+    let span = c1 - c0;
+    if !out_is_clear {
+        out.fill(0);
+    }
+    // The paths are drawn straight into the output row.
+    let base = &mut out.as_chunks_mut::<4>().0[c0..c1];
+    // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
+    let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
+    let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
+    let entries = scene.row_edges(y);
+    let mut walker = RowWalker {
+        scene,
+        y,
+        entries,
+        cursor: 0,
+        coverage: CoverageRow::new(&mut steps, &mut touched, c0, span),
+    };
+    walker.ops(scratch, 0, scene.ops().len(), base, c0)?;
+    debug_assert_eq!(
+        walker.cursor,
+        entries.len(),
+        "every edge of the row was drawn"
+    );
+    Ok(())
+}
+
+/// The state of one row while its ops are drawn.
+///
+/// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
+/// `coverage` entry is zero between fills.
+struct RowWalker<'s, 'c> {
+    scene: &'s Scene,
+    y: u32,
+    entries: &'s [u32],
+    cursor: usize,
+    coverage: CoverageRow<'c>,
+}
+
+impl RowWalker<'_, '_> {
+    /// Draws ops `start..end` onto `target`, a layer row covering pixels from `x_off`.
+    fn ops<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        start: usize,
+        end: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let mut i = start;
+        while i < end {
+            match self.scene.ops()[i] {
+                Op::Fill(f) => {
+                    i += 1;
+                    let fill = self.scene.fill(f);
+                    if !fill.bounds().has_row(self.y) {
+                        continue;
+                    }
+                    let first = self.cursor;
+                    let edge_end = fill.edges().end;
+                    while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
+                        self.cursor += 1;
+                    }
+                    if self.cursor == first {
+                        continue;
+                    }
+                    let all = self.entries;
+                    let entries = &all[first..self.cursor];
+                    scratch.scope(|inner| self.fill(inner, fill, entries, target, x_off))?;
+                }
+                Op::Group {
+                    opacity,
+                    content_end,
+                    clip_end,
+                    end: group_end,
+                    edge_end,
+                    xor,
+                    bounds,
+                } => {
+                    let (inner_start, content_end) = (i + 1, content_end as usize);
+                    let (clip_end, group_end) = (clip_end as usize, group_end as usize);
+                    i = group_end;
+                    if !bounds.has_row(self.y) {
+                        // Its clip path may still have edges on the row.
+                        self.skip_edges(edge_end);
+                        continue;
+                    }
+                    // The layer covers the group's columns that the parent row covers.
+                    let start = (bounds.col_start as usize).clamp(x_off, x_off + target.len());
+                    let end = (bounds.col_end as usize).clamp(start, x_off + target.len());
+                    scratch.scope(|inner| {
+                        let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
+                        self.ops(inner, inner_start, content_end, &mut layer, start)?;
+                        if content_end < clip_end {
+                            self.clip(inner, content_end, &mut layer, start)?;
+                        }
+                        if clip_end < group_end {
+                            self.mask(inner, clip_end, &mut layer, start)?;
+                        }
+                        // Empty when the group reaches no pixel of this row (its edges here
+                        // are all off the canvas); its fills still consume their edges.
+                        let under = &mut target[start - x_off..end - x_off];
+                        if xor {
+                            composite_xor(&layer, under);
+                        } else {
+                            composite_layer(&layer, under, opacity);
+                        }
+                        Ok(())
+                    })?;
+                }
+                // Clip and mask regions are reached through their group only.
+                Op::Clip { end, edge_end, .. } | Op::Mask { end, edge_end, .. } => {
+                    i = end as usize;
+                    self.skip_edges(edge_end);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the coverage of the clip region at op
+    /// `at`, drawn into a coverage row of the same width.
+    fn clip<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Clip {
+            children_end,
+            end,
+            edge_end,
+            cover,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a clipped group's content is followed by its clip region");
+        };
+        if !cover.has_row(self.y) {
+            // The clip path covers nothing of this row.
+            layer.fill(CLEAR);
+            self.skip_edges(edge_end);
+            return Ok(());
+        }
+        scratch.scope(|inner| {
+            let mut coverage = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, children_end as usize, &mut coverage, x_off)?;
+            if children_end < end {
+                // The clip path's own clip path.
+                self.clip(inner, children_end as usize, &mut coverage, x_off)?;
+            }
+            apply_alpha(layer, &coverage);
+            Ok(())
+        })
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the mask region at op `at`: its content
+    /// drawn into a row of the same width, clipped to the mask's rectangle, turned into
+    /// alpha by luminance or alpha; and by the mask's own mask.
+    fn mask<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Mask {
+            luminance,
+            content_end,
+            clip_end,
+            end,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a masked group's clip is followed by its mask region");
+        };
+        let (content_end, clip_end, end) = (content_end as usize, clip_end as usize, end as usize);
+        scratch.scope(|inner| {
+            let mut mask = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, content_end, &mut mask, x_off)?;
+            self.clip(inner, content_end, &mut mask, x_off)?;
+            if luminance {
+                luminance_to_alpha(&mut mask);
+            }
+            apply_alpha(layer, &mask);
+            Ok::<(), S::Error>(())
+        })?;
+        if clip_end < end {
+            // The mask's own mask, on the masked content as resvg applies it.
+            self.mask(scratch, clip_end, layer, x_off)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the edge cursor past every edge before `edge_end`: those of a region this row
+    /// does not draw.
+    fn skip_edges(&mut self, edge_end: u32) {
+        while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
+            self.cursor += 1;
+        }
+    }
+
+    /// Rasterises one path on this row and composites it onto `target`, with its scratch
+    /// (active edges, crossings, spans) in `scratch`.
+    fn fill<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        fill: &FillItem,
+        entries: &[u32],
+        target: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
+        let most = most_crossings(&active, self.scene.sub_scanlines());
+        let mut crossings = scratch.slice_fill(most, Crossing::default())?;
+        let mut spans = scratch.slice_fill(most / 2, Span::default())?;
+        // A shaded path's colours for the row, one per coverage cell.
+        let mut colors = match fill.paint() {
+            PaintRef::Solid(_) => None,
+            PaintRef::Shader(_) => {
+                Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
+            }
+        };
+        let row = FillRow::new(self.scene, fill, self.y);
+        row.rasterize(
+            &active,
+            &mut crossings,
+            &mut spans,
+            &mut self.coverage,
+            colors.as_deref_mut().unwrap_or_default(),
+            target,
+            x_off,
+        );
+        Ok(())
+    }
+}

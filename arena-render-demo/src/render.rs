@@ -1,0 +1,202 @@
+//! Rendering a scene: the line budget from the scene's parameters and the row structs'
+//! [`ScanLocal`](arena_core::ScanLocal) bounds, then every row over a pool of workers, one
+//! line arena each.
+//!
+//! Nothing a line allocates survives it; the row's pixels are written to the caller's
+//! buffer. The arena's capacity is computed before any row is rendered.
+
+use std::sync::{Mutex, PoisonError};
+
+use arena_core::{ARENA_ALIGN, Budget, BudgetOverflow, Line, ScanArena};
+use rayon::prelude::*;
+
+use crate::image::Image;
+use crate::options::{OverBudget, RenderError};
+use crate::pixel::Pixel;
+use crate::raster::{ActiveEdge, Crossing, Span, draw_row, touched_words};
+use crate::scene::{Scene, SceneParams};
+
+/// What one render measured about the arenas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineUse {
+    /// The per-line budget (each worker's arena capacity) in bytes.
+    pub budget: usize,
+    /// The high-water mark of each row, in bytes, indexed by row.
+    pub per_row: Vec<usize>,
+    /// The most any line used, in bytes (from the arenas' own statistics).
+    pub peak: usize,
+    /// Worker arenas created.
+    pub arenas: usize,
+}
+
+/// The per-line arena budget for a scene with parameters `p`: the coverage row, the layer
+/// rows of the widest chain of nested groups, and the scratch of the worst path on the
+/// worst row (its active edges, one sub-scanline's crossings, the spans between them and,
+/// for a shaded path, its colour row).
+pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
+    Budget::new()
+        .try_reserve_slice::<f32>(p.max_row_span + 2)?
+        .try_reserve_slice::<u64>(touched_words(p.max_row_span))?
+        // The layer rows of a chain of nested groups take what one slice of their summed
+        // widths takes, plus at most one granule of padding each.
+        .try_reserve_slice::<Pixel>(p.max_layer_pixels)?
+        .try_reserve_bytes(p.max_depth * ARENA_ALIGN)?
+        .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
+        .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
+        .try_reserve_slice::<Span>(p.max_sub_crossings / 2)?
+        .try_reserve_slice::<Pixel>(p.max_shade_pixels)
+}
+
+/// Renders one scene with line arenas sized by its budget.
+///
+/// Invariant: `budget` is [`line_budget`] of the scene's parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct Renderer<'s> {
+    scene: &'s Scene,
+    budget: Budget,
+}
+
+impl<'s> Renderer<'s> {
+    /// A renderer for `scene`, with the line budget computed from its parameters.
+    pub fn new(scene: &'s Scene) -> Result<Renderer<'s>, RenderError> {
+        let budget = line_budget(&scene.params()).map_err(RenderError::Budget)?;
+        Ok(Renderer { scene, budget })
+    }
+
+    /// The per-line arena budget.
+    pub fn budget(&self) -> Budget {
+        self.budget
+    }
+
+    /// Renders pixel row `y` into `out` (premultiplied RGBA8, `4 * width` bytes) using only
+    /// `line` for scratch memory. Returns the line's high-water mark in bytes.
+    ///
+    /// Makes no heap allocation: the arena is the only memory it takes.
+    ///
+    /// # Panics
+    ///
+    /// If `y >= height` or `out` is not exactly one row long.
+    pub fn render_row(
+        &self,
+        y: u32,
+        line: &mut Line<'_>,
+        out: &mut [u8],
+    ) -> Result<usize, OverBudget> {
+        self.draw_row(y, line, out, false)
+    }
+
+    /// [`Renderer::render_row`]; `out_is_clear` promises that `out` is all zero.
+    fn draw_row(
+        &self,
+        y: u32,
+        line: &mut Line<'_>,
+        out: &mut [u8],
+        out_is_clear: bool,
+    ) -> Result<usize, OverBudget> {
+        draw_row(self.scene, y, line, out, out_is_clear)
+            .map_err(|full| OverBudget { row: y, full })?;
+        Ok(line.high_water())
+    }
+
+    /// Renders the whole image on `threads` worker threads (0: one per core), one line
+    /// arena per worker. One thread renders on the calling thread, with no pool.
+    pub fn render(&self, threads: usize) -> Result<(Image, LineUse), RenderError> {
+        if threads == 1 {
+            return self.render_here();
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(RenderError::Threads)?;
+        self.render_in(&pool)
+    }
+
+    /// Renders every row on the calling thread with one arena: what a pool of one worker
+    /// would do, without handing the work to another thread (and waiting for it to wake).
+    pub fn render_here(&self) -> Result<(Image, LineUse), RenderError> {
+        let mut arena = ScanArena::builder()
+            .budget(self.budget)
+            .try_build()
+            .map_err(RenderError::Buffer)?;
+        let (width, height) = (self.scene.width(), self.scene.height());
+        let mut image = Image::new(width, height);
+        let mut per_row = vec![0usize; height as usize];
+        let rows = image.data.chunks_exact_mut(width as usize * 4);
+        for (y, (out, used)) in rows.zip(&mut per_row).enumerate() {
+            let mut line = arena.line();
+            // The image was just allocated zeroed.
+            *used = self
+                .draw_row(y as u32, &mut line, out, true)
+                .map_err(RenderError::OverBudget)?;
+        }
+        Ok((
+            image,
+            LineUse {
+                budget: self.budget.bytes(),
+                per_row,
+                peak: arena.stats().peak_bytes,
+                arenas: 1,
+            },
+        ))
+    }
+
+    /// [`Renderer::render`] on an existing thread pool (a pool of one thread renders on the
+    /// calling thread, as [`Renderer::render_here`]).
+    pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
+        let workers = pool.current_num_threads().max(1);
+        if workers == 1 {
+            return self.render_here();
+        }
+        // One arena per worker, created before any row is rendered; each worker only ever
+        // locks its own, so the lock is never contended.
+        let arenas = (0..workers)
+            .map(|_| {
+                ScanArena::builder()
+                    .budget(self.budget)
+                    .try_build()
+                    .map(Mutex::new)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(RenderError::Buffer)?;
+        let (width, height) = (self.scene.width(), self.scene.height());
+        let mut image = Image::new(width, height);
+        let mut per_row = vec![0usize; height as usize];
+        pool.install(|| {
+            image
+                .data
+                .par_chunks_mut(width as usize * 4)
+                .zip(per_row.par_iter_mut())
+                .enumerate()
+                .try_for_each(|(y, (out, used))| {
+                    let worker = rayon::current_thread_index().unwrap_or(0) % workers;
+                    let mut arena = arenas[worker]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    let mut line = arena.line();
+                    // The image was just allocated zeroed.
+                    *used = self.draw_row(y as u32, &mut line, out, true)?;
+                    Ok(())
+                })
+        })
+        .map_err(RenderError::OverBudget)?;
+        let peak = arenas
+            .iter()
+            .map(|a| {
+                a.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .stats()
+                    .peak_bytes
+            })
+            .max()
+            .unwrap_or(0);
+        Ok((
+            image,
+            LineUse {
+                budget: self.budget.bytes(),
+                per_row,
+                peak,
+                arenas: workers,
+            },
+        ))
+    }
+}

@@ -1,0 +1,203 @@
+//! The row index: which edges touch which pixel rows, which pixels each row can reach, and
+//! the scene parameters the line budget is computed from.
+
+use super::flatten::Edge;
+use super::item::{FillItem, Op};
+
+/// The scene parameters the line budget is computed from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SceneParams {
+    /// Image width in pixels.
+    pub width: usize,
+    /// The most pixels one row can draw: the widest span of a row's edges (plus the pixel
+    /// right of each, where coverage can spill).
+    pub max_row_span: usize,
+    /// The most edges of one path that touch one pixel row.
+    pub max_row_edges: usize,
+    /// The most crossings of one path on one sub-scanline.
+    pub max_sub_crossings: usize,
+    /// The deepest nesting of layer rows (groups and clip coverage rows).
+    pub max_depth: usize,
+    /// The most layer pixels alive at once on a row: the widest chain of nested groups,
+    /// summing each group's width.
+    pub max_layer_pixels: usize,
+    /// The longest colour row a shaded path needs on one row: the widest row span plus two
+    /// (a coverage row's cells), or 0 when no path is shaded.
+    pub max_shade_pixels: usize,
+}
+
+/// Per pixel row, the edges that touch it and the pixels they can reach.
+///
+/// Invariants: `offsets` has `height + 1` non-decreasing entries; the edge indices of row
+/// `y` are `edges[offsets[y]..offsets[y + 1]]`, ascending, and are exactly the edges whose
+/// sub-scanline range meets the row. `spans[y]` is `(first, end)`, `(0, 0)` for a row
+/// without edges, and every crossing of the row lies in `first..end - 1`.
+#[derive(Clone, Debug)]
+pub(crate) struct RowIndex {
+    offsets: Vec<u32>,
+    edges: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+}
+
+impl RowIndex {
+    /// Indexes `edges` (drawn by `fills` and `ops`) for a `width` x `height` image with
+    /// `s` sub-scanlines per row, and measures the scene parameters. `shaded`: some path
+    /// has a shader.
+    pub(crate) fn build(
+        edges: &[Edge],
+        fills: &[FillItem],
+        ops: &[Op],
+        shaded: bool,
+        (width, height): (u32, u32),
+        s: i32,
+    ) -> (RowIndex, SceneParams) {
+        let rows = height as usize;
+        let mut counts = vec![0u32; rows + 1];
+        for e in edges {
+            for c in &mut counts[e.rows(s)] {
+                *c += 1;
+            }
+        }
+        let mut offsets = Vec::with_capacity(rows + 1);
+        let mut total = 0u32;
+        for &c in &counts[..rows] {
+            offsets.push(total);
+            total += c;
+        }
+        offsets.push(total);
+        // Each row's span: the extreme crossings of its edges, which are at the edges' first
+        // and last sub-scanline in the row (x is linear in the sub-scanline).
+        let width_f = width as f32;
+        let mut spans = vec![(u32::MAX, 0u32); rows];
+        for e in edges {
+            let r = e.rows(s);
+            for (r, span) in spans.iter_mut().enumerate().take(r.end).skip(r.start) {
+                let top = e.subs().start.max(r as i32 * s);
+                let bottom = (e.subs().end - 1).min(r as i32 * s + s - 1);
+                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
+                let lo = a.min(b).floor().clamp(0.0, width_f) as u32;
+                let hi = (a.max(b).floor() + 2.0).clamp(0.0, width_f) as u32;
+                *span = (span.0.min(lo), span.1.max(hi));
+            }
+        }
+        for span in &mut spans {
+            if span.0 >= span.1 {
+                *span = (0, 0);
+            }
+        }
+        let max_row_span = spans
+            .iter()
+            .map(|&(a, b)| (b - a) as usize)
+            .max()
+            .unwrap_or(0);
+        let mut cursor = offsets.clone();
+        let mut row_edges = vec![0u32; total as usize];
+        // Edges in index order, so each row's list comes out ascending.
+        for (i, e) in edges.iter().enumerate() {
+            for c in &mut cursor[e.rows(s)] {
+                row_edges[*c as usize] = i as u32;
+                *c += 1;
+            }
+        }
+        let index = RowIndex {
+            offsets,
+            edges: row_edges,
+            spans,
+        };
+        let (max_layer_pixels, max_depth) = widest_layer_chain(ops, max_row_span);
+        let params = SceneParams {
+            width: width as usize,
+            max_row_span,
+            max_row_edges: index.most_row_edges(edges.len(), fills),
+            max_sub_crossings: most_sub_crossings(edges, fills),
+            max_depth,
+            max_layer_pixels,
+            max_shade_pixels: if shaded { max_row_span + 2 } else { 0 },
+        };
+        (index, params)
+    }
+
+    /// The indices of the edges that touch row `y`, ascending.
+    #[inline(always)]
+    pub(crate) fn edges_of(&self, y: u32) -> &[u32] {
+        let y = y as usize;
+        &self.edges[self.offsets[y] as usize..self.offsets[y + 1] as usize]
+    }
+
+    /// The pixels row `y` can draw: `(first, end)`.
+    #[inline(always)]
+    pub(crate) fn span(&self, y: u32) -> (usize, usize) {
+        let (c0, c1) = self.spans[y as usize];
+        (c0 as usize, c1 as usize)
+    }
+
+    /// The most edges of one fill in one row: runs of one fill in each row's list.
+    fn most_row_edges(&self, edge_count: usize, fills: &[FillItem]) -> usize {
+        let mut fill_of_edge = vec![0u32; edge_count];
+        for (f, fill) in fills.iter().enumerate() {
+            let r = fill.edges();
+            for slot in &mut fill_of_edge[r.start as usize..r.end as usize] {
+                *slot = f as u32;
+            }
+        }
+        let mut most = 0;
+        for y in 0..self.spans.len() as u32 {
+            let list = self.edges_of(y);
+            for run in list.chunk_by(|a, b| fill_of_edge[*a as usize] == fill_of_edge[*b as usize])
+            {
+                most = most.max(run.len());
+            }
+        }
+        most
+    }
+}
+
+/// The most crossings of one fill on one sub-scanline: a difference array per fill.
+fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
+    let mut most = 0;
+    let mut diff: Vec<i32> = Vec::new();
+    for fill in fills {
+        let r = fill.edges();
+        let edges = &edges[r.start as usize..r.end as usize];
+        let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
+        let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
+        diff.clear();
+        diff.resize((hi - lo + 1) as usize, 0);
+        for e in edges {
+            diff[(e.subs().start - lo) as usize] += 1;
+            diff[(e.subs().end - lo) as usize] -= 1;
+        }
+        let mut live = 0i32;
+        for d in &diff {
+            live += d;
+            most = most.max(live as usize);
+        }
+    }
+    most
+}
+
+/// The widest chain of nested layer rows (groups, and the rows of clip paths and masks,
+/// each as wide as the group it applies to), and the deepest: a stack of (end of region, chain
+/// width), each row as wide as its group, but never wider than a row's span.
+fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
+    let (mut widest, mut deepest) = (0, 0);
+    let mut chain: Vec<(u32, usize)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        while chain.last().is_some_and(|&(end, _)| end as usize <= i) {
+            chain.pop();
+        }
+        let (end, bounds) = match *op {
+            Op::Fill(_) => continue,
+            Op::Group { end, bounds, .. }
+            | Op::Clip { end, bounds, .. }
+            | Op::Mask { end, bounds, .. } => (end, bounds),
+        };
+        let outer = chain.last().map_or(0, |&(_, w)| w);
+        // A row's layer covers the group's columns within the row's span.
+        let width = outer + ((bounds.col_end - bounds.col_start) as usize).min(max_row_span);
+        widest = widest.max(width);
+        chain.push((end, width));
+        deepest = deepest.max(chain.len());
+    }
+    (widest, deepest)
+}

@@ -1,0 +1,218 @@
+//! The scene index: everything about one image that every scan-line reads and none writes.
+//!
+//! Built once per image on the heap from a `usvg::Tree` ([`build`]): strokes are turned into
+//! fill paths with tiny-skia-path's stroker (as resvg does), every path is transformed to
+//! device space and flattened there ([`flatten`]), and the resulting line segments are
+//! indexed by the rows they touch ([`index`]). The renderer then needs nothing but this index
+//! and a line arena.
+
+mod build;
+mod flatten;
+mod index;
+mod item;
+mod ops;
+
+use std::collections::BTreeSet;
+
+pub(crate) use flatten::Edge;
+use index::RowIndex;
+pub use index::SceneParams;
+pub(crate) use item::{FillItem, Op};
+pub use item::{FillRule, PixelBounds};
+
+use crate::options::{Geometry, RenderOptions, SceneError};
+use crate::paint::Shader;
+use crate::pixel::{CLEAR, Pixel};
+
+/// A scene ready for scan-line rendering: edges, paints, ops and the row index.
+///
+/// Invariants: fills own consecutive, ascending edge ranges in op order; every `Op::Fill`
+/// names a fill and every `PaintRef::Shader` a shader; `rows` indexes exactly `edges` for a `width` x `height` image sampled at
+/// `sub_scanlines` per row; `blank_row` is `width + 2` clear pixels and `zero_steps` is
+/// `width + 2` zeros.
+#[derive(Clone, Debug)]
+pub struct Scene {
+    width: u32,
+    height: u32,
+    sub_scanlines: u32,
+    antialias: bool,
+    edges: Vec<Edge>,
+    fills: Vec<FillItem>,
+    shaders: Vec<Shader>,
+    ops: Vec<Op>,
+    rows: RowIndex,
+    /// A transparent row that layers are copied from (a memcpy, where filling a fresh slice
+    /// writes element by element).
+    blank_row: Vec<Pixel>,
+    /// Zero coverage steps that each line's coverage row is copied from.
+    zero_steps: Vec<f32>,
+    params: SceneParams,
+    unsupported: BTreeSet<&'static str>,
+}
+
+impl Scene {
+    /// Builds the scene index of `tree` at the size `options` asks for.
+    pub fn build(tree: &usvg::Tree, options: &RenderOptions) -> Result<Scene, SceneError> {
+        let geometry = Geometry::of(tree, options)?;
+        let size = (geometry.width, geometry.height);
+        let sub_scanlines = options.sub_scanlines();
+        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines);
+        let (rows, params) = RowIndex::build(
+            &content.edges,
+            &content.fills,
+            &content.ops,
+            !content.shaders.is_empty(),
+            size,
+            sub_scanlines as i32,
+        );
+        Ok(Scene {
+            width: geometry.width,
+            height: geometry.height,
+            sub_scanlines,
+            antialias: options.antialias,
+            edges: content.edges,
+            fills: content.fills,
+            shaders: content.shaders,
+            ops: content.ops,
+            rows,
+            blank_row: vec![CLEAR; geometry.width as usize + 2],
+            zero_steps: vec![0.0; geometry.width as usize + 2],
+            params,
+            unsupported: content.unsupported,
+        })
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// The parameters the line budget is computed from.
+    pub fn params(&self) -> SceneParams {
+        self.params
+    }
+
+    /// Number of flattened edges.
+    pub fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Number of filled paths (a stroke counts as one).
+    pub fn fill_count(&self) -> usize {
+        self.fills.len()
+    }
+
+    /// Whether nothing in the scene paints a pixel.
+    pub fn is_blank(&self) -> bool {
+        self.fills.is_empty()
+    }
+
+    /// The unsupported SVG features that were found and skipped, by name.
+    pub fn unsupported(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.unsupported.iter().copied()
+    }
+
+    /// Records an unsupported feature found outside the usvg tree (text, which usvg drops
+    /// without its `text` feature).
+    pub fn note_unsupported(&mut self, feature: &'static str) {
+        self.unsupported.insert(feature);
+    }
+
+    /// Sub-scanlines per pixel row.
+    #[inline(always)]
+    pub(crate) fn sub_scanlines(&self) -> u32 {
+        self.sub_scanlines
+    }
+
+    /// Whether coverage is anti-aliased (else thresholded at one half).
+    #[inline(always)]
+    pub(crate) fn antialias(&self) -> bool {
+        self.antialias
+    }
+
+    /// Edge number `i`.
+    #[inline(always)]
+    pub(crate) fn edge(&self, i: u32) -> &Edge {
+        &self.edges[i as usize]
+    }
+
+    /// Fill number `i`.
+    #[inline(always)]
+    pub(crate) fn fill(&self, i: u32) -> &FillItem {
+        &self.fills[i as usize]
+    }
+
+    /// Shader number `i`.
+    #[inline(always)]
+    pub(crate) fn shader(&self, i: u32) -> &Shader {
+        &self.shaders[i as usize]
+    }
+
+    /// The drawing operations in paint order.
+    #[inline(always)]
+    pub(crate) fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// The indices of the edges that touch row `y`, ascending.
+    #[inline(always)]
+    pub(crate) fn row_edges(&self, y: u32) -> &[u32] {
+        self.rows.edges_of(y)
+    }
+
+    /// The pixels row `y` can draw: `(first, end)`.
+    #[inline(always)]
+    pub(crate) fn row_span(&self, y: u32) -> (usize, usize) {
+        self.rows.span(y)
+    }
+
+    /// `len` transparent pixels to copy a fresh layer or colour row from
+    /// (`len <= width + 2`).
+    #[inline(always)]
+    pub(crate) fn blank_row(&self, len: usize) -> &[Pixel] {
+        &self.blank_row[..len]
+    }
+
+    /// `len` zero coverage steps to copy a fresh coverage row from (`len <= width + 2`).
+    #[inline(always)]
+    pub(crate) fn zero_steps(&self, len: usize) -> &[f32] {
+        &self.zero_steps[..len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(svg: &str) -> usvg::Tree {
+        usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap()
+    }
+
+    #[test]
+    fn scene_parameters_count_edges_crossings_and_layers() {
+        // Two overlapping squares in one path (8 edges, 4 of them vertical), in a group
+        // with opacity inside another.
+        let t = tree(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
+              <g opacity="0.5"><g opacity="0.5">
+                <path d="M1 1H5V5H1Z M3 3H8V8H3Z"/>
+              </g></g></svg>"#,
+        );
+        let scene = Scene::build(&t, &RenderOptions::default()).unwrap();
+        let p = scene.params();
+        assert_eq!(scene.edge_count(), 4, "horizontal edges are dropped");
+        assert_eq!(p.max_row_edges, 4);
+        assert_eq!(p.max_sub_crossings, 4);
+        assert_eq!(p.max_depth, 2);
+        // Each layer spans pixels 1..10: x from 1 to 8, plus the pixel coverage can spill
+        // into right of the last crossing, clamped to the image.
+        assert_eq!(p.max_layer_pixels, 2 * 9);
+        assert!(FillRule::EvenOdd.inside(3) && !FillRule::EvenOdd.inside(2));
+        assert!(FillRule::NonZero.inside(-1) && !FillRule::NonZero.inside(0));
+    }
+}
