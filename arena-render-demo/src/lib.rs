@@ -28,8 +28,9 @@
 //! Supported: paths and shapes, solid fills and strokes (every join and cap, dashes), fill
 //! and stroke opacity, both fill rules, transforms, and group opacity (each group with
 //! opacity below one is drawn into a layer row of its own in the arena and composited, as
-//! resvg does). Gradients, patterns, clip paths, masks, filters, blend modes, images and text
-//! are reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! resvg does), and text (usvg lays it out with the [`fonts::Fonts`] it is given and turns it
+//! into paths). Gradients, patterns, clip paths, masks, filters, blend modes and images are
+//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!
@@ -46,10 +47,12 @@
 //! - `image`: [`Image`], PNG output and the comparison with resvg;
 //! - `render`: the line budget and the [`Renderer`]; [`baseline`] plugs `Vec`s into the
 //!   same row walker;
-//! - [`load`]: reading SVG files (beside the rest: it only uses usvg).
+//! - [`load`] and [`fonts`]: reading SVG files and the fonts for their text (beside the rest:
+//!   they only use usvg).
 #![forbid(unsafe_code)]
 
 pub mod baseline;
+pub mod fonts;
 mod image;
 pub mod load;
 mod options;

@@ -329,7 +329,7 @@ fn unsupported_features_are_named_in_a_warning() {
     assert_eq!(
         stderr.trim(),
         "warning: u.svg: skipped unsupported SVG features: blend modes, clip paths, filters, \
-         gradients, images, masks, patterns, text"
+         gradients, images, masks, patterns"
     );
     assert!(
         dir.join("u.png").is_file(),
@@ -371,4 +371,54 @@ fn a_failed_render_keeps_an_existing_output() {
     assert!(!out.status.success());
     assert_eq!(fs::read(dir.join("out.png")).unwrap(), b"previous");
     assert_eq!(outputs(&dir, &["bad.svg"]), ["out.png"]);
+}
+
+#[test]
+fn a_missing_font_is_named_in_a_warning_and_a_fallback_draws_the_text() {
+    let dir = scratch("missing-font");
+    fs::write(
+        dir.join("t.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">
+          <text x="2" y="15" font-family="No Such Font" font-size="12">hi</text></svg>"#,
+    )
+    .unwrap();
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "t.svg",
+            "-o",
+            "t.png",
+            "--font-dir",
+            fonts.to_str().unwrap(),
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "warning: t.svg: no font of font-family \"No Such Font\" is available; the text uses \
+         a fallback font (pass --font-dir DIR to add fonts)"
+    );
+    assert!(dir.join("t.png").is_file());
+}
+
+#[test]
+fn a_bad_font_directory_is_an_error() {
+    let dir = scratch("font-dir");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    fs::create_dir(dir.join("empty")).unwrap();
+    let err = expect_error(
+        &dir,
+        &["render", "a.svg", "-o", "a.png", "--font-dir", "nope"],
+        &["a.svg", "empty"],
+    );
+    assert!(err.contains("--font-dir nope: no such directory"), "{err}");
+    let err = expect_error(
+        &dir,
+        &["render", "a.svg", "-o", "a.png", "--font-dir", "empty"],
+        &["a.svg", "empty"],
+    );
+    assert!(err.contains("no readable font files"), "{err}");
 }

@@ -5,6 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use arena_core::ScanArena;
+use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load;
 use arena_render_demo::{RenderOptions, Renderer, Scene};
 
@@ -70,7 +71,10 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 
 fn check_scene(name: &str, svg: &[u8], size: u32) {
     // Setup: parse, build the scene index, size and create the arena, the output buffer.
-    let svg = load::parse(svg).expect("parses");
+    // The fonts the tests ship, so that text fixtures draw text on any machine.
+    let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
+    let fonts = Fonts::with_dirs(&[fonts], false).expect("the test fonts load");
+    let svg = load::parse_with(svg, &fonts, None).expect("parses");
     let options = RenderOptions {
         size: Some(size),
         ..RenderOptions::default()

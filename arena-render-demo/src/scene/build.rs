@@ -60,7 +60,12 @@ struct Builder {
 }
 
 impl Builder {
-    fn group(&mut self, group: &usvg::Group, base: Transform) {
+    /// Walks `group` under `parent`, the device transform of its parent. Transforms are
+    /// composed down the tree, as resvg does, rather than taken from usvg's absolute
+    /// transforms: a node usvg synthesises (the root `background-color` rectangle) carries
+    /// an identity absolute transform even when its group has a viewBox transform.
+    fn group(&mut self, group: &usvg::Group, parent: Transform) {
+        let base = parent.pre_concat(group.transform());
         if group.clip_path().is_some() {
             self.unsupported.insert("clip paths");
         }
@@ -94,9 +99,8 @@ impl Builder {
                 usvg::Node::Image(_) => {
                     self.unsupported.insert("images");
                 }
-                usvg::Node::Text(_) => {
-                    self.unsupported.insert("text");
-                }
+                // usvg has laid the text out and turned it into paths.
+                usvg::Node::Text(text) => self.group(text.flattened(), base),
             }
         }
         if layered {
@@ -120,11 +124,11 @@ impl Builder {
         }
     }
 
-    fn path(&mut self, path: &usvg::Path, base: Transform) {
+    /// Draws `path` under `ts`, the device transform of its group.
+    fn path(&mut self, path: &usvg::Path, ts: Transform) {
         if !path.is_visible() {
             return;
         }
-        let ts = base.pre_concat(path.abs_transform());
         match path.paint_order() {
             usvg::PaintOrder::FillAndStroke => {
                 self.fill(path, ts);

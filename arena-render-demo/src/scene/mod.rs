@@ -113,12 +113,6 @@ impl Scene {
         self.unsupported.iter().copied()
     }
 
-    /// Records an unsupported feature found outside the usvg tree (text, which usvg drops
-    /// without its `text` feature).
-    pub fn note_unsupported(&mut self, feature: &'static str) {
-        self.unsupported.insert(feature);
-    }
-
     /// Sub-scanlines per pixel row.
     #[inline(always)]
     pub(crate) fn sub_scanlines(&self) -> u32 {
