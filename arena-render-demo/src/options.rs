@@ -25,6 +25,10 @@ pub struct RenderOptions {
     /// `false` renders aliased (one sample per pixel); the tests use it to prove that the
     /// check against resvg catches a renderer without anti-aliasing.
     pub antialias: bool,
+    /// `true` draws strokes a pixel wide or less as hairlines, as resvg does; `false` draws
+    /// them at their true width (the tests use it to prove that the check against resvg
+    /// catches a renderer that loses thin lines between its sub-scanlines).
+    pub hairlines: bool,
 }
 
 impl Default for RenderOptions {
@@ -33,6 +37,7 @@ impl Default for RenderOptions {
             size: None,
             offset: (0.0, 0.0),
             antialias: true,
+            hairlines: true,
         }
     }
 }

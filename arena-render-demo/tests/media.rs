@@ -10,14 +10,32 @@ use arena_render_demo::{
     Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
 };
 
-/// The fixtures of this file, and how a renderer that ignores each one's feature would see
-/// it: the same SVG with the feature taken out (`(from, to)` replacements).
-const FIXTURES: &[(&str, &[(&str, &str)])] = &[
-    ("text", &[("<text ", "<desc "), ("</text>", "</desc>")]),
+/// How a renderer that ignores a fixture's feature sees the fixture.
+enum Ignoring {
+    /// The SVG with the feature taken out (`(from, to)` replacements).
+    Stripped(&'static [(&'static str, &'static str)]),
+    /// The render options that turn the feature off.
+    Options(fn(&mut RenderOptions)),
+}
+
+/// The fixtures of this file, and how a renderer ignoring each one's feature sees it.
+const FIXTURES: &[(&str, Ignoring)] = &[
+    (
+        "text",
+        Ignoring::Stripped(&[("<text ", "<desc "), ("</text>", "</desc>")]),
+    ),
     (
         "background-viewbox",
-        &[(r##"background-color="#dcb""##, "")],
+        Ignoring::Stripped(&[(r##"background-color="#dcb""##, "")]),
     ),
+    (
+        "crisp-edges",
+        Ignoring::Stripped(&[
+            (r#"shape-rendering="crispEdges""#, ""),
+            (r#"shape-rendering="optimizeSpeed""#, ""),
+        ]),
+    ),
+    ("hairlines", Ignoring::Options(|o| o.hairlines = false)),
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -81,16 +99,29 @@ fn media_fixtures_match_resvg_at_64_256_and_1_to_1() {
 
 #[test]
 fn a_renderer_ignoring_the_feature_fails_each_fixture() {
-    for &(name, removal) in FIXTURES {
+    for (name, ignoring) in FIXTURES {
         let original = source(name);
         let mut stripped = original.clone();
-        for (from, to) in removal {
-            assert!(stripped.contains(from), "{name}: {from:?} not found");
-            stripped = stripped.replace(from, to);
+        let mut turn_off: fn(&mut RenderOptions) = |_| {};
+        match ignoring {
+            Ignoring::Stripped(removal) => {
+                for (from, to) in *removal {
+                    assert!(stripped.contains(from), "{name}: {from:?} not found");
+                    stripped = stripped.replace(from, to);
+                }
+            }
+            Ignoring::Options(f) => turn_off = *f,
         }
         let (svg, without) = (parse(&original), parse(&stripped));
-        for options in sizes() {
-            let c = Comparison::of(&ours(&without, &options), &reference(&svg, &options));
+        // At 64 px and at the fixture's own size (at 256 px the hairlines are wide enough
+        // to be caught by sub-scanlines anyway).
+        for options in [Some(64), None].map(|size| RenderOptions {
+            size,
+            ..RenderOptions::default()
+        }) {
+            let mut off = options;
+            turn_off(&mut off);
+            let c = Comparison::of(&ours(&without, &off), &reference(&svg, &options));
             assert!(
                 !c.passes(),
                 "{name} without its feature passed at {:?}: {c:?}",

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use tiny_skia_path::{Path, PathStroker, Transform};
+use std::ops::Range;
+
+use tiny_skia_path::{LineCap, Path, PathStroker, Transform};
 
 use super::flatten::{Edge, Flattener};
 use super::item::{FillItem, FillRule, Op, PixelBounds};
@@ -19,6 +21,13 @@ pub(crate) struct Content {
     pub(crate) max_depth: usize,
 }
 
+/// How the walk draws what SVG leaves to the renderer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalkOptions {
+    /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
+    pub(crate) hairlines: bool,
+}
+
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
 /// at `sub_scanlines` per row.
 pub(crate) fn walk(
@@ -26,8 +35,10 @@ pub(crate) fn walk(
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
+    options: WalkOptions,
 ) -> Content {
     let mut builder = Builder {
+        hairlines: options.hairlines,
         flattener: Flattener::new(width, height, sub_scanlines),
         fills: Vec::new(),
         ops: Vec::new(),
@@ -50,6 +61,8 @@ pub(crate) fn walk(
 /// Invariant: `fills` and `ops` are in paint order, every `Op::Fill` names a fill, and the
 /// fills own consecutive, ascending ranges of the flattener's edges.
 struct Builder {
+    /// See [`WalkOptions::hairlines`].
+    hairlines: bool,
     flattener: Flattener,
     fills: Vec<FillItem>,
     ops: Vec<Op>,
@@ -172,8 +185,9 @@ impl Builder {
             usvg::FillRule::NonZero => FillRule::NonZero,
             usvg::FillRule::EvenOdd => FillRule::EvenOdd,
         };
+        let antialias = path.rendering_mode().use_shape_antialiasing();
         if let Some(device) = path.data().clone().transform(ts) {
-            self.add_fill(&device, color, rule);
+            self.add_fill(&device, color, rule, antialias);
         }
     }
 
@@ -197,22 +211,87 @@ impl Builder {
             },
             None => path.data(),
         };
+        let antialias = path.rendering_mode().use_shape_antialiasing();
+        if antialias
+            && self.hairlines
+            && let Some(coverage) = hairline_coverage(stroke.width, ts)
+        {
+            // A stroke at most a pixel wide is a hairline, as in tiny-skia.
+            let Some(device) = source.clone().transform(ts) else {
+                return;
+            };
+            let alpha = hairline_alpha(coverage);
+            let color = color.map(|c| c * alpha);
+            let capped = stroke.line_cap != LineCap::Butt;
+            if color[3] > 0.0
+                && let Some((edges, bounds)) = self.flattener.add_hairline(&device, capped)
+            {
+                self.push_fill(edges, bounds, color, FillRule::NonZero, true);
+            }
+            return;
+        }
         let Some(outline) = source.stroke(&stroke, res_scale) else {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.add_fill(&device, color, FillRule::NonZero);
+            self.add_fill(&device, color, FillRule::NonZero, antialias);
         }
     }
 
     /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, color: Paint, rule: FillRule) {
+    fn add_fill(&mut self, path: &Path, color: Paint, rule: FillRule, antialias: bool) {
         if color[3] <= 0.0 {
             return;
         }
-        if let Some((edges, bounds)) = self.flattener.add_path(path) {
-            self.fills.push(FillItem::new(edges, bounds, color, rule));
-            self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+        let flattened = if antialias {
+            self.flattener.add_path(path)
+        } else {
+            self.flattener.add_crisp_path(path)
+        };
+        if let Some((edges, bounds)) = flattened {
+            self.push_fill(edges, bounds, color, rule, antialias);
         }
     }
+
+    /// Records the edges `edges` as one fill, drawn next.
+    fn push_fill(
+        &mut self,
+        edges: Range<u32>,
+        bounds: PixelBounds,
+        color: Paint,
+        rule: FillRule,
+        antialias: bool,
+    ) {
+        let fill = FillItem::new(edges, bounds, color, rule, antialias);
+        self.fills.push(fill);
+        self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+    }
+}
+
+/// The coverage a stroke `width` wide under `ts` is drawn with as a hairline, or `None`
+/// when it is wider than a pixel: tiny-skia's test (its `treat_as_hairline`), which
+/// measures the transformed width with a fast approximation of the length.
+fn hairline_coverage(width: f32, ts: Transform) -> Option<f32> {
+    if width == 0.0 {
+        return Some(1.0);
+    }
+    let fast_len = |x: f32, y: f32| {
+        let (x, y) = (x.abs(), y.abs());
+        let (long, short) = if x < y { (y, x) } else { (x, y) };
+        long + short / 2.0
+    };
+    // The images of (width, 0) and (0, width) under the transform without translation.
+    let len0 = fast_len(ts.sx * width, ts.ky * width);
+    let len1 = fast_len(ts.kx * width, ts.sy * width);
+    (len0 <= 1.0 && len1 <= 1.0).then_some((len0 + len1) / 2.0)
+}
+
+/// The alpha tiny-skia scales a hairline's paint by for `coverage`: quantised to 1/256
+/// and then to 8 bits, as it does.
+fn hairline_alpha(coverage: f32) -> f32 {
+    if coverage >= 1.0 {
+        return 1.0;
+    }
+    let scale = (coverage * 256.0) as i32;
+    ((255 * scale) >> 8) as f32 / 255.0
 }

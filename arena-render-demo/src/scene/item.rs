@@ -67,6 +67,9 @@ pub(crate) struct FillItem {
     /// Premultiplied, opacity applied.
     paint: Paint,
     rule: FillRule,
+    /// `false` for `shape-rendering="crispEdges"` or `"optimizeSpeed"`: coverage is
+    /// thresholded (and the edges were flattened with rows snapped to pixel centres).
+    antialias: bool,
 }
 
 impl FillItem {
@@ -76,6 +79,7 @@ impl FillItem {
         bounds: PixelBounds,
         paint: Paint,
         rule: FillRule,
+        antialias: bool,
     ) -> FillItem {
         debug_assert!(edges.start < edges.end);
         FillItem {
@@ -84,6 +88,7 @@ impl FillItem {
             bounds,
             paint,
             rule,
+            antialias,
         }
     }
 
@@ -109,6 +114,12 @@ impl FillItem {
     #[inline(always)]
     pub(crate) fn rule(&self) -> FillRule {
         self.rule
+    }
+
+    /// Whether the path's edges are anti-aliased.
+    #[inline(always)]
+    pub(crate) fn antialias(&self) -> bool {
+        self.antialias
     }
 }
 

@@ -53,7 +53,10 @@ impl Scene {
         let geometry = Geometry::of(tree, options)?;
         let size = (geometry.width, geometry.height);
         let sub_scanlines = options.sub_scanlines();
-        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines);
+        let walk = build::WalkOptions {
+            hairlines: options.hairlines,
+        };
+        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines, walk);
         let (rows, params) = RowIndex::build(
             &content.edges,
             &content.fills,
