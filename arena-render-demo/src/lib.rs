@@ -25,11 +25,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Supported: paths and shapes, solid fills and strokes (every join and cap, dashes), fill
-//! and stroke opacity, both fill rules, transforms, and group opacity (each group with
-//! opacity below one is drawn into a layer row of its own in the arena and composited, as
-//! resvg does), and text (usvg lays it out with the [`fonts::Fonts`] it is given and turns it
-//! into paths). Gradients, patterns, clip paths, masks, filters, blend modes and images are
+//! Supported: paths and shapes, fills and strokes (every join and cap, dashes) with solid
+//! colours or linear and radial gradients (every spread method, both unit systems, gradient
+//! transforms, stop opacity, focal point and radius; each span's colours are computed into a
+//! row of the arena), fill and stroke opacity, both fill rules, transforms, group opacity
+//! (each group with opacity below one is drawn into a layer row of its own in the arena and
+//! composited, as resvg does), and clip paths (nested, `clip-rule`, `clipPathUnits`, a clip
+//! path on a clip path, and the viewport clips usvg makes for nested `<svg>`, `<symbol>`,
+//! `<use>` and markers: the clip's coverage is drawn into a row of its own in the arena and
+//! multiplies the clipped group's layer), and masks (luminance and alpha, `maskUnits`,
+//! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
+//! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
+//! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
+//! onto its parent with tiny-skia's formulas). Text (usvg lays it out with the [`fonts::Fonts`] it is given and
+//! turns it into paths). Patterns, filters and images are
 //! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
@@ -40,6 +49,8 @@
 //!
 //! - `options`: [`RenderOptions`], [`Geometry`], limits and every error type;
 //! - `pixel`: premultiplied [`Pixel`]s and source-over compositing;
+//! - `paint`: what colours a span: solid colours and shaders (gradients), built once per
+//!   scene;
 //! - `scene`: the read-only [`Scene`] every row shares (its usvg walk, curve flattening and
 //!   row index in files of their own);
 //! - `raster`: the kernel (one path on one row) and the row walker, generic over its
@@ -56,10 +67,14 @@ pub mod fonts;
 mod image;
 pub mod load;
 mod options;
+mod paint;
 mod pixel;
+pub mod race;
 mod raster;
 mod render;
 mod scene;
+#[cfg(feature = "vello")]
+pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{

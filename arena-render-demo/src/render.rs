@@ -31,7 +31,8 @@ pub struct LineUse {
 
 /// The per-line arena budget for a scene with parameters `p`: the coverage row, the layer
 /// rows of the widest chain of nested groups, and the scratch of the worst path on the
-/// worst row (its active edges, one sub-scanline's crossings and the spans between them).
+/// worst row (its active edges, one sub-scanline's crossings, the spans between them and,
+/// for a shaded path, its colour row).
 pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
     Budget::new()
         .try_reserve_slice::<f32>(p.max_row_span + 2)?
@@ -42,7 +43,8 @@ pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
         .try_reserve_bytes(p.max_depth * ARENA_ALIGN)?
         .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
         .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
-        .try_reserve_slice::<Span>(p.max_sub_crossings / 2)
+        .try_reserve_slice::<Span>(p.max_sub_crossings / 2)?
+        .try_reserve_slice::<Pixel>(p.max_shade_pixels)
 }
 
 /// Renders one scene with line arenas sized by its budget.

@@ -1,5 +1,5 @@
-//! Every fixture against resvg at 64 and 256 pixels, within the budget; and proof that the
-//! comparison catches a broken renderer.
+//! Every fixture against resvg at 64 and 256 pixels and at its own size, within the budget;
+//! and proof that the comparison catches a broken renderer.
 
 use std::path::PathBuf;
 
@@ -10,7 +10,8 @@ use arena_render_demo::{
     Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
 };
 
-const SIZES: [u32; 2] = [64, 256];
+/// Output sizes: fitted into 64 and 256 px boxes, and the SVG's own size (1:1).
+const SIZES: [Option<u32>; 3] = [Some(64), Some(256), None];
 
 fn fixtures() -> Vec<(String, Svg)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -21,11 +22,17 @@ fn fixtures() -> Vec<(String, Svg)> {
         .collect();
     // Guard against a silently shrinking suite: every feature has its fixture.
     for needed in [
+        "blend-modes",
         "caps",
+        "clip-paths",
         "curves",
         "fill-rules",
+        "gradients-linear",
+        "gradients-radial",
         "joins",
+        "masks",
         "nested-transforms",
+        "nested-viewports",
         "opacity",
         "slivers",
     ] {
@@ -68,19 +75,28 @@ fn render_both(svg: &Svg, options: &RenderOptions) -> (Image, Image) {
 }
 
 #[test]
-fn every_fixture_matches_resvg_at_64_and_256_px() {
+fn every_fixture_matches_resvg_at_64_and_256_px_and_1_to_1() {
     for (name, svg) in fixtures() {
         for size in SIZES {
             let options = RenderOptions {
-                size: Some(size),
+                size,
                 ..RenderOptions::default()
             };
             let (ours, reference) = render_both(&svg, &options);
-            assert_eq!((ours.width, ours.height), (size, size));
+            if let Some(size) = size {
+                assert_eq!((ours.width, ours.height), (size, size));
+            } else {
+                let own = svg.tree.size();
+                let own = (own.width().ceil() as u32, own.height().ceil() as u32);
+                assert_eq!((ours.width, ours.height), own);
+            }
             let c = Comparison::of(&ours, &reference);
-            assert!(c.passes(), "{name} at {size} px: {c:?}");
+            assert!(c.passes(), "{name} at {size:?} px: {c:?}");
             // Each fixture draws anti-aliased edges, so the edge measure is meaningful.
-            assert!(c.edge_pixels > 0, "{name} at {size} px has no edge pixels");
+            assert!(
+                c.edge_pixels > 0,
+                "{name} at {size:?} px has no edge pixels"
+            );
         }
     }
 }
@@ -88,11 +104,14 @@ fn every_fixture_matches_resvg_at_64_and_256_px() {
 /// The fixtures whose paint is opaque. In `opacity.svg` almost every covered pixel is
 /// translucent, so by the specified definition (neither empty nor full) almost every pixel
 /// is an "edge" pixel, and the unchanged interiors dilute the edge error of a broken
-/// renderer below the limit there. Its correctness rests on the check of the real renderer.
+/// renderer below the limit there; the gradient fixtures have large translucent areas too
+/// (stop opacity, luminance masks). Their correctness rests on the check of the real
+/// renderer, and for gradients and masks on `features.rs`.
 fn opaque_fixtures() -> Vec<(String, Svg)> {
+    const TRANSLUCENT: [&str; 4] = ["opacity", "gradients-linear", "gradients-radial", "masks"];
     let fixtures: Vec<_> = fixtures()
         .into_iter()
-        .filter(|(n, _)| n != "opacity")
+        .filter(|(n, _)| !TRANSLUCENT.contains(&n.as_str()))
         .collect();
     assert!(fixtures.len() >= 6);
     fixtures

@@ -6,48 +6,179 @@ use arena_render_demo::baseline::render_with_vecs;
 use arena_render_demo::{RenderOptions, Renderer, Scene, load};
 use proptest::prelude::*;
 
-/// One random path: points (some off the canvas), a fill rule, an optional stroke.
+/// The paints a path can have: a solid colour or one of the gradients of [`gradients`].
+const PAINTS: [&str; 4] = ["#258", "#a50", "url(#lin)", "url(#rad)"];
+
+/// A random linear gradient `lin` and radial gradient `rad`: any spread method, either
+/// unit system, a rotation, a focal point, stops of any opacity.
+fn gradients() -> impl Strategy<Value = String> {
+    (
+        (
+            0usize..3,
+            any::<bool>(),
+            -40.0f32..40.0,
+            (0.0f32..1.0, 0.0f32..1.0),
+        ),
+        (
+            0usize..3,
+            any::<bool>(),
+            0.05f32..0.8,
+            (0.0f32..1.0, 0.0f32..1.0),
+        ),
+        (0.0f32..1.0, 0.0f32..1.0),
+    )
+        .prop_map(
+            |((ls, lu, angle, (x1, x2)), (rs, ru, r, (fx, fy)), (o0, o1))| {
+                let spread = ["pad", "reflect", "repeat"];
+                let units = |user: bool| {
+                    if user {
+                        "userSpaceOnUse"
+                    } else {
+                        "objectBoundingBox"
+                    }
+                };
+                // In user space, the same numbers scaled to the 100-unit canvas.
+                let k = |user: bool, v: f32| if user { v * 100.0 } else { v };
+                let stops = format!(
+                    r##"<stop offset="0.1" stop-color="#e31" stop-opacity="{o0}"/>
+                <stop offset="0.6" stop-color="#3c8"/>
+                <stop offset="0.9" stop-color="#41d" stop-opacity="{o1}"/>"##
+                );
+                format!(
+                    r#"<defs><linearGradient id="lin" spreadMethod="{}" gradientUnits="{}"
+                    x1="{}" x2="{}" gradientTransform="rotate({angle})">{stops}</linearGradient>
+                <radialGradient id="rad" spreadMethod="{}" gradientUnits="{}" cx="{}" cy="{}"
+                    r="{}" fx="{}" fy="{}">{stops}</radialGradient></defs>"#,
+                    spread[ls],
+                    units(lu),
+                    k(lu, x1),
+                    k(lu, x2),
+                    spread[rs],
+                    units(ru),
+                    k(ru, 0.5),
+                    k(ru, 0.5),
+                    k(ru, r),
+                    k(ru, fx),
+                    k(ru, fy),
+                )
+            },
+        )
+}
+
+/// One random path: points (some off the canvas), a fill rule, an optional stroke, solid or
+/// gradient paints.
 fn path() -> impl Strategy<Value = String> {
     (
         prop::collection::vec((-20.0f32..120.0, -20.0f32..120.0), 2..12),
         any::<bool>(),
         0.1f32..1.0,
         prop::option::of((0.2f32..12.0, 0usize..3, 0usize..3)),
+        (0..PAINTS.len(), 0..PAINTS.len()),
     )
-        .prop_map(|(points, evenodd, opacity, stroke)| {
-            let mut d = format!("M {} {}", points[0].0, points[0].1);
-            for (i, (x, y)) in points.iter().enumerate().skip(1) {
-                // Every third segment is a quadratic curve, its control point offset from
-                // the previous point.
-                if i % 3 == 0 {
-                    let (px, py) = points[i - 1];
-                    d += &format!(" Q {} {} {x} {y}", px + 10.0, py - 10.0);
-                } else {
-                    d += &format!(" L {x} {y}");
+        .prop_map(
+            |(points, evenodd, opacity, stroke, (fill_paint, stroke_paint))| {
+                let mut d = format!("M {} {}", points[0].0, points[0].1);
+                for (i, (x, y)) in points.iter().enumerate().skip(1) {
+                    // Every third segment is a quadratic curve, its control point offset from
+                    // the previous point.
+                    if i % 3 == 0 {
+                        let (px, py) = points[i - 1];
+                        d += &format!(" Q {} {} {x} {y}", px + 10.0, py - 10.0);
+                    } else {
+                        d += &format!(" L {x} {y}");
+                    }
                 }
-            }
+                let rule = if evenodd { "evenodd" } else { "nonzero" };
+                let stroke = stroke.map_or(String::new(), |(w, join, cap)| {
+                    let join = ["miter", "round", "bevel"][join];
+                    let cap = ["butt", "round", "square"][cap];
+                    let paint = PAINTS[stroke_paint];
+                    let width = format!(r#" stroke="{paint}" stroke-width="{w}""#);
+                    format!(r#"{width} stroke-linejoin="{join}" stroke-linecap="{cap}""#)
+                });
+                let paint = PAINTS[fill_paint];
+                let fill = format!(r#"fill="{paint}" fill-opacity="{opacity}" fill-rule="{rule}""#);
+                format!(r#"<path d="{d} Z" {fill}{stroke}/>"#)
+            },
+        )
+}
+
+/// Two clip paths: `c1`, a random path with a random clip rule, in user space or in
+/// bounding-box units; `c2`, a random path and a circle, clipped by `c1`.
+fn clips() -> impl Strategy<Value = String> {
+    (
+        path(),
+        path(),
+        any::<bool>(),
+        any::<bool>(),
+        (10.0f32..90.0, 10.0f32..90.0, 5.0f32..50.0),
+    )
+        .prop_map(|(p1, p2, evenodd, bbox, (cx, cy, r))| {
             let rule = if evenodd { "evenodd" } else { "nonzero" };
-            let stroke = stroke.map_or(String::new(), |(w, join, cap)| {
-                let join = ["miter", "round", "bevel"][join];
-                let cap = ["butt", "round", "square"][cap];
-                let width = format!(r##" stroke="#a50" stroke-width="{w}""##);
-                format!(r#"{width} stroke-linejoin="{join}" stroke-linecap="{cap}""#)
-            });
-            let fill = format!(r##"fill="#258" fill-opacity="{opacity}" fill-rule="{rule}""##);
-            format!(r#"<path d="{d} Z" {fill}{stroke}/>"#)
+            // In bounding-box units, the path is scaled into the unit square.
+            let (units, scale) = if bbox {
+                ("objectBoundingBox", "scale(0.01)")
+            } else {
+                ("userSpaceOnUse", "scale(1)")
+            };
+            // A clip path may hold shapes but no <g>: the transform goes on the path.
+            let p1 = p1.replacen("<path ", &format!(r#"<path transform="{scale}" "#), 1);
+            format!(
+                r##"<clipPath id="c1" clip-rule="{rule}" clipPathUnits="{units}">{p1}</clipPath>
+                <clipPath id="c2" clip-path="url(#c1)">{p2}<circle cx="{cx}" cy="{cy}" r="{r}"/>
+                </clipPath>"##
+            )
         })
 }
 
-/// Paths, some of them in (nested) groups with opacity and a rotation.
+/// Two masks: `m1`, a luminance mask of random paths (solid or gradient paints) in user or
+/// bounding-box content units; `m2`, an alpha mask of a random path, masked by `m1`.
+fn masks() -> impl Strategy<Value = String> {
+    (path(), path(), any::<bool>(), (0.0f32..60.0, 0.0f32..60.0)).prop_map(
+        |(p1, p2, bbox, (x, y))| {
+            let (units, scale) = if bbox {
+                ("objectBoundingBox", "scale(0.01)")
+            } else {
+                ("userSpaceOnUse", "scale(1)")
+            };
+            format!(
+                r##"<mask id="m1" maskContentUnits="{units}" maskUnits="userSpaceOnUse" x="{x}"
+                    y="{y}" width="60" height="60"><g transform="{scale}">{p1}</g></mask>
+                <mask id="m2" style="mask-type:alpha" mask="url(#m1)">{p2}</mask>"##
+            )
+        },
+    )
+}
+
+/// Paths, some of them in (nested) groups with opacity and a rotation, some clipped, some
+/// masked.
 fn scene() -> impl Strategy<Value = String> {
-    let group = (path(), 0usize..3, 0.2f32..0.9, -40.0f32..40.0);
-    prop::collection::vec(group, 1..8).prop_map(|paths| {
-        let mut body = String::new();
-        for (path, depth, opacity, angle) in paths {
+    let group = (
+        path(),
+        0usize..3,
+        0.2f32..0.9,
+        -40.0f32..40.0,
+        (0usize..3, 0usize..3),
+    );
+    let parts = (
+        gradients(),
+        clips(),
+        masks(),
+        prop::collection::vec(group, 1..8),
+    );
+    parts.prop_map(|(defs, clips, masks, paths)| {
+        let mut body = defs + &clips + &masks;
+        for (path, depth, opacity, angle, (clip, mask)) in paths {
+            if clip > 0 {
+                body += &format!(r##"<g clip-path="url(#c{clip})">"##);
+            }
+            if mask > 0 {
+                body += &format!(r##"<g mask="url(#m{mask})">"##);
+            }
             body += &format!(r#"<g opacity="{opacity}" transform="rotate({angle} 50 50)">"#)
                 .repeat(depth);
             body += &path;
-            body += &"</g>".repeat(depth);
+            body += &"</g>".repeat(depth + usize::from(clip > 0) + usize::from(mask > 0));
         }
         format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100">{body}</svg>"#)
     })

@@ -10,7 +10,8 @@
 
 use arena_core::ScanLocal;
 
-use crate::pixel::{Paint, Pixel, paint_over, to_u8};
+use crate::paint::PaintRef;
+use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
 use crate::scene::{FillItem, Scene};
 
 /// An edge that touches the current row, with its x stepped per sub-scanline.
@@ -92,23 +93,31 @@ pub(crate) fn touched_words(pixels: usize) -> usize {
 pub(crate) struct FillRow<'s> {
     scene: &'s Scene,
     fill: &'s FillItem,
+    y: u32,
 }
 
 impl<'s> FillRow<'s> {
-    /// `fill` of `scene`.
-    pub(crate) fn new(scene: &'s Scene, fill: &'s FillItem) -> FillRow<'s> {
-        FillRow { scene, fill }
+    /// `fill` of `scene`, on row `y`.
+    pub(crate) fn new(scene: &'s Scene, fill: &'s FillItem, y: u32) -> FillRow<'s> {
+        FillRow { scene, fill, y }
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
     /// `x_off`). `crossings` has room for [`most_crossings`], `spans` for half of that;
-    /// `coverage` is all zero, and is left so.
+    /// `coverage` is all zero, and is left so. `colors` is empty for a solid paint, and
+    /// as long as the coverage row's steps for a shader (which writes the span's colours
+    /// there).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the kernel's memory, passed in by parts"
+    )]
     pub(crate) fn rasterize(
         &self,
         active: &[ActiveEdge],
         crossings: &mut [Crossing],
         spans: &mut [Span],
         coverage: &mut CoverageRow<'_>,
+        colors: &mut [Pixel],
         target: &mut [Pixel],
         x_off: usize,
     ) {
@@ -142,8 +151,18 @@ impl<'s> FillRow<'s> {
                 }
             }
         }
-        if lo < hi {
-            coverage.blend(lo, hi, target, x_off, self.fill.paint(), antialias);
+        if lo >= hi {
+            return;
+        }
+        match self.fill.paint() {
+            PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
+            PaintRef::Shader(i) => {
+                let colors = &mut colors[lo..hi];
+                self.scene
+                    .shader(i)
+                    .shade_row(self.y, coverage.origin + lo, colors);
+                coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
+            }
         }
     }
 }
@@ -203,6 +222,12 @@ impl<'c> CoverageRow<'c> {
         }
     }
 
+    /// The number of step cells: the row span plus two.
+    #[inline(always)]
+    pub(crate) fn cells(&self) -> usize {
+        self.steps.len()
+    }
+
     /// Adds a step of `weight` at `x` (within `limit`): pixel `floor(x)` gains the part of
     /// it right of `x`, every pixel after it the whole weight. Returns the cell of
     /// `floor(x)`.
@@ -250,6 +275,47 @@ impl<'c> CoverageRow<'c> {
             }
         }
         // The steps of a path sum to zero: past the last one, nothing is covered.
+        debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
+    }
+
+    /// [`CoverageRow::blend`] with a colour per pixel: `colors[i]` is the colour of the
+    /// pixel of cell `lo + i`.
+    fn blend_shaded(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+        colors: &[Pixel],
+        antialias: bool,
+    ) {
+        let mut acc = 0.0f32;
+        let mut coverage = 0.0f32;
+        let mut run_start = lo;
+        for word in lo / 64..=hi / 64 {
+            let mut bits = std::mem::take(&mut self.touched[word]);
+            while bits != 0 {
+                let cell = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                if coverage != 0.0 && cell > run_start {
+                    // Pixels of the run inside the target, and their colours.
+                    let (a, b) = (self.origin + run_start, self.origin + cell);
+                    let start = a.max(x_off);
+                    let end = b.min(x_off + target.len());
+                    if start < end {
+                        let shades = &colors[start - self.origin - lo..end - self.origin - lo];
+                        paint_shades_over(
+                            &mut target[start - x_off..end - x_off],
+                            shades,
+                            coverage,
+                        );
+                    }
+                }
+                acc += std::mem::take(&mut self.steps[cell]);
+                coverage = snap(acc, antialias);
+                run_start = cell;
+            }
+        }
         debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
     }
 }

@@ -3,8 +3,9 @@
 
 mod kernel;
 mod row;
+mod scratch;
 
 pub(crate) use kernel::touched_words;
 pub use kernel::{ActiveEdge, Crossing, Span};
-pub use row::Scratch;
 pub(crate) use row::draw_row;
+pub use scratch::Scratch;

@@ -12,79 +12,16 @@
 //! the arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run
 //! this same code.
 
-use std::ops::DerefMut;
-
-use arena_core::{ArenaFull, Line};
-
+use super::Scratch;
 use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
-use crate::pixel::{Pixel, composite_layer};
+use crate::paint::PaintRef;
+use crate::pixel::{
+    Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
+    luminance_to_alpha,
+};
 use crate::scene::{FillItem, Op, Scene};
-
-/// Where a row's scratch memory comes from: slices that live until the enclosing scope
-/// ends, and nested scopes that release what they took.
-pub trait Scratch {
-    /// What running out of scratch memory reports.
-    type Error;
-    /// A slice of scratch memory holding `T`s.
-    type Slice<T: Copy + 'static>: DerefMut<Target = [T]>;
-    /// The scratch of a nested scope.
-    type Scope<'s>: Scratch<Error = Self::Error>;
-
-    /// A copy of `src`.
-    fn slice_copy<T: Copy + 'static>(&self, src: &[T]) -> Result<Self::Slice<T>, Self::Error>;
-
-    /// `len` copies of `value`.
-    fn slice_fill<T: Copy + 'static>(
-        &self,
-        len: usize,
-        value: T,
-    ) -> Result<Self::Slice<T>, Self::Error>;
-
-    /// The items of `iter`, in order.
-    fn slice_from_iter<T: Copy + 'static, I: ExactSizeIterator<Item = T>>(
-        &self,
-        iter: I,
-    ) -> Result<Self::Slice<T>, Self::Error>;
-
-    /// Runs `f` in a nested scope: what it takes is released when it returns.
-    fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Self::Scope<'s>) -> R) -> R;
-}
-
-/// A line of the arena: the renderer's scratch. A scope is a [`Line::scope`].
-impl<'a> Scratch for Line<'a> {
-    type Error = ArenaFull;
-    type Slice<T: Copy + 'static> = &'a mut [T];
-    type Scope<'s> = Line<'s>;
-
-    #[inline(always)]
-    fn slice_copy<T: Copy + 'static>(&self, src: &[T]) -> Result<&'a mut [T], ArenaFull> {
-        self.try_alloc_slice_copy(src)
-    }
-
-    #[inline(always)]
-    fn slice_fill<T: Copy + 'static>(
-        &self,
-        len: usize,
-        value: T,
-    ) -> Result<&'a mut [T], ArenaFull> {
-        self.try_alloc_slice_fill_copy(len, value)
-    }
-
-    #[inline(always)]
-    fn slice_from_iter<T: Copy + 'static, I: ExactSizeIterator<Item = T>>(
-        &self,
-        iter: I,
-    ) -> Result<&'a mut [T], ArenaFull> {
-        self.try_alloc_slice_fill_iter(iter)
-    }
-
-    #[inline(always)]
-    fn scope<R>(&mut self, f: impl for<'s> FnOnce(&mut Line<'s>) -> R) -> R {
-        Line::scope(self, f)
-    }
-}
 
 /// Draws row `y` of `scene` into `out` (premultiplied RGBA8, `4 * width` bytes), with every
 /// temporary from `scratch`; `out_is_clear` promises that `out` is all zero.
@@ -179,12 +116,19 @@ impl RowWalker<'_, '_> {
                 }
                 Op::Group {
                     opacity,
+                    content_end,
+                    clip_end,
                     end: group_end,
+                    edge_end,
+                    blend,
                     bounds,
                 } => {
-                    let (inner_start, group_end) = (i + 1, group_end as usize);
+                    let (inner_start, content_end) = (i + 1, content_end as usize);
+                    let (clip_end, group_end) = (clip_end as usize, group_end as usize);
                     i = group_end;
                     if !bounds.has_row(self.y) {
+                        // Its clip path may still have edges on the row.
+                        self.skip_edges(edge_end);
                         continue;
                     }
                     // The layer covers the group's columns that the parent row covers.
@@ -192,16 +136,115 @@ impl RowWalker<'_, '_> {
                     let end = (bounds.col_end as usize).clamp(start, x_off + target.len());
                     scratch.scope(|inner| {
                         let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
-                        self.ops(inner, inner_start, group_end, &mut layer, start)?;
+                        self.ops(inner, inner_start, content_end, &mut layer, start)?;
+                        if content_end < clip_end {
+                            self.clip(inner, content_end, &mut layer, start)?;
+                        }
+                        if clip_end < group_end {
+                            self.mask(inner, clip_end, &mut layer, start)?;
+                        }
                         // Empty when the group reaches no pixel of this row (its edges here
                         // are all off the canvas); its fills still consume their edges.
-                        composite_layer(&layer, &mut target[start - x_off..end - x_off], opacity);
+                        let under = &mut target[start - x_off..end - x_off];
+                        match blend {
+                            Blend::Normal => composite_layer(&layer, under, opacity),
+                            Blend::Xor => composite_xor(&layer, under),
+                            _ => composite_blended(&layer, under, opacity, blend),
+                        }
                         Ok(())
                     })?;
+                }
+                // Clip and mask regions are reached through their group only.
+                Op::Clip { end, edge_end, .. } | Op::Mask { end, edge_end, .. } => {
+                    i = end as usize;
+                    self.skip_edges(edge_end);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the coverage of the clip region at op
+    /// `at`, drawn into a coverage row of the same width.
+    fn clip<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Clip {
+            children_end,
+            end,
+            edge_end,
+            cover,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a clipped group's content is followed by its clip region");
+        };
+        if !cover.has_row(self.y) {
+            // The clip path covers nothing of this row.
+            layer.fill(CLEAR);
+            self.skip_edges(edge_end);
+            return Ok(());
+        }
+        scratch.scope(|inner| {
+            let mut coverage = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, children_end as usize, &mut coverage, x_off)?;
+            if children_end < end {
+                // The clip path's own clip path.
+                self.clip(inner, children_end as usize, &mut coverage, x_off)?;
+            }
+            apply_alpha(layer, &coverage);
+            Ok(())
+        })
+    }
+
+    /// Multiplies `layer` (pixels from `x_off`) by the mask region at op `at`: its content
+    /// drawn into a row of the same width, clipped to the mask's rectangle, turned into
+    /// alpha by luminance or alpha; and by the mask's own mask.
+    fn mask<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        at: usize,
+        layer: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let Op::Mask {
+            luminance,
+            content_end,
+            clip_end,
+            end,
+            ..
+        } = self.scene.ops()[at]
+        else {
+            unreachable!("a masked group's clip is followed by its mask region");
+        };
+        let (content_end, clip_end, end) = (content_end as usize, clip_end as usize, end as usize);
+        scratch.scope(|inner| {
+            let mut mask = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            self.ops(inner, at + 1, content_end, &mut mask, x_off)?;
+            self.clip(inner, content_end, &mut mask, x_off)?;
+            if luminance {
+                luminance_to_alpha(&mut mask);
+            }
+            apply_alpha(layer, &mask);
+            Ok::<(), S::Error>(())
+        })?;
+        if clip_end < end {
+            // The mask's own mask, on the masked content as resvg applies it.
+            self.mask(scratch, clip_end, layer, x_off)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the edge cursor past every edge before `edge_end`: those of a region this row
+    /// does not draw.
+    fn skip_edges(&mut self, edge_end: u32) {
+        while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
+            self.cursor += 1;
+        }
     }
 
     /// Rasterises one path on this row and composites it onto `target`, with its scratch
@@ -218,12 +261,20 @@ impl RowWalker<'_, '_> {
         let most = most_crossings(&active, self.scene.sub_scanlines());
         let mut crossings = scratch.slice_fill(most, Crossing::default())?;
         let mut spans = scratch.slice_fill(most / 2, Span::default())?;
-        let row = FillRow::new(self.scene, fill);
+        // A shaded path's colours for the row, one per coverage cell.
+        let mut colors = match fill.paint() {
+            PaintRef::Solid(_) => None,
+            PaintRef::Shader(_) => {
+                Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
+            }
+        };
+        let row = FillRow::new(self.scene, fill, self.y);
         row.rasterize(
             &active,
             &mut crossings,
             &mut spans,
             &mut self.coverage,
+            colors.as_deref_mut().unwrap_or_default(),
             target,
             x_off,
         );

@@ -3,29 +3,21 @@
 
 use std::collections::BTreeSet;
 
-use std::ops::Range;
+use tiny_skia_path::{LineCap, PathStroker, Transform};
 
-use tiny_skia_path::{LineCap, Path, PathStroker, Transform};
-
-use super::flatten::{Edge, Flattener};
+use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
-use crate::pixel::Paint;
+use super::ops::{OpList, RegionStart};
+use crate::paint::{PaintRef, Shader};
+use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
 pub(crate) struct Content {
     pub(crate) edges: Vec<Edge>,
     pub(crate) fills: Vec<FillItem>,
+    pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
-    /// The deepest nesting of layered groups.
-    pub(crate) max_depth: usize,
-}
-
-/// How the walk draws what SVG leaves to the renderer.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct WalkOptions {
-    /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
-    pub(crate) hairlines: bool,
 }
 
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
@@ -39,105 +31,190 @@ pub(crate) fn walk(
 ) -> Content {
     let mut builder = Builder {
         hairlines: options.hairlines,
-        flattener: Flattener::new(width, height, sub_scanlines),
-        fills: Vec::new(),
-        ops: Vec::new(),
+        ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
-        depth: 0,
-        max_depth: 0,
     };
-    builder.group(tree.root(), base);
+    // As resvg: the root's children under the device transform (the root group itself
+    // carries nothing to draw).
+    for node in tree.root().children() {
+        builder.node(node, base);
+    }
+    let (edges, fills, shaders, ops) = builder.ops.into_parts();
     Content {
-        edges: builder.flattener.into_edges(),
-        fills: builder.fills,
-        ops: builder.ops,
+        edges,
+        fills,
+        shaders,
+        ops,
         unsupported: builder.unsupported,
-        max_depth: builder.max_depth,
     }
 }
 
-/// The walk's state.
-///
-/// Invariant: `fills` and `ops` are in paint order, every `Op::Fill` names a fill, and the
-/// fills own consecutive, ascending ranges of the flattener's edges.
+/// How the walk draws what SVG leaves to the renderer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalkOptions {
+    /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
+    pub(crate) hairlines: bool,
+}
+
+/// The walk's state: the op list so far and the unsupported features seen.
 struct Builder {
     /// See [`WalkOptions::hairlines`].
     hairlines: bool,
-    flattener: Flattener,
-    fills: Vec<FillItem>,
-    ops: Vec<Op>,
+    ops: OpList,
     unsupported: BTreeSet<&'static str>,
-    /// Layered groups open around the node being walked.
-    depth: usize,
-    max_depth: usize,
 }
 
+/// An opaque paint: clip coverage, and a mask's rectangle.
+const OPAQUE: PaintRef = PaintRef::Solid([0.0, 0.0, 0.0, 1.0]);
+
 impl Builder {
-    /// Walks `group` under `parent`, the device transform of its parent. Transforms are
-    /// composed down the tree, as resvg does, rather than taken from usvg's absolute
-    /// transforms: a node usvg synthesises (the root `background-color` rectangle) carries
-    /// an identity absolute transform even when its group has a viewBox transform.
-    fn group(&mut self, group: &usvg::Group, parent: Transform) {
-        let base = parent.pre_concat(group.transform());
-        if group.clip_path().is_some() {
-            self.unsupported.insert("clip paths");
-        }
-        if group.mask().is_some() {
-            self.unsupported.insert("masks");
-        }
-        if !group.filters().is_empty() {
-            self.unsupported.insert("filters");
-        }
-        if group.blend_mode() != usvg::BlendMode::Normal {
-            self.unsupported.insert("blend modes");
-        }
-        let opacity = group.opacity().get();
-        // A group with full opacity composites exactly like its children drawn directly.
-        let layered = opacity < 1.0;
-        let op_index = self.ops.len();
-        let first_fill = self.fills.len();
-        if layered {
-            self.ops.push(Op::Group {
-                opacity,
-                end: 0,
-                bounds: PixelBounds::default(),
-            });
-            self.depth += 1;
-            self.max_depth = self.max_depth.max(self.depth);
-        }
-        for node in group.children() {
-            match node {
-                usvg::Node::Group(g) => self.group(g, base),
-                usvg::Node::Path(p) => self.path(p, base),
-                usvg::Node::Image(_) => {
-                    self.unsupported.insert("images");
-                }
-                // usvg has laid the text out and turned it into paths.
-                usvg::Node::Text(text) => self.group(text.flattened(), base),
+    /// Walks one node drawn under `ts` (its parent's transform to device pixels).
+    fn node(&mut self, node: &usvg::Node, ts: Transform) {
+        match node {
+            usvg::Node::Group(g) => self.group(g, ts),
+            usvg::Node::Path(p) => self.path(p, ts),
+            usvg::Node::Image(_) => {
+                self.unsupported.insert("images");
             }
-        }
-        if layered {
-            self.depth -= 1;
-            let fills = &self.fills[first_fill..];
-            let Some(bounds) = fills
-                .iter()
-                .map(FillItem::bounds)
-                .reduce(PixelBounds::union)
-            else {
-                // Nothing drawn: drop the empty layer.
-                self.ops.truncate(op_index);
-                return;
-            };
-            let end = self.ops.len() as u32;
-            self.ops[op_index] = Op::Group {
-                opacity,
-                end,
-                bounds,
-            };
+            // usvg has laid the text out and turned it into paths.
+            usvg::Node::Text(text) => self.group(text.flattened(), ts),
         }
     }
 
-    /// Draws `path` under `ts`, the device transform of its group.
+    /// Walks a group under `parent` (its parent's transform to device pixels), as resvg
+    /// does: a group with opacity, a clip path or a mask is drawn into a layer of its own.
+    fn group(&mut self, group: &usvg::Group, parent: Transform) {
+        if !group.filters().is_empty() {
+            self.unsupported.insert("filters");
+        }
+        let ts = parent.pre_concat(group.transform());
+        let opacity = group.opacity().get();
+        // As resvg: a group with opacity, a clip path, a mask, a blend mode or `isolation:
+        // isolate` is drawn into a layer; any other composites exactly like its children
+        // drawn directly.
+        let layered = group.should_isolate();
+        let header = self.open_group(layered);
+        for node in group.children() {
+            self.node(node, ts);
+        }
+        if let Some(header) = header {
+            // Clip paths and masks are in the coordinate system of the group they apply to.
+            let clip = group.clip_path().map(|c| (c, ts));
+            let mask = group.mask().map(|m| (m, ts));
+            self.close_group(header, opacity, clip, mask, Blend::of(group.blend_mode()));
+        }
+    }
+
+    /// Starts a group's region if it is `layered`, to give [`Builder::close_group`].
+    fn open_group(&mut self, layered: bool) -> Option<RegionStart> {
+        layered.then(|| self.ops.open_group())
+    }
+
+    /// Ends a group's region opened by [`Builder::open_group`]: appends the regions of its
+    /// clip path and its mask (each drawn with its transform, the group's), and fills in the
+    /// header; `blend` composites the layer. A group that draws nothing is dropped (before
+    /// its clip or mask adds any edge).
+    fn close_group(
+        &mut self,
+        start: RegionStart,
+        opacity: f32,
+        clip: Option<(&usvg::ClipPath, Transform)>,
+        mask: Option<(&usvg::Mask, Transform)>,
+        blend: Blend,
+    ) {
+        let Some(bounds) = self.ops.bounds(start, None) else {
+            self.ops.drop_region(start);
+            return;
+        };
+        let content = self.ops.mark();
+        if let Some((clip, ts)) = clip {
+            self.clip_region(clip, ts, bounds);
+        }
+        let clip_end = self.ops.mark();
+        if let Some((mask, ts)) = mask {
+            self.mask_region(mask, ts, bounds);
+        }
+        self.ops
+            .close_group(start, (content, clip_end), opacity, blend, bounds);
+    }
+
+    /// Appends the region of clip path `clip` for a group with `bounds`, in the coordinate
+    /// system `ts` (as resvg: the clip's children under `ts` and the clip's transform, the
+    /// clip's own clip path under `ts`).
+    fn clip_region(&mut self, clip: &usvg::ClipPath, ts: Transform, bounds: PixelBounds) {
+        let start = self.ops.open_clip(bounds);
+        self.clip_children(clip.root(), ts.pre_concat(clip.transform()));
+        let children = self.ops.mark();
+        if let Some(inner) = clip.clip_path() {
+            self.clip_region(inner, ts, bounds);
+        }
+        self.ops.close_clip(start, children);
+    }
+
+    /// Appends the region of mask `mask` for a group with `bounds`, in the coordinate system
+    /// `ts`: as resvg, the mask's children drawn as usual under `ts`, clipped to the mask's
+    /// rectangle, and the mask's own mask (which, as in resvg, applies to the masked
+    /// content).
+    fn mask_region(&mut self, mask: &usvg::Mask, ts: Transform, bounds: PixelBounds) {
+        let start = self
+            .ops
+            .open_mask(bounds, mask.kind() == usvg::MaskType::Luminance);
+        for node in mask.root().children() {
+            self.node(node, ts);
+        }
+        let content = self.ops.mark();
+        // The mask's rectangle, as a clip region of one path.
+        let rect_clip = self.ops.open_clip(bounds);
+        let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
+        if let Some(device) = rect.transform(ts) {
+            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero, true);
+        }
+        let children = self.ops.mark();
+        self.ops.close_clip(rect_clip, children);
+        let clip_end = self.ops.mark();
+        if let Some(inner) = mask.mask() {
+            self.mask_region(inner, ts, bounds);
+        }
+        self.ops.close_mask(start, (content, clip_end));
+    }
+
+    /// The children of a clip path (or of a group in one), under `ts`: each path's fill
+    /// area, opaque, with its fill rule (`clip-rule`); strokes, paints and opacity do not
+    /// count. A group in a clip path with a clip path of its own is clipped by it first.
+    fn clip_children(&mut self, parent: &usvg::Group, ts: Transform) {
+        for node in parent.children() {
+            match node {
+                usvg::Node::Path(path) => {
+                    let Some(fill) = path.fill().filter(|_| path.is_visible()) else {
+                        continue;
+                    };
+                    if let Some(device) = path.data().clone().transform(ts) {
+                        let rule = fill_rule(fill.rule());
+                        self.ops.add_fill(&device, OPAQUE, rule, true);
+                    }
+                }
+                usvg::Node::Group(group) => {
+                    let ts = ts.pre_concat(group.transform());
+                    let header = self.open_group(group.clip_path().is_some());
+                    self.clip_children(group, ts);
+                    if let Some(header) = header {
+                        // resvg draws a clipped child onto the clip path's coverage with
+                        // XOR: where it overlaps what is already covered, it uncovers.
+                        let clip = group.clip_path().map(|c| (c, ts));
+                        self.close_group(header, 1.0, clip, None, Blend::Xor);
+                    }
+                }
+                // Text in a clip path clips with its glyph outlines.
+                usvg::Node::Text(text) => {
+                    let glyphs = text.flattened();
+                    self.clip_children(glyphs, ts.pre_concat(glyphs.transform()));
+                }
+                usvg::Node::Image(_) => {}
+            }
+        }
+    }
+
+    /// Walks a path drawn under `ts`, its parent group's transform to device pixels.
     fn path(&mut self, path: &usvg::Path, ts: Transform) {
         if !path.is_visible() {
             return;
@@ -154,23 +231,26 @@ impl Builder {
         }
     }
 
-    fn paint(&mut self, paint: &usvg::Paint, opacity: f32) -> Option<Paint> {
-        match paint {
-            usvg::Paint::Color(c) => {
-                let a = opacity;
-                Some([
-                    f32::from(c.red) / 255.0 * a,
-                    f32::from(c.green) / 255.0 * a,
-                    f32::from(c.blue) / 255.0 * a,
-                    a,
-                ])
-            }
-            usvg::Paint::LinearGradient(_) | usvg::Paint::RadialGradient(_) => {
-                self.unsupported.insert("gradients");
-                None
-            }
-            usvg::Paint::Pattern(_) => {
-                self.unsupported.insert("patterns");
+    /// The paint of a fill or stroke with `opacity`, drawn in the coordinate system `ts`
+    /// maps to device pixels; `None` when it draws nothing (or is not supported, which is
+    /// recorded).
+    fn paint(&mut self, paint: &usvg::Paint, opacity: f32, ts: Transform) -> Option<PaintRef> {
+        if opacity <= 0.0 {
+            return None;
+        }
+        if let usvg::Paint::Color(c) = paint {
+            let a = opacity;
+            return Some(PaintRef::Solid([
+                f32::from(c.red) / 255.0 * a,
+                f32::from(c.green) / 255.0 * a,
+                f32::from(c.blue) / 255.0 * a,
+                a,
+            ]));
+        }
+        match Shader::of(paint, opacity, ts) {
+            Ok(shader) => Some(self.ops.add_shader(shader?)),
+            Err(feature) => {
+                self.unsupported.insert(feature);
                 None
             }
         }
@@ -178,27 +258,33 @@ impl Builder {
 
     fn fill(&mut self, path: &usvg::Path, ts: Transform) {
         let Some(fill) = path.fill() else { return };
-        let Some(color) = self.paint(fill.paint(), fill.opacity().get()) else {
+        let Some(color) = self.paint(fill.paint(), fill.opacity().get(), ts) else {
             return;
         };
-        let rule = match fill.rule() {
-            usvg::FillRule::NonZero => FillRule::NonZero,
-            usvg::FillRule::EvenOdd => FillRule::EvenOdd,
-        };
+        let rule = fill_rule(fill.rule());
         let antialias = path.rendering_mode().use_shape_antialiasing();
         if let Some(device) = path.data().clone().transform(ts) {
-            self.add_fill(&device, color, rule, antialias);
+            self.ops.add_fill(&device, color, rule, antialias);
         }
     }
 
     fn stroke(&mut self, path: &usvg::Path, ts: Transform) {
-        let Some(stroke) = path.stroke() else { return };
-        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get()) else {
+        let Some(usvg_stroke) = path.stroke() else {
+            return;
+        };
+        let stroke = usvg_stroke.to_tiny_skia();
+        let antialias = path.rendering_mode().use_shape_antialiasing();
+        // A stroke at most a pixel wide is a hairline, as in tiny-skia: its paint's opacity
+        // scaled by its width.
+        let hairline = (antialias && self.hairlines)
+            .then(|| hairline_coverage(stroke.width, ts))
+            .flatten();
+        let opacity = usvg_stroke.opacity().get() * hairline.map_or(1.0, hairline_alpha);
+        let Some(color) = self.paint(usvg_stroke.paint(), opacity, ts) else {
             return;
         };
         // As tiny-skia does: dash and stroke in user space at the device resolution, then
         // transform the outline; the outline is filled with the nonzero rule.
-        let stroke = stroke.to_tiny_skia();
         let res_scale = PathStroker::compute_resolution_scale(&ts);
         let dashed;
         let source = match &stroke.dash {
@@ -211,22 +297,10 @@ impl Builder {
             },
             None => path.data(),
         };
-        let antialias = path.rendering_mode().use_shape_antialiasing();
-        if antialias
-            && self.hairlines
-            && let Some(coverage) = hairline_coverage(stroke.width, ts)
-        {
-            // A stroke at most a pixel wide is a hairline, as in tiny-skia.
-            let Some(device) = source.clone().transform(ts) else {
-                return;
-            };
-            let alpha = hairline_alpha(coverage);
-            let color = color.map(|c| c * alpha);
-            let capped = stroke.line_cap != LineCap::Butt;
-            if color[3] > 0.0
-                && let Some((edges, bounds)) = self.flattener.add_hairline(&device, capped)
-            {
-                self.push_fill(edges, bounds, color, FillRule::NonZero, true);
+        if hairline.is_some() {
+            if let Some(device) = source.clone().transform(ts) {
+                let capped = stroke.line_cap != LineCap::Butt;
+                self.ops.add_hairline(&device, color, capped);
             }
             return;
         }
@@ -234,37 +308,17 @@ impl Builder {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.add_fill(&device, color, FillRule::NonZero, antialias);
+            self.ops
+                .add_fill(&device, color, FillRule::NonZero, antialias);
         }
     }
+}
 
-    /// Flattens a device-space path into edges and records it as one fill.
-    fn add_fill(&mut self, path: &Path, color: Paint, rule: FillRule, antialias: bool) {
-        if color[3] <= 0.0 {
-            return;
-        }
-        let flattened = if antialias {
-            self.flattener.add_path(path)
-        } else {
-            self.flattener.add_crisp_path(path)
-        };
-        if let Some((edges, bounds)) = flattened {
-            self.push_fill(edges, bounds, color, rule, antialias);
-        }
-    }
-
-    /// Records the edges `edges` as one fill, drawn next.
-    fn push_fill(
-        &mut self,
-        edges: Range<u32>,
-        bounds: PixelBounds,
-        color: Paint,
-        rule: FillRule,
-        antialias: bool,
-    ) {
-        let fill = FillItem::new(edges, bounds, color, rule, antialias);
-        self.fills.push(fill);
-        self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+/// The fill rule of a usvg fill (or clip-rule).
+fn fill_rule(rule: usvg::FillRule) -> FillRule {
+    match rule {
+        usvg::FillRule::NonZero => FillRule::NonZero,
+        usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
 }
 

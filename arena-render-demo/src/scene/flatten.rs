@@ -86,6 +86,11 @@ impl Flattener {
         }
     }
 
+    /// The number of edges made so far.
+    pub(crate) fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
     /// The edges made so far.
     pub(crate) fn into_edges(self) -> Vec<Edge> {
         self.edges

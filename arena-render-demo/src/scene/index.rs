@@ -16,11 +16,14 @@ pub struct SceneParams {
     pub max_row_edges: usize,
     /// The most crossings of one path on one sub-scanline.
     pub max_sub_crossings: usize,
-    /// The deepest nesting of group layers.
+    /// The deepest nesting of layer rows (groups and clip coverage rows).
     pub max_depth: usize,
     /// The most layer pixels alive at once on a row: the widest chain of nested groups,
     /// summing each group's width.
     pub max_layer_pixels: usize,
+    /// The longest colour row a shaded path needs on one row: the widest row span plus two
+    /// (a coverage row's cells), or 0 when no path is shaded.
+    pub max_shade_pixels: usize,
 }
 
 /// Per pixel row, the edges that touch it and the pixels they can reach.
@@ -38,15 +41,15 @@ pub(crate) struct RowIndex {
 
 impl RowIndex {
     /// Indexes `edges` (drawn by `fills` and `ops`) for a `width` x `height` image with
-    /// `s` sub-scanlines per row, and measures the scene parameters. `max_depth` is the
-    /// deepest group nesting the builder saw.
+    /// `s` sub-scanlines per row, and measures the scene parameters. `shaded`: some path
+    /// has a shader.
     pub(crate) fn build(
         edges: &[Edge],
         fills: &[FillItem],
         ops: &[Op],
+        shaded: bool,
         (width, height): (u32, u32),
         s: i32,
-        max_depth: usize,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
         let mut counts = vec![0u32; rows + 1];
@@ -101,13 +104,15 @@ impl RowIndex {
             edges: row_edges,
             spans,
         };
+        let (max_layer_pixels, max_depth) = widest_layer_chain(ops, max_row_span);
         let params = SceneParams {
             width: width as usize,
             max_row_span,
             max_row_edges: index.most_row_edges(edges.len(), fills),
             max_sub_crossings: most_sub_crossings(edges, fills),
             max_depth,
-            max_layer_pixels: widest_layer_chain(ops, max_row_span),
+            max_layer_pixels,
+            max_shade_pixels: if shaded { max_row_span + 2 } else { 0 },
         };
         (index, params)
     }
@@ -171,22 +176,28 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
     most
 }
 
-/// The widest chain of nested layers: a stack of (end of group, chain width), each layer as
-/// wide as its group, but never wider than a row's span.
-fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> usize {
-    let mut widest = 0;
+/// The widest chain of nested layer rows (groups, and the rows of clip paths and masks,
+/// each as wide as the group it applies to), and the deepest: a stack of (end of region, chain
+/// width), each row as wide as its group, but never wider than a row's span.
+fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
+    let (mut widest, mut deepest) = (0, 0);
     let mut chain: Vec<(u32, usize)> = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         while chain.last().is_some_and(|&(end, _)| end as usize <= i) {
             chain.pop();
         }
-        if let Op::Group { end, bounds, .. } = *op {
-            let outer = chain.last().map_or(0, |&(_, w)| w);
-            // A row's layer covers the group's columns within the row's span.
-            let width = outer + ((bounds.col_end - bounds.col_start) as usize).min(max_row_span);
-            widest = widest.max(width);
-            chain.push((end, width));
-        }
+        let (end, bounds) = match *op {
+            Op::Fill(_) => continue,
+            Op::Group { end, bounds, .. }
+            | Op::Clip { end, bounds, .. }
+            | Op::Mask { end, bounds, .. } => (end, bounds),
+        };
+        let outer = chain.last().map_or(0, |&(_, w)| w);
+        // A row's layer covers the group's columns within the row's span.
+        let width = outer + ((bounds.col_end - bounds.col_start) as usize).min(max_row_span);
+        widest = widest.max(width);
+        chain.push((end, width));
+        deepest = deepest.max(chain.len());
     }
-    widest
+    (widest, deepest)
 }

@@ -2,7 +2,8 @@
 
 use std::ops::Range;
 
-use crate::pixel::Paint;
+use crate::paint::PaintRef;
+use crate::pixel::Blend;
 
 /// Which points are inside a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +57,7 @@ impl PixelBounds {
     }
 }
 
-/// One filled path: a run of edges, a colour and a rule.
+/// One filled path: a run of edges, a paint and a rule.
 ///
 /// Invariant: `edges` is non-empty; `bounds` holds every pixel its edges can touch.
 #[derive(Clone, Copy, Debug)]
@@ -64,8 +65,8 @@ pub(crate) struct FillItem {
     edge_start: u32,
     edge_end: u32,
     bounds: PixelBounds,
-    /// Premultiplied, opacity applied.
-    paint: Paint,
+    /// Solid colours are premultiplied, opacity applied.
+    paint: PaintRef,
     rule: FillRule,
     /// `false` for `shape-rendering="crispEdges"` or `"optimizeSpeed"`: coverage is
     /// thresholded (and the edges were flattened with rows snapped to pixel centres).
@@ -77,7 +78,7 @@ impl FillItem {
     pub(crate) fn new(
         edges: Range<u32>,
         bounds: PixelBounds,
-        paint: Paint,
+        paint: PaintRef,
         rule: FillRule,
         antialias: bool,
     ) -> FillItem {
@@ -104,9 +105,9 @@ impl FillItem {
         self.bounds
     }
 
-    /// The colour, premultiplied, opacity applied.
+    /// The paint.
     #[inline(always)]
-    pub(crate) fn paint(&self) -> Paint {
+    pub(crate) fn paint(&self) -> PaintRef {
         self.paint
     }
 
@@ -124,16 +125,55 @@ impl FillItem {
 }
 
 /// A drawing operation, in paint order.
+///
+/// Groups and clips are regions of the op list: a header followed by the ops inside it. The
+/// fills of a region own one contiguous range of edges, ending before `edge_end`, so a row
+/// that skips the region skips exactly those edges.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Op {
     /// Fill the scene's fill number `0` onto the current layer.
     Fill(u32),
-    /// Draw ops `index + 1 .. end` into a fresh layer covering `bounds`' columns and
-    /// composite it with `opacity`. Invariant: `end` is past this op and within the op list;
-    /// rows outside `bounds` have no edges in the group.
+    /// Draw ops `index + 1 .. content_end` into a fresh layer covering `bounds`' columns;
+    /// if `content_end < clip_end`, ops `content_end..clip_end` are an [`Op::Clip`] region
+    /// whose coverage the layer is multiplied by; if `clip_end < end`, ops `clip_end..end`
+    /// are an [`Op::Mask`] region the layer is multiplied by; then composite the layer with
+    /// `opacity` and `blend`.
+    ///
+    /// Invariant: `index < content_end <= clip_end <= end`, within the op list; rows
+    /// outside `bounds` draw nothing of the group.
     Group {
         opacity: f32,
+        content_end: u32,
+        clip_end: u32,
         end: u32,
+        edge_end: u32,
+        blend: Blend,
+        bounds: PixelBounds,
+    },
+    /// A clip path: ops `index + 1 .. children_end` draw its coverage (as alpha) into a
+    /// fresh row as wide as the clipped layer; if `children_end < end`, ops
+    /// `children_end..end` are another `Op::Clip` region (the clip path's own clip path)
+    /// that the coverage is multiplied by. `bounds` are the clipped group's, for the budget;
+    /// outside `cover` the clip covers nothing.
+    Clip {
+        children_end: u32,
+        end: u32,
+        edge_end: u32,
+        bounds: PixelBounds,
+        cover: PixelBounds,
+    },
+    /// A mask: ops `index + 1 .. content_end` draw the mask's content into a fresh row as
+    /// wide as the masked layer, ops `content_end..clip_end` are the [`Op::Clip`] region of
+    /// the mask's rectangle, which the row is multiplied by; the row's luminance (or alpha
+    /// unless `luminance`) then multiplies the layer. If `clip_end < end`, ops
+    /// `clip_end..end` are another `Op::Mask` region (the mask's own mask), which multiplies
+    /// the layer too. `bounds` are the masked group's, for the budget.
+    Mask {
+        luminance: bool,
+        content_end: u32,
+        clip_end: u32,
+        end: u32,
+        edge_end: u32,
         bounds: PixelBounds,
     },
 }

@@ -10,6 +10,7 @@ mod build;
 mod flatten;
 mod index;
 mod item;
+mod ops;
 
 use std::collections::BTreeSet;
 
@@ -20,13 +21,14 @@ pub(crate) use item::{FillItem, Op};
 pub use item::{FillRule, PixelBounds};
 
 use crate::options::{Geometry, RenderOptions, SceneError};
+use crate::paint::Shader;
 use crate::pixel::{CLEAR, Pixel};
 
 /// A scene ready for scan-line rendering: edges, paints, ops and the row index.
 ///
 /// Invariants: fills own consecutive, ascending edge ranges in op order; every `Op::Fill`
-/// names a fill; `rows` indexes exactly `edges` for a `width` x `height` image sampled at
-/// `sub_scanlines` per row; `blank_row` is `width` clear pixels and `zero_steps` is
+/// names a fill and every `PaintRef::Shader` a shader; `rows` indexes exactly `edges` for a `width` x `height` image sampled at
+/// `sub_scanlines` per row; `blank_row` is `width + 2` clear pixels and `zero_steps` is
 /// `width + 2` zeros.
 #[derive(Clone, Debug)]
 pub struct Scene {
@@ -36,6 +38,7 @@ pub struct Scene {
     antialias: bool,
     edges: Vec<Edge>,
     fills: Vec<FillItem>,
+    shaders: Vec<Shader>,
     ops: Vec<Op>,
     rows: RowIndex,
     /// A transparent row that layers are copied from (a memcpy, where filling a fresh slice
@@ -61,9 +64,9 @@ impl Scene {
             &content.edges,
             &content.fills,
             &content.ops,
+            !content.shaders.is_empty(),
             size,
             sub_scanlines as i32,
-            content.max_depth,
         );
         Ok(Scene {
             width: geometry.width,
@@ -72,9 +75,10 @@ impl Scene {
             antialias: options.antialias,
             edges: content.edges,
             fills: content.fills,
+            shaders: content.shaders,
             ops: content.ops,
             rows,
-            blank_row: vec![CLEAR; geometry.width as usize],
+            blank_row: vec![CLEAR; geometry.width as usize + 2],
             zero_steps: vec![0.0; geometry.width as usize + 2],
             params,
             unsupported: content.unsupported,
@@ -140,6 +144,12 @@ impl Scene {
         &self.fills[i as usize]
     }
 
+    /// Shader number `i`.
+    #[inline(always)]
+    pub(crate) fn shader(&self, i: u32) -> &Shader {
+        &self.shaders[i as usize]
+    }
+
     /// The drawing operations in paint order.
     #[inline(always)]
     pub(crate) fn ops(&self) -> &[Op] {
@@ -158,7 +168,8 @@ impl Scene {
         self.rows.span(y)
     }
 
-    /// `len` transparent pixels to copy a fresh layer from (`len <= width`).
+    /// `len` transparent pixels to copy a fresh layer or colour row from
+    /// (`len <= width + 2`).
     #[inline(always)]
     pub(crate) fn blank_row(&self, len: usize) -> &[Pixel] {
         &self.blank_row[..len]

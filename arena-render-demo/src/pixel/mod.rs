@@ -2,6 +2,10 @@
 //! (8-bit compositing, as resvg's pipeline does for solid colours), and the source-over
 //! operations that put a colour or a layer onto a row.
 
+mod blend;
+
+pub(crate) use blend::{Blend, composite_blended};
+
 /// A premultiplied RGBA8 pixel.
 pub type Pixel = [u8; 4];
 
@@ -38,6 +42,19 @@ pub(crate) fn paint_over(
     }
 }
 
+/// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
+/// zero) onto `pixels` (source-over).
+pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
+    let cov = u16::from(to_u8(coverage));
+    for (d, s) in pixels.iter_mut().zip(shades) {
+        let s = s.map(|c| div255(u16::from(c) * cov));
+        let keep = 255 - s[3];
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (s + div255(u16::from(*d) * keep)).min(255) as u8;
+        }
+    }
+}
+
 /// Composites a layer onto its parent with the layer's opacity (source-over).
 pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
@@ -53,6 +70,36 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
         for (d, s) in dst.iter_mut().zip(s) {
             *d = (s + u32::from(div255(u16::from(*d) * keep as u16))).min(255) as u8;
         }
+    }
+}
+
+/// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
+/// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
+pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
+    for (s, d) in layer.iter().zip(target.iter_mut()) {
+        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
+        }
+    }
+}
+
+/// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
+/// path's coverage row, or a mask turned into alpha).
+pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
+    for (px, c) in layer.iter_mut().zip(coverage) {
+        let a = u16::from(c[3]);
+        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    }
+}
+
+/// Replaces each pixel's alpha by its luminance (premultiplied, so times its alpha), as a
+/// luminance mask reads it (tiny-skia's coefficients and rounding up).
+pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
+    for px in row {
+        let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
+        let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
+        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
     }
 }
 

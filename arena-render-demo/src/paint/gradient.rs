@@ -1,0 +1,335 @@
+//! Linear and radial gradients: a stop table on the heap, built once per paint, and the
+//! colour of every pixel of a row span computed from it.
+//!
+//! As resvg (tiny-skia) does: stops are interpolated with straight alpha and premultiplied
+//! afterwards; the stop offsets are bracketed by 0 and 1 and made non-decreasing; a radial
+//! gradient is the two-point conical gradient from the focal circle (`fx`, `fy`, `fr`) to
+//! the end circle (`cx`, `cy`, `r`), and pixels where it is undefined stay transparent.
+
+use tiny_skia_path::{Point, Transform};
+
+use crate::pixel::{Paint, Pixel, to_u8};
+
+/// How a gradient continues beyond its end points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spread {
+    Pad,
+    Reflect,
+    Repeat,
+}
+
+/// Shorter gradient vectors than this (in gradient units) draw one colour, as in tiny-skia.
+const DEGENERATE_LENGTH: f32 = 1.0 / 32768.0;
+
+/// The geometry that maps a point in gradient space to the gradient parameter `t`.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// One premultiplied colour everywhere (a degenerate gradient).
+    Solid(Paint),
+    /// `t = (p - start) . axis`, with `axis = (end - start) / |end - start|^2`.
+    Linear { start: Point, axis: Point },
+    /// Circles `c0 + t * cd` of radius `r0 + t * dr`; `a = cd . cd - dr^2`.
+    Conical {
+        c0: Point,
+        r0: f32,
+        cd: Point,
+        dr: f32,
+        a: f32,
+    },
+}
+
+/// One stop: its offset and its straight-alpha colour.
+#[derive(Clone, Copy, Debug)]
+struct Stop {
+    offset: f32,
+    color: [f32; 4],
+}
+
+/// A gradient ready to colour pixels.
+///
+/// Invariants: `stops` has at least two entries, offsets non-decreasing from 0 to 1;
+/// `to_gradient` maps device space to gradient space.
+#[derive(Clone, Debug)]
+pub(crate) struct Gradient {
+    shape: Shape,
+    spread: Spread,
+    stops: Vec<Stop>,
+    to_gradient: Transform,
+}
+
+impl Gradient {
+    /// The gradient of a `usvg` linear gradient drawn with `opacity`, in the coordinate
+    /// system that `to_device` maps to device pixels. `None` when nothing is drawn (the
+    /// transform cannot be inverted, or the geometry is not finite).
+    pub(crate) fn linear(
+        g: &usvg::LinearGradient,
+        opacity: f32,
+        to_device: Transform,
+    ) -> Option<Gradient> {
+        let (start, end) = (
+            Point::from_xy(g.x1(), g.y1()),
+            Point::from_xy(g.x2(), g.y2()),
+        );
+        let d = Point::from_xy(end.x - start.x, end.y - start.y);
+        let len2 = d.x * d.x + d.y * d.y;
+        if !len2.is_finite() {
+            return None;
+        }
+        let axis = Point::from_xy(d.x / len2, d.y / len2);
+        let mut gradient = Gradient::new(g, Shape::Linear { start, axis }, opacity, to_device)?;
+        // Coincident end points: as tiny-skia, one colour: the last stop's with a pad spread,
+        // else the average over the gradient.
+        if len2.sqrt() <= DEGENERATE_LENGTH {
+            gradient.shape = Shape::Solid(match gradient.spread {
+                Spread::Pad => premultiply(gradient.stops[gradient.stops.len() - 1].color),
+                Spread::Reflect | Spread::Repeat => premultiply(gradient.average_color()),
+            });
+        }
+        Some(gradient)
+    }
+
+    /// The gradient of a `usvg` radial gradient; see [`Gradient::linear`].
+    pub(crate) fn radial(
+        g: &usvg::RadialGradient,
+        opacity: f32,
+        to_device: Transform,
+    ) -> Option<Gradient> {
+        let c0 = Point::from_xy(g.fx(), g.fy());
+        let r0 = g.fr().get();
+        let cd = Point::from_xy(g.cx() - c0.x, g.cy() - c0.y);
+        let dr = g.r().get() - r0;
+        let a = cd.x * cd.x + cd.y * cd.y - dr * dr;
+        if !(a.is_finite() && r0.is_finite()) {
+            return None;
+        }
+        let shape = Shape::Conical { c0, r0, cd, dr, a };
+        Gradient::new(g, shape, opacity, to_device)
+    }
+
+    fn new(
+        g: &usvg::BaseGradient,
+        shape: Shape,
+        opacity: f32,
+        to_device: Transform,
+    ) -> Option<Gradient> {
+        let to_gradient = to_device.pre_concat(g.transform()).invert()?;
+        let spread = match g.spread_method() {
+            usvg::SpreadMethod::Pad => Spread::Pad,
+            usvg::SpreadMethod::Reflect => Spread::Reflect,
+            usvg::SpreadMethod::Repeat => Spread::Repeat,
+        };
+        let mut stops: Vec<Stop> = Vec::with_capacity(g.stops().len() + 2);
+        let mut previous = 0.0f32;
+        for s in g.stops() {
+            let c = s.color();
+            // Stop opacity times paint opacity, in 8 bits as tiny-skia stores it.
+            let alpha = f32::from(to_u8(s.opacity().get() * opacity)) / 255.0;
+            let offset = s.offset().get().clamp(previous, 1.0);
+            previous = offset;
+            let color = [c.red, c.green, c.blue].map(|v| f32::from(v) / 255.0);
+            stops.push(Stop {
+                offset,
+                color: [color[0], color[1], color[2], alpha],
+            });
+        }
+        let (first, last) = (*stops.first()?, *stops.last()?);
+        if first.offset > 0.0 {
+            stops.insert(
+                0,
+                Stop {
+                    offset: 0.0,
+                    ..first
+                },
+            );
+        }
+        if last.offset < 1.0 {
+            stops.push(Stop {
+                offset: 1.0,
+                ..last
+            });
+        }
+        Some(Gradient {
+            shape,
+            spread,
+            stops,
+            to_gradient,
+        })
+    }
+
+    /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
+    pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
+        let ts = self.to_gradient;
+        let py = y as f32 + 0.5;
+        for (i, px) in out.iter_mut().enumerate() {
+            let px_x = (x0 + i) as f32 + 0.5;
+            let p = Point::from_xy(
+                ts.sx * px_x + ts.kx * py + ts.tx,
+                ts.ky * px_x + ts.sy * py + ts.ty,
+            );
+            *px = match self.shape {
+                Shape::Solid(color) => color.map(to_u8),
+                _ => match self.parameter(p) {
+                    Some(t) => self.color_at(self.spread(t)).map(to_u8),
+                    None => [0; 4],
+                },
+            };
+        }
+    }
+
+    /// The gradient parameter at `p` (gradient space), `None` where it is undefined.
+    #[inline]
+    fn parameter(&self, p: Point) -> Option<f32> {
+        match self.shape {
+            Shape::Solid(_) => Some(0.0),
+            Shape::Linear { start, axis } => {
+                Some((p.x - start.x) * axis.x + (p.y - start.y) * axis.y)
+            }
+            Shape::Conical { c0, r0, cd, dr, a } => {
+                // |p - c0 - t cd| = r0 + t dr, the largest t with a non-negative radius.
+                let (px, py) = (p.x - c0.x, p.y - c0.y);
+                let b = px * cd.x + py * cd.y + r0 * dr;
+                let c = px * px + py * py - r0 * r0;
+                let radius_ok = |t: f32| r0 + t * dr >= 0.0;
+                if a.abs() < 1e-6 * (cd.x.abs() + cd.y.abs() + dr.abs()).max(1e-12) {
+                    // One root: 2 b t = c.
+                    let t = c / (2.0 * b);
+                    return (t.is_finite() && radius_ok(t)).then_some(t);
+                }
+                let disc = b * b - a * c;
+                if disc < 0.0 {
+                    return None;
+                }
+                let root = disc.sqrt();
+                let (t1, t2) = ((b + root) / a, (b - root) / a);
+                let (hi, lo) = if t1 >= t2 { (t1, t2) } else { (t2, t1) };
+                if radius_ok(hi) {
+                    Some(hi)
+                } else if radius_ok(lo) {
+                    Some(lo)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// `t` mapped into `0..=1` by the spread method.
+    #[inline]
+    fn spread(&self, t: f32) -> f32 {
+        match self.spread {
+            Spread::Pad => t.clamp(0.0, 1.0),
+            Spread::Repeat => t - t.floor(),
+            Spread::Reflect => {
+                let m = t.rem_euclid(2.0);
+                if m > 1.0 { 2.0 - m } else { m }
+            }
+        }
+    }
+
+    /// The premultiplied colour at `t` in `0..=1`.
+    #[inline]
+    fn color_at(&self, t: f32) -> Paint {
+        let stops = &self.stops;
+        // The last stop whose offset is at or before t; the first is at 0.
+        let i = stops[1..].iter().take_while(|s| s.offset <= t).count();
+        let color = if i + 1 >= stops.len() {
+            stops[stops.len() - 1].color
+        } else {
+            let (s0, s1) = (stops[i], stops[i + 1]);
+            let span = s1.offset - s0.offset;
+            let f = if span > 0.0 {
+                (t - s0.offset) / span
+            } else {
+                0.0
+            };
+            std::array::from_fn(|k| s0.color[k] + (s1.color[k] - s0.color[k]) * f)
+        };
+        premultiply(color)
+    }
+
+    /// The straight-alpha colour averaged over `t` in `0..=1` (stops span exactly that).
+    fn average_color(&self) -> [f32; 4] {
+        let mut sum = [0.0f32; 4];
+        for pair in self.stops.windows(2) {
+            let w = pair[1].offset - pair[0].offset;
+            for (k, v) in sum.iter_mut().enumerate() {
+                *v += 0.5 * w * (pair[0].color[k] + pair[1].color[k]);
+            }
+        }
+        sum
+    }
+}
+
+/// A straight-alpha colour, premultiplied.
+fn premultiply(color: [f32; 4]) -> Paint {
+    let a = color[3];
+    [color[0] * a, color[1] * a, color[2] * a, a]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_paint(svg: &str) -> (usvg::Tree, Transform) {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        (tree, Transform::identity())
+    }
+
+    fn shade(svg: &str, y: u32, width: usize) -> Vec<Pixel> {
+        let (tree, ts) = first_paint(svg);
+        let usvg::Node::Path(path) = &tree.root().children()[0] else {
+            panic!("a path")
+        };
+        let g = match path.fill().unwrap().paint() {
+            usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, ts),
+            usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, ts),
+            _ => panic!("a gradient"),
+        }
+        .unwrap();
+        let mut out = vec![[0; 4]; width];
+        g.shade_row(y, 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn linear_pad_repeat_and_reflect_spread_differently() {
+        let svg = |spread: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="1">
+                <linearGradient id="g" gradientUnits="userSpaceOnUse" x1="0" x2="10"
+                    spreadMethod="{spread}">
+                  <stop offset="0" stop-color="black"/><stop offset="1" stop-color="red"/>
+                </linearGradient><rect width="40" height="1" fill="url(#g)"/></svg>"#
+            )
+        };
+        let red = |v: &[Pixel]| v.iter().map(|p| p[0]).collect::<Vec<_>>();
+        let pad = red(&shade(&svg("pad"), 0, 40));
+        let repeat = red(&shade(&svg("repeat"), 0, 40));
+        let reflect = red(&shade(&svg("reflect"), 0, 40));
+        // Pixel 4's centre is at t = 0.45; pixel 14 at 1.45.
+        assert_eq!((pad[4], pad[14]), (115, 255));
+        assert_eq!((repeat[4], repeat[14]), (115, 115));
+        assert_eq!((reflect[4], reflect[14]), (115, 140));
+        assert!(pad.iter().all(|&p| p > 0) && pad[0] < pad[9]);
+    }
+
+    #[test]
+    fn radial_gradients_grow_from_the_focal_point() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
+            <radialGradient id="g" gradientUnits="userSpaceOnUse" cx="10" cy="10" r="10"
+                fx="6" fy="10">
+              <stop offset="0" stop-color="white" stop-opacity="0.5"/>
+              <stop offset="1" stop-color="blue"/>
+            </radialGradient><rect width="20" height="20" fill="url(#g)"/></svg>"#;
+        let row = shade(svg, 10, 20);
+        // Near the focal point: close to the first stop, half transparent, premultiplied.
+        let near = row[6];
+        assert!(near[0] == near[1] && near[0] <= near[3], "{near:?}");
+        assert!((128..=140).contains(&near[3]), "{near:?}");
+        // Outside the end circle (the corner), padded: the last stop.
+        assert_eq!(shade(svg, 0, 1)[0], [0, 0, 255, 255]);
+        assert!(row[0][2] > row[6][2] && row[0][3] > row[6][3]);
+        // The focal point is left of the centre: colour changes faster on the left.
+        assert!(row[3][0] < row[9][0]);
+    }
+}
