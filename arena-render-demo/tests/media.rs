@@ -36,6 +36,15 @@ const FIXTURES: &[(&str, Ignoring)] = &[
         ]),
     ),
     ("hairlines", Ignoring::Options(|o| o.hairlines = false)),
+    (
+        "images-raster",
+        Ignoring::Stripped(&[("<image ", "<desc ")]),
+    ),
+    ("images-svg", Ignoring::Stripped(&[("<image ", "<desc ")])),
+    (
+        "image-rendering",
+        Ignoring::Stripped(&[(r#"image-rendering="optimizeSpeed""#, "")]),
+    ),
 ];
 
 fn fixture_dir() -> PathBuf {

@@ -1,13 +1,15 @@
-//! What colours a span: a solid colour, or a shader (gradients) that computes a colour per
+//! What colours a span: a solid colour, or a shader (gradients, images) that computes a colour per
 //! pixel. Shaders are built once per scene on the heap and only read while rows render;
 //! the colours of one span go into a row from the line arena.
 
 mod gradient;
+mod image;
 
 use tiny_skia_path::Transform;
 
 use crate::pixel::{Paint, Pixel};
 pub(crate) use gradient::Gradient;
+pub(crate) use image::{Filter, ImageShader, Raster};
 
 /// A path's paint as the scene stores it.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +25,8 @@ pub(crate) enum PaintRef {
 pub(crate) enum Shader {
     /// A linear or radial gradient.
     Gradient(Gradient),
+    /// A raster image.
+    Image(ImageShader),
 }
 
 impl Shader {
@@ -51,6 +55,7 @@ impl Shader {
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
         match self {
             Shader::Gradient(g) => g.shade_row(y, x0, out),
+            Shader::Image(image) => image.shade_row(y, x0, out),
         }
     }
 }

@@ -2,13 +2,15 @@
 //! names every feature it skips.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use tiny_skia_path::{LineCap, PathStroker, Transform};
 
 use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
-use crate::paint::{PaintRef, Shader};
+use crate::options::{MAX_IMAGE_DEPTH, SceneError};
+use crate::paint::{Filter, ImageShader, PaintRef, Shader};
 use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -28,25 +30,30 @@ pub(crate) fn walk(
     (width, height): (u32, u32),
     sub_scanlines: u32,
     options: WalkOptions,
-) -> Content {
+) -> Result<Content, SceneError> {
     let mut builder = Builder {
         hairlines: options.hairlines,
         ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
+        image_depth: 0,
+        error: None,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
     for node in tree.root().children() {
         builder.node(node, base);
     }
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
     let (edges, fills, shaders, ops) = builder.ops.into_parts();
-    Content {
+    Ok(Content {
         edges,
         fills,
         shaders,
         ops,
         unsupported: builder.unsupported,
-    }
+    })
 }
 
 /// How the walk draws what SVG leaves to the renderer.
@@ -62,6 +69,10 @@ struct Builder {
     hairlines: bool,
     ops: OpList,
     unsupported: BTreeSet<&'static str>,
+    /// SVG images open around the node being walked.
+    image_depth: usize,
+    /// The first image that could not be decoded: the scene is refused.
+    error: Option<SceneError>,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
@@ -73,9 +84,7 @@ impl Builder {
         match node {
             usvg::Node::Group(g) => self.group(g, ts),
             usvg::Node::Path(p) => self.path(p, ts),
-            usvg::Node::Image(_) => {
-                self.unsupported.insert("images");
-            }
+            usvg::Node::Image(image) => self.image(image, ts),
             // usvg has laid the text out and turned it into paths.
             usvg::Node::Text(text) => self.group(text.flattened(), ts),
         }
@@ -211,6 +220,54 @@ impl Builder {
                 }
                 usvg::Node::Image(_) => {}
             }
+        }
+    }
+
+    /// Draws an image under `ts`, as resvg does: a raster image fills the rectangle of its
+    /// pixels, (0, 0) to (width, height), with an image shader; an SVG image draws its tree.
+    fn image(&mut self, image: &usvg::Image, ts: Transform) {
+        if !image.is_visible() || self.error.is_some() {
+            return;
+        }
+        // The size usvg read from the header: refuse a huge one before decoding anything.
+        let declared = image.size();
+        if let Err(error) = super::image::check_declared(image.kind(), declared) {
+            self.error = Some(error);
+            return;
+        }
+        let raster = match super::image::decode(image.kind()) {
+            None => {
+                let usvg::ImageKind::SVG(tree) = image.kind() else {
+                    return;
+                };
+                if self.image_depth >= MAX_IMAGE_DEPTH {
+                    self.unsupported.insert("SVG images nested too deep");
+                    return;
+                }
+                self.image_depth += 1;
+                for node in tree.root().children() {
+                    self.node(node, ts);
+                }
+                self.image_depth -= 1;
+                return;
+            }
+            Some(Err(error)) => {
+                self.error = Some(error);
+                return;
+            }
+            Some(Ok(raster)) => raster,
+        };
+        let (w, h) = (raster.width() as f32, raster.height() as f32);
+        let filter = Filter::of(image.rendering_mode());
+        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+            return;
+        };
+        let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
+            .map(tiny_skia_path::PathBuilder::from_rect)
+            .and_then(|path| path.transform(ts));
+        if let Some(device) = rect {
+            let paint = self.ops.add_shader(Shader::Image(shader));
+            self.ops.add_fill(&device, paint, FillRule::NonZero, true);
         }
     }
 

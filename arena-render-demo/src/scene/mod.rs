@@ -8,6 +8,7 @@
 
 mod build;
 mod flatten;
+mod image;
 mod index;
 mod item;
 mod ops;
@@ -59,7 +60,7 @@ impl Scene {
         let walk = build::WalkOptions {
             hairlines: options.hairlines,
         };
-        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines, walk);
+        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines, walk)?;
         let (rows, params) = RowIndex::build(
             &content.edges,
             &content.fills,
