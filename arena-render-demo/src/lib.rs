@@ -37,8 +37,11 @@
 //! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
 //! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
 //! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
-//! onto its parent with tiny-skia's formulas). Patterns, filters, images and text are
-//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! onto its parent with tiny-skia's formulas), and patterns (each tile is a scene of its
+//! own, rendered once per image on the heap before any row, and sampled bilinearly per
+//! pixel into the span's colour row; all tiles together are limited to
+//! [`MAX_TILE_PIXELS`]). Filters, images and text are reported by [`Scene::unsupported`]
+//! and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!
@@ -77,7 +80,8 @@ pub use image::{Comparison, Image, render_reference};
 pub use options::{
     Geometry, MAX_DIMENSION, OverBudget, RenderError, RenderOptions, SUB_SCANLINES, SceneError,
 };
+pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};
 pub use raster::{ActiveEdge, Crossing, Scratch, Span};
-pub use render::{LineUse, Renderer, line_budget};
-pub use scene::{FillRule, PixelBounds, Scene, SceneParams};
+pub use render::{LineUse, Renderer, line_budget, render_tiles};
+pub use scene::{FillRule, MAX_TILE_PIXELS, PixelBounds, Scene, SceneParams};

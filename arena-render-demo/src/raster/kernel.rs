@@ -10,7 +10,7 @@
 
 use arena_core::ScanLocal;
 
-use crate::paint::PaintRef;
+use crate::paint::{PaintRef, Tile};
 use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
 use crate::scene::{FillItem, Scene};
 
@@ -92,14 +92,25 @@ pub(crate) fn touched_words(pixels: usize) -> usize {
 /// One path on one row.
 pub(crate) struct FillRow<'s> {
     scene: &'s Scene,
+    tiles: &'s [Tile],
     fill: &'s FillItem,
     y: u32,
 }
 
 impl<'s> FillRow<'s> {
-    /// `fill` of `scene`, on row `y`.
-    pub(crate) fn new(scene: &'s Scene, fill: &'s FillItem, y: u32) -> FillRow<'s> {
-        FillRow { scene, fill, y }
+    /// `fill` of `scene` (whose pattern tiles are `tiles`), on row `y`.
+    pub(crate) fn new(
+        scene: &'s Scene,
+        tiles: &'s [Tile],
+        fill: &'s FillItem,
+        y: u32,
+    ) -> FillRow<'s> {
+        FillRow {
+            scene,
+            tiles,
+            fill,
+            y,
+        }
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
@@ -152,9 +163,8 @@ impl<'s> FillRow<'s> {
             PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
             PaintRef::Shader(i) => {
                 let colors = &mut colors[lo..hi];
-                self.scene
-                    .shader(i)
-                    .shade_row(self.y, coverage.origin + lo, colors);
+                let shader = self.scene.shader(i);
+                shader.shade_row(self.y, coverage.origin + lo, colors, self.tiles);
                 coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
             }
         }
