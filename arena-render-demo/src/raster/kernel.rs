@@ -162,10 +162,11 @@ impl<'s> FillRow<'s> {
         match self.fill.paint() {
             PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
             PaintRef::Shader(i) => {
-                let colors = &mut colors[lo..hi];
                 let shader = self.scene.shader(i);
-                shader.shade_row(self.y, coverage.origin + lo, colors, self.tiles);
-                coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
+                let shade = |x0: usize, out: &mut [Pixel]| {
+                    shader.shade_row(self.y, x0, out, self.tiles);
+                };
+                coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
             }
         }
     }
@@ -282,15 +283,21 @@ impl<'c> CoverageRow<'c> {
         debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
     }
 
-    /// [`CoverageRow::blend`] with a colour per pixel: `colors[i]` is the colour of the
-    /// pixel of cell `lo + i`.
+    /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
+    /// of the pixels from `x` into `out`, and is asked only for the covered pixels inside
+    /// `target`; `colors` (one per cell) holds them meanwhile.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the kernel's memory, passed in by parts"
+    )]
     fn blend_shaded(
         &mut self,
         lo: usize,
         hi: usize,
         target: &mut [Pixel],
         x_off: usize,
-        colors: &[Pixel],
+        colors: &mut [Pixel],
+        shade: impl Fn(usize, &mut [Pixel]),
         antialias: bool,
     ) {
         let mut acc = 0.0f32;
@@ -307,7 +314,8 @@ impl<'c> CoverageRow<'c> {
                     let start = a.max(x_off);
                     let end = b.min(x_off + target.len());
                     if start < end {
-                        let shades = &colors[start - self.origin - lo..end - self.origin - lo];
+                        let shades = &mut colors[start - self.origin..end - self.origin];
+                        shade(start, shades);
                         paint_shades_over(
                             &mut target[start - x_off..end - x_off],
                             shades,
