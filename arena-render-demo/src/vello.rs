@@ -66,7 +66,7 @@ impl VelloRenderer {
         self.context.render_settings().num_threads
     }
 
-    /// Renders `tree` as [`crate::Scene::build`] and [`crate::Scene::render`] would: from the
+    /// Renders `tree` as [`crate::Scene::build`] and [`crate::Renderer::render`] would: from the
     /// parsed tree (the scene build is part of the work) to premultiplied RGBA8 pixels.
     pub fn render(
         &mut self,

@@ -336,7 +336,7 @@ fn unsupported_features_are_named_in_a_warning() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         stderr.trim(),
-        "warning: u.svg: skipped unsupported SVG features: filters, patterns"
+        "warning: u.svg: skipped unsupported SVG features: filters"
     );
     assert!(
         dir.join("u.png").is_file(),

@@ -34,6 +34,7 @@ fn fixtures() -> Vec<(String, Svg)> {
         "nested-transforms",
         "nested-viewports",
         "opacity",
+        "patterns",
         "slivers",
     ] {
         assert!(

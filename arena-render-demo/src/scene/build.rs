@@ -10,7 +10,7 @@ use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
 use crate::options::{MAX_IMAGE_DEPTH, SceneError};
-use crate::paint::{Filter, ImageShader, PaintRef, Shader};
+use crate::paint::{Filter, ImageShader, MAX_TILE_SIDE, PaintRef, Pattern, Shader};
 use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -20,15 +20,21 @@ pub(crate) struct Content {
     pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
+    /// The pattern tiles' own content, each with its size in pixels.
+    pub(crate) tiles: Vec<(Content, (u32, u32))>,
 }
 
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
 /// at `sub_scanlines` per row.
+///
+/// `tile_pixels` is what pattern tiles may still take, in pixels, over the whole image
+/// (nested patterns included); a pattern beyond it is skipped and named.
 pub(crate) fn walk(
-    tree: &usvg::Tree,
+    root: &usvg::Group,
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
+    tile_pixels: &mut u64,
     options: WalkOptions,
 ) -> Result<Content, SceneError> {
     let mut builder = Builder {
@@ -37,10 +43,13 @@ pub(crate) fn walk(
         unsupported: BTreeSet::new(),
         image_depth: 0,
         error: None,
+        tiles: Vec::new(),
+        sub_scanlines,
+        tile_pixels,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
-    for node in tree.root().children() {
+    for node in root.children() {
         builder.node(node, base);
     }
     if let Some(error) = builder.error {
@@ -53,6 +62,7 @@ pub(crate) fn walk(
         shaders,
         ops,
         unsupported: builder.unsupported,
+        tiles: builder.tiles,
     })
 }
 
@@ -63,8 +73,9 @@ pub(crate) struct WalkOptions {
     pub(crate) hairlines: bool,
 }
 
-/// The walk's state: the op list so far and the unsupported features seen.
-struct Builder {
+/// The walk's state: the op list so far, the unsupported features seen, and the pattern
+/// tiles found (their content walked on its own canvas, at the same sampling).
+struct Builder<'t> {
     /// See [`WalkOptions::hairlines`].
     hairlines: bool,
     ops: OpList,
@@ -73,12 +84,15 @@ struct Builder {
     image_depth: usize,
     /// The first image that could not be decoded: the scene is refused.
     error: Option<SceneError>,
+    tiles: Vec<(Content, (u32, u32))>,
+    sub_scanlines: u32,
+    tile_pixels: &'t mut u64,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
 const OPAQUE: PaintRef = PaintRef::Solid([0.0, 0.0, 0.0, 1.0]);
 
-impl Builder {
+impl Builder<'_> {
     /// Walks one node drawn under `ts` (its parent's transform to device pixels).
     fn node(&mut self, node: &usvg::Node, ts: Transform) {
         match node {
@@ -304,13 +318,56 @@ impl Builder {
                 a,
             ]));
         }
-        match Shader::of(paint, opacity, ts) {
-            Ok(shader) => Some(self.ops.add_shader(shader?)),
-            Err(feature) => {
-                self.unsupported.insert(feature);
-                None
-            }
+        let shader = match paint {
+            usvg::Paint::Pattern(pattern) => self.pattern(pattern, opacity, ts)?,
+            _ => Shader::gradient(paint, opacity, ts)?,
+        };
+        Some(self.ops.add_shader(shader))
+    }
+
+    /// A pattern drawn with `opacity` under `ts`: as resvg, its tile is rendered at the
+    /// device scale of `ts` and the pattern's transform (at most [`MAX_TILE_SIDE`] pixels a
+    /// side), and repeated. `None` for a tile under one pixel, which draws nothing.
+    fn pattern(&mut self, pattern: &usvg::Pattern, opacity: f32, ts: Transform) -> Option<Shader> {
+        let placed = ts.pre_concat(pattern.transform());
+        let (mut sx, mut sy) = placed.get_scale();
+        let rect = pattern.rect();
+        let longest = (rect.width() * sx).max(rect.height() * sy);
+        if longest > MAX_TILE_SIDE as f32 {
+            let k = MAX_TILE_SIDE as f32 / longest;
+            (sx, sy) = (sx * k, sy * k);
         }
+        let (w, h) = ((rect.width() * sx).round(), (rect.height() * sy).round());
+        if !(w >= 1.0 && h >= 1.0) {
+            return None;
+        }
+        let size = (w as u32, h as u32);
+        let pixels = u64::from(size.0) * u64::from(size.1);
+        if pixels > *self.tile_pixels {
+            self.unsupported
+                .insert("patterns beyond the tile memory limit");
+            return None;
+        }
+        *self.tile_pixels -= pixels;
+        let scale = Transform::from_scale(sx, sy);
+        let sub = self.sub_scanlines;
+        let options = WalkOptions {
+            hairlines: self.hairlines,
+        };
+        let content = match walk(pattern.root(), scale, size, sub, self.tile_pixels, options) {
+            Ok(content) => content,
+            Err(error) => {
+                self.error = Some(error);
+                return None;
+            }
+        };
+        self.unsupported.extend(content.unsupported.iter().copied());
+        self.tiles.push((content, size));
+        let tile_to_device = placed
+            .pre_translate(rect.x(), rect.y())
+            .pre_scale(1.0 / sx, 1.0 / sy);
+        let tile = self.tiles.len() as u32 - 1;
+        Pattern::new(tile, tile_to_device, opacity).map(Shader::Pattern)
     }
 
     fn fill(&mut self, path: &usvg::Path, ts: Transform) {
