@@ -87,16 +87,17 @@ fn reference(svg: &Svg, options: &RenderOptions) -> Image {
     render_reference(&svg.tree, &geometry, options)
 }
 
-/// 64 px, 256 px and the SVG's own size.
-fn sizes() -> [RenderOptions; 3] {
-    [Some(64), Some(256), None].map(|size| RenderOptions {
+/// 64 px, 256 px and the SVG's own size; and 512 px, where an aliased edge once rounded
+/// across a tie that tiny-skia's fixed point does not.
+fn sizes() -> [RenderOptions; 4] {
+    [Some(64), Some(256), None, Some(512)].map(|size| RenderOptions {
         size,
         ..RenderOptions::default()
     })
 }
 
 #[test]
-fn media_fixtures_match_resvg_at_64_256_and_1_to_1() {
+fn media_fixtures_match_resvg_at_64_256_512_and_1_to_1() {
     for &(name, _) in FIXTURES {
         let svg = parse(&source(name));
         for options in sizes() {

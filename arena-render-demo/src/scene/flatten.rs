@@ -347,8 +347,10 @@ impl Flattener {
         let rows = top.max(0)..bottom.min(self.height as i32);
         for row in rows {
             let x_row = x + i64::from(slope) * i64::from(row - top);
+            // The pixel boundary tiny-skia rounds the 16.16 x to (an integer, so the kernel's
+            // rounding keeps it; an f32 of the 16.16 value could round across a tie).
             self.edges.push(Edge {
-                x0: x_row as f32 / 65536.0,
+                x0: ((x_row + 0x8000) >> 16) as f32,
                 y0: row as f32 + 0.5,
                 dxdy: 0.0,
                 sub0: row * s,
