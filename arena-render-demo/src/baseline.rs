@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::image::Image;
 use crate::raster::{Scratch, draw_row};
+use crate::render::render_tiles;
 use crate::scene::Scene;
 
 /// Fresh `Vec`s from the global allocator: the baseline's scratch. A scope is the same
@@ -45,12 +46,29 @@ impl Scratch for VecScratch {
 }
 
 /// Renders the image like [`Renderer::render_in`](crate::Renderer::render_in), with `Vec`s
-/// for all per-line memory.
+/// for all per-line memory. Pattern tiles are rendered first as the renderer does: they
+/// are set-up, not per-line memory.
+///
+/// # Panics
+///
+/// If a pattern tile cannot be rendered, which [`Renderer::new`](crate::Renderer::new)
+/// reports as an error for the same scene.
 pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
+    let tiles = render_tiles(scene).expect("the pattern tiles render");
     let width = scene.width() as usize;
     let mut image = Image::new(scene.width(), scene.height());
     // The image was just allocated zeroed, as in the arena renderer.
-    let draw = |(y, out): (usize, &mut [u8])| draw_row_with_vecs(scene, y as u32, out, true);
+    let draw = |(y, out): (usize, &mut [u8])| match draw_row(
+        scene,
+        &tiles,
+        y as u32,
+        &mut VecScratch,
+        out,
+        true,
+    ) {
+        Ok(()) => {}
+        Err(never) => match never {},
+    };
     if pool.current_num_threads() <= 1 {
         // On the calling thread, as the arena renderer does with one thread.
         let rows = image.data.chunks_exact_mut(width * 4);
@@ -62,21 +80,4 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
         rows.enumerate().for_each(draw);
     });
     image
-}
-
-/// Renders row `y` into `out` (premultiplied RGBA8) with `Vec`s for scratch.
-///
-/// # Panics
-///
-/// If `y >= height` or `out` is not exactly one row long.
-pub fn render_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8]) {
-    draw_row_with_vecs(scene, y, out, false);
-}
-
-/// The row walker with [`VecScratch`]; `out_is_clear` promises that `out` is all zero.
-fn draw_row_with_vecs(scene: &Scene, y: u32, out: &mut [u8], out_is_clear: bool) {
-    match draw_row(scene, y, &mut VecScratch, out, out_is_clear) {
-        Ok(()) => {}
-        Err(never) => match never {},
-    }
 }

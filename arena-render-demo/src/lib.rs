@@ -37,8 +37,17 @@
 //! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
 //! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
 //! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
-//! onto its parent with tiny-skia's formulas). Patterns, filters, images and text are
-//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
+//! onto its parent with tiny-skia's formulas), and patterns (each tile is a scene of its
+//! own, rendered once per image on the heap before any row, and sampled bilinearly per
+//! pixel into the span's colour row; all tiles together are limited to
+//! [`MAX_TILE_PIXELS`]). Text (usvg lays it out with the [`fonts::Fonts`] it is given and
+//! turns it into paths). Images: PNG, JPEG, GIF and WebP, embedded or linked, decoded once
+//! per scene with the decoders resvg uses (an image declaring more than
+//! [`MAX_IMAGE_PIXELS`] is refused before it is decoded) and sampled per pixel as resvg
+//! samples them (`image-rendering`); SVG images are drawn as part of the scene, nested up
+//! to [`MAX_IMAGE_DEPTH`] deep. `shape-rendering="crispEdges"` draws without anti-aliasing,
+//! and strokes a pixel wide or less are hairlines, as in resvg. Filters are reported by
+//! [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!
@@ -57,10 +66,12 @@
 //! - `image`: [`Image`], PNG output and the comparison with resvg;
 //! - `render`: the line budget and the [`Renderer`]; [`baseline`] plugs `Vec`s into the
 //!   same row walker;
-//! - [`load`]: reading SVG files (beside the rest: it only uses usvg).
+//! - [`load`] and [`fonts`]: reading SVG files and the fonts for their text (beside the rest:
+//!   they only use usvg).
 #![forbid(unsafe_code)]
 
 pub mod baseline;
+pub mod fonts;
 mod image;
 pub mod load;
 mod options;
@@ -75,9 +86,11 @@ pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{
-    Geometry, MAX_DIMENSION, OverBudget, RenderError, RenderOptions, SUB_SCANLINES, SceneError,
+    Geometry, MAX_DIMENSION, MAX_IMAGE_DEPTH, MAX_IMAGE_PIXELS, OverBudget, RenderError,
+    RenderOptions, SUB_SCANLINES, SceneError,
 };
+pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};
 pub use raster::{ActiveEdge, Crossing, Scratch, Span};
-pub use render::{LineUse, Renderer, line_budget};
-pub use scene::{FillRule, PixelBounds, Scene, SceneParams};
+pub use render::{LineUse, Renderer, line_budget, render_tiles};
+pub use scene::{FillRule, MAX_TILE_PIXELS, PixelBounds, Scene, SceneParams};

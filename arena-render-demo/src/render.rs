@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use crate::image::Image;
 use crate::options::{OverBudget, RenderError};
+use crate::paint::Tile;
 use crate::pixel::Pixel;
 use crate::raster::{ActiveEdge, Crossing, Span, draw_row, touched_words};
 use crate::scene::{Scene, SceneParams};
@@ -45,20 +46,43 @@ pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
         .try_reserve_slice::<Pixel>(p.max_shade_pixels)
 }
 
+/// Renders the pattern tiles of `scene` (each with a renderer of its own, on this thread):
+/// done once per image, before any row.
+pub fn render_tiles(scene: &Scene) -> Result<Vec<Tile>, RenderError> {
+    scene
+        .tiles()
+        .iter()
+        .map(|tile| {
+            let (image, _) = Renderer::new(tile)?.render_here()?;
+            let pixels = image.data.as_chunks::<4>().0.to_vec();
+            // A scene is at least one pixel each way, and its image holds all of them.
+            Ok(Tile::new(image.width, image.height, pixels).unwrap_or_default())
+        })
+        .collect()
+}
+
 /// Renders one scene with line arenas sized by its budget.
 ///
-/// Invariant: `budget` is [`line_budget`] of the scene's parameters.
-#[derive(Clone, Copy, Debug)]
+/// Invariant: `budget` is [`line_budget`] of the scene's parameters; `tiles` are the
+/// scene's pattern tiles, rendered.
+#[derive(Clone, Debug)]
 pub struct Renderer<'s> {
     scene: &'s Scene,
     budget: Budget,
+    tiles: Vec<Tile>,
 }
 
 impl<'s> Renderer<'s> {
-    /// A renderer for `scene`, with the line budget computed from its parameters.
+    /// A renderer for `scene`, with the line budget computed from its parameters and its
+    /// pattern tiles rendered.
     pub fn new(scene: &'s Scene) -> Result<Renderer<'s>, RenderError> {
         let budget = line_budget(&scene.params()).map_err(RenderError::Budget)?;
-        Ok(Renderer { scene, budget })
+        let tiles = render_tiles(scene)?;
+        Ok(Renderer {
+            scene,
+            budget,
+            tiles,
+        })
     }
 
     /// The per-line arena budget.
@@ -91,7 +115,7 @@ impl<'s> Renderer<'s> {
         out: &mut [u8],
         out_is_clear: bool,
     ) -> Result<usize, OverBudget> {
-        draw_row(self.scene, y, line, out, out_is_clear)
+        draw_row(self.scene, &self.tiles, y, line, out, out_is_clear)
             .map_err(|full| OverBudget { row: y, full })?;
         Ok(line.high_water())
     }

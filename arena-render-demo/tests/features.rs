@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use arena_render_demo::load;
 use arena_render_demo::{
-    Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
+    Comparison, Geometry, Image, MAX_TILE_PIXELS, RenderOptions, Renderer, Scene, render_reference,
 };
 
 /// resvg's image of `svg` at 256 px.
@@ -367,4 +367,93 @@ fn renderers_ignoring_any_blend_mode_or_isolation_fail_the_blend_fixture() {
             "a renderer ignoring {what} passed: {c:?}"
         );
     }
+}
+
+#[test]
+fn renderers_ignoring_patterns_or_their_details_fail_the_pattern_fixture() {
+    let svg = fixture("patterns");
+    assert_each_fails(
+        "patterns",
+        &[
+            ("patterns", with_paint_servers_as(&svg, "none")),
+            ("patterns (grey)", with_paint_servers_as(&svg, "#888")),
+            (
+                "patternTransform",
+                without_attribute(&svg, "patternTransform"),
+            ),
+            (
+                "patternContentUnits",
+                without_attribute(&svg, "patternContentUnits"),
+            ),
+            (
+                "the pattern's viewBox",
+                svg.replace(r#" viewBox="0 0 10 6""#, ""),
+            ),
+            (
+                "a pattern inside a pattern",
+                svg.replace(
+                    r##"<rect width="20" height="20" fill="url(#checks)"/>"##,
+                    "",
+                ),
+            ),
+        ],
+    );
+}
+
+/// Broken patterns draw what resvg draws: zero-sized, referring to themselves (directly,
+/// through content, or through another) or to nothing, and empty.
+#[test]
+fn broken_patterns_draw_what_resvg_draws() {
+    let cases = [
+        r##"<pattern id="p" width="0" height="4"><rect width="2" height="2"/></pattern>"##,
+        r##"<pattern id="p" href="#p" width="4" height="4" patternUnits="userSpaceOnUse">
+            <rect width="2" height="2"/></pattern>"##,
+        r##"<pattern id="p" width="8" height="8" patternUnits="userSpaceOnUse">
+            <rect width="6" height="6" fill="url(#p)" stroke="#000"/></pattern>"##,
+        r##"<pattern id="p" width="8" height="8" patternUnits="userSpaceOnUse">
+            <rect width="6" height="6" fill="url(#q)"/></pattern>
+            <pattern id="q" width="8" height="8" patternUnits="userSpaceOnUse">
+            <rect width="4" height="4" fill="url(#p)"/></pattern>"##,
+        r##"<pattern id="p" href="#missing" width="4" height="4"/>"##,
+        r##"<pattern id="p" width="4" height="4" patternUnits="userSpaceOnUse"/>"##,
+    ];
+    for pattern in cases {
+        let svg = format!(
+            r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">
+            <defs>{pattern}</defs><rect x="4" y="4" width="32" height="32" fill="url(#p)"
+            stroke="#2a6" stroke-width="2"/></svg>"##
+        );
+        let parsed = load::parse(svg.as_bytes()).expect("parses");
+        let options = RenderOptions {
+            size: Some(64),
+            ..RenderOptions::default()
+        };
+        let scene = Scene::build(&parsed.tree, &options).expect("builds");
+        assert_eq!(scene.unsupported().count(), 0, "{pattern}");
+        let (ours, use_) = Renderer::new(&scene).unwrap().render(1).expect("renders");
+        assert!(use_.peak <= use_.budget);
+        let c = Comparison::of(&ours, &reference_at(&svg, 64));
+        assert!(c.passes(), "{pattern}: {c:?}");
+    }
+}
+
+/// A file that uses a large pattern many times cannot make the renderer hold unbounded tile
+/// memory: the tiles beyond [`MAX_TILE_PIXELS`] are skipped, and the warning says so.
+#[test]
+fn pattern_tiles_have_a_memory_limit() {
+    let uses: String = (0..40)
+        .map(|i| format!(r##"<rect x="{i}" width="1" height="1" fill="url(#p)"/>"##))
+        .collect();
+    // Each use is a 2048 x 2048 tile at this scale (the pattern's side in device pixels).
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">
+        <defs><pattern id="p" width="40" height="40" patternUnits="userSpaceOnUse">
+        <rect width="20" height="20" fill="#d22"/></pattern></defs>
+        <g transform="scale(60)">{uses}</g></svg>"##
+    );
+    let parsed = load::parse(svg.as_bytes()).expect("parses");
+    let scene = Scene::build(&parsed.tree, &RenderOptions::default()).expect("builds");
+    let skipped: Vec<_> = scene.unsupported().collect();
+    assert_eq!(skipped, ["patterns beyond the tile memory limit"]);
+    const { assert!(MAX_TILE_PIXELS / (2048 * 2048) < 40) };
 }

@@ -8,6 +8,7 @@
 
 use tiny_skia_path::{Point, Transform};
 
+use super::floor;
 use crate::pixel::{Paint, Pixel, to_u8};
 
 /// How a gradient continues beyond its end points.
@@ -55,7 +56,13 @@ pub(crate) struct Gradient {
     spread: Spread,
     stops: Vec<Stop>,
     to_gradient: Transform,
+    /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops.
+    lut: Vec<Pixel>,
 }
+
+/// Entries of a gradient's colour table: neighbouring entries differ by at most a 1024th of
+/// the gradient's colour range, under one 8-bit step for any gradient.
+const LUT_SIZE: usize = 1024;
 
 impl Gradient {
     /// The gradient of a `usvg` linear gradient drawn with `opacity`, in the coordinate
@@ -148,12 +155,21 @@ impl Gradient {
                 ..last
             });
         }
-        Some(Gradient {
+        let mut gradient = Gradient {
             shape,
             spread,
             stops,
             to_gradient,
-        })
+            lut: Vec::new(),
+        };
+        gradient.lut = (0..LUT_SIZE)
+            .map(|i| {
+                gradient
+                    .color_at(i as f32 / (LUT_SIZE - 1) as f32)
+                    .map(to_u8)
+            })
+            .collect();
+        Some(gradient)
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
@@ -169,7 +185,10 @@ impl Gradient {
             *px = match self.shape {
                 Shape::Solid(color) => color.map(to_u8),
                 _ => match self.parameter(p) {
-                    Some(t) => self.color_at(self.spread(t)).map(to_u8),
+                    Some(t) => {
+                        let i = (self.spread(t) * (LUT_SIZE - 1) as f32 + 0.5) as usize;
+                        self.lut[i.min(LUT_SIZE - 1)]
+                    }
                     None => [0; 4],
                 },
             };
@@ -218,9 +237,9 @@ impl Gradient {
     fn spread(&self, t: f32) -> f32 {
         match self.spread {
             Spread::Pad => t.clamp(0.0, 1.0),
-            Spread::Repeat => t - t.floor(),
+            Spread::Repeat => t - floor(t),
             Spread::Reflect => {
-                let m = t.rem_euclid(2.0);
+                let m = t - 2.0 * floor(t * 0.5);
                 if m > 1.0 { 2.0 - m } else { m }
             }
         }

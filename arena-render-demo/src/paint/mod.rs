@@ -1,13 +1,33 @@
-//! What colours a span: a solid colour, or a shader (gradients) that computes a colour per
-//! pixel. Shaders are built once per scene on the heap and only read while rows render;
-//! the colours of one span go into a row from the line arena.
+//! What colours a span: a solid colour, or a shader (gradients, patterns, images) that
+//! computes a colour per pixel. Shaders (and pattern tiles, and decoded images) are built
+//! once per image on the heap and only read while rows render; the colours of one span go
+//! into a row from the line arena.
 
 mod gradient;
+mod image;
+mod pattern;
 
 use tiny_skia_path::Transform;
 
-use crate::pixel::{Paint, Pixel};
+use crate::pixel::{CLEAR, Paint, Pixel};
 pub(crate) use gradient::Gradient;
+pub(crate) use image::{Filter, ImageShader, Raster};
+pub use pattern::Tile;
+pub(crate) use pattern::{MAX_TILE_SIDE, Pattern};
+
+/// `v.floor()` without a call into libm (the default x86-64 target has no rounding
+/// instruction, and `floorf` was a fifth of a pattern's cost; gradients repeat with it too):
+/// through an integer cast where that is exact.
+#[inline(always)]
+pub(crate) fn floor(v: f32) -> f32 {
+    if v.abs() < 8_388_608.0 {
+        let t = v as i32 as f32;
+        if t > v { t - 1.0 } else { t }
+    } else {
+        // Beyond 2^23 every f32 is an integer already (or not finite).
+        v
+    }
+}
 
 /// A path's paint as the scene stores it.
 #[derive(Clone, Copy, Debug)]
@@ -23,34 +43,67 @@ pub(crate) enum PaintRef {
 pub(crate) enum Shader {
     /// A linear or radial gradient.
     Gradient(Gradient),
+    /// A raster image.
+    Image(ImageShader),
+    /// A pattern: a tile of the scene's, repeated.
+    Pattern(Pattern),
 }
 
 impl Shader {
     /// The shader for a `usvg` paint server drawn with `opacity` in the coordinate system
-    /// `to_device` maps to device pixels. `Ok(None)` when the server draws nothing;
-    /// `Err(name)` for a paint server this renderer does not support.
-    pub(crate) fn of(
+    /// `to_device` maps to device pixels; `None` when the server draws nothing. Colours and
+    /// patterns (whose tile the scene builds) are not gradients: `None`.
+    pub(crate) fn gradient(
         paint: &usvg::Paint,
         opacity: f32,
         to_device: Transform,
-    ) -> Result<Option<Shader>, &'static str> {
-        Ok(match paint {
-            usvg::Paint::Color(_) => None,
+    ) -> Option<Shader> {
+        match paint {
             usvg::Paint::LinearGradient(g) => {
                 Gradient::linear(g, opacity, to_device).map(Shader::Gradient)
             }
             usvg::Paint::RadialGradient(g) => {
                 Gradient::radial(g, opacity, to_device).map(Shader::Gradient)
             }
-            usvg::Paint::Pattern(_) => return Err("patterns"),
-        })
+            usvg::Paint::Color(_) | usvg::Paint::Pattern(_) => None,
+        }
     }
 
-    /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
+    /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`;
+    /// `tiles` are the scene's rendered pattern tiles.
     #[inline]
-    pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
+    pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel], tiles: &[Tile]) {
         match self {
             Shader::Gradient(g) => g.shade_row(y, x0, out),
+            Shader::Image(image) => image.shade_row(y, x0, out),
+            Shader::Pattern(p) => match tiles.get(p.tile() as usize) {
+                Some(tile) => p.shade_row(tile, y, x0, out),
+                None => out.fill(CLEAR),
+            },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::floor;
+
+    #[test]
+    fn floor_matches_the_standard_one() {
+        for v in [
+            -2.5f32,
+            -1.0,
+            -0.25,
+            0.0,
+            0.75,
+            3.0,
+            8_388_607.5,
+            -8_388_608.0,
+            1e10,
+            -1e10,
+        ] {
+            assert_eq!(floor(v), v.floor(), "{v}");
+        }
+        assert!(floor(f32::NAN).is_nan());
     }
 }

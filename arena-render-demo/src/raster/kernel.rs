@@ -11,7 +11,7 @@
 use arena_core::ScanLocal;
 
 use crate::options::SUB_SCANLINES;
-use crate::paint::PaintRef;
+use crate::paint::{PaintRef, Tile};
 use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
 use crate::scene::{FillItem, Scene};
 
@@ -102,14 +102,25 @@ pub(crate) fn touched_words(pixels: usize) -> usize {
 /// One path on one row.
 pub(crate) struct FillRow<'s> {
     scene: &'s Scene,
+    tiles: &'s [Tile],
     fill: &'s FillItem,
     y: u32,
 }
 
 impl<'s> FillRow<'s> {
-    /// `fill` of `scene`, on row `y`.
-    pub(crate) fn new(scene: &'s Scene, fill: &'s FillItem, y: u32) -> FillRow<'s> {
-        FillRow { scene, fill, y }
+    /// `fill` of `scene` (whose pattern tiles are `tiles`), on row `y`.
+    pub(crate) fn new(
+        scene: &'s Scene,
+        tiles: &'s [Tile],
+        fill: &'s FillItem,
+        y: u32,
+    ) -> FillRow<'s> {
+        FillRow {
+            scene,
+            tiles,
+            fill,
+            y,
+        }
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
@@ -135,6 +146,7 @@ impl<'s> FillRow<'s> {
         let (left, right) = coverage.limit;
         let weight = 1.0 / s as f32;
         let (mut lo, mut hi) = (usize::MAX, 0usize);
+        let antialias = self.scene.antialias() && self.fill.antialias();
         for k in 0..s {
             let mut n = 0;
             for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
@@ -147,7 +159,13 @@ impl<'s> FillRow<'s> {
             let crossings = &mut crossings[..n];
             sort_crossings(crossings);
             for span in inside_spans(crossings, self.fill, spans).iter() {
-                let (x0, x1) = (span.x0.clamp(left, right), span.x1.clamp(left, right));
+                let (x0, x1) = if antialias {
+                    (span.x0, span.x1)
+                } else {
+                    // Aliased: the pixels whose centres are inside, as tiny-skia rounds.
+                    ((span.x0 + 0.5).floor(), (span.x1 + 0.5).floor())
+                };
+                let (x0, x1) = (x0.clamp(left, right), x1.clamp(left, right));
                 if x1 > x0 {
                     lo = lo.min(coverage.add_step(x0, weight));
                     hi = hi.max(coverage.add_step(x1, -weight) + 1);
@@ -157,15 +175,14 @@ impl<'s> FillRow<'s> {
         if lo >= hi {
             return;
         }
-        let antialias = self.scene.antialias();
         match self.fill.paint() {
             PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
             PaintRef::Shader(i) => {
-                let colors = &mut colors[lo..hi];
-                self.scene
-                    .shader(i)
-                    .shade_row(self.y, coverage.origin + lo, colors);
-                coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
+                let shader = self.scene.shader(i);
+                let shade = |x0: usize, out: &mut [Pixel]| {
+                    shader.shade_row(self.y, x0, out, self.tiles);
+                };
+                coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
             }
         }
     }
@@ -300,15 +317,21 @@ impl<'c> CoverageRow<'c> {
         debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
     }
 
-    /// [`CoverageRow::blend`] with a colour per pixel: `colors[i]` is the colour of the
-    /// pixel of cell `lo + i`.
+    /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
+    /// of the pixels from `x` into `out`, and is asked only for the covered pixels inside
+    /// `target`; `colors` (one per cell) holds them meanwhile.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the kernel's memory, passed in by parts"
+    )]
     fn blend_shaded(
         &mut self,
         lo: usize,
         hi: usize,
         target: &mut [Pixel],
         x_off: usize,
-        colors: &[Pixel],
+        colors: &mut [Pixel],
+        shade: impl Fn(usize, &mut [Pixel]),
         antialias: bool,
     ) {
         let mut acc = 0.0f32;
@@ -325,7 +348,8 @@ impl<'c> CoverageRow<'c> {
                     let start = a.max(x_off);
                     let end = b.min(x_off + target.len());
                     if start < end {
-                        let shades = &colors[start - self.origin - lo..end - self.origin - lo];
+                        let shades = &mut colors[start - self.origin..end - self.origin];
+                        shade(start, shades);
                         paint_shades_over(
                             &mut target[start - x_off..end - x_off],
                             shades,

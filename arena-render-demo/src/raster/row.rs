@@ -16,14 +16,14 @@ use super::Scratch;
 use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
-use crate::paint::PaintRef;
+use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
     Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
     luminance_to_alpha,
 };
 use crate::scene::{FillItem, Op, Scene};
 
-/// Draws row `y` of `scene` into `out` (premultiplied RGBA8, `4 * width` bytes), with every
+/// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out` (premultiplied RGBA8, `4 * width` bytes), with every
 /// temporary from `scratch`; `out_is_clear` promises that `out` is all zero.
 ///
 /// # Panics
@@ -31,6 +31,7 @@ use crate::scene::{FillItem, Op, Scene};
 /// If `y >= height` or `out` is not exactly one row long.
 pub(crate) fn draw_row<S: Scratch>(
     scene: &Scene,
+    tiles: &[Tile],
     y: u32,
     scratch: &mut S,
     out: &mut [u8],
@@ -57,6 +58,7 @@ pub(crate) fn draw_row<S: Scratch>(
     let entries = scene.row_edges(y);
     let mut walker = RowWalker {
         scene,
+        tiles,
         y,
         entries,
         cursor: 0,
@@ -77,6 +79,7 @@ pub(crate) fn draw_row<S: Scratch>(
 /// `coverage` entry is zero between fills.
 struct RowWalker<'s, 'c> {
     scene: &'s Scene,
+    tiles: &'s [Tile],
     y: u32,
     entries: &'s [u32],
     cursor: usize,
@@ -268,7 +271,7 @@ impl RowWalker<'_, '_> {
                 Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
             }
         };
-        let row = FillRow::new(self.scene, fill, self.y);
+        let row = FillRow::new(self.scene, self.tiles, fill, self.y);
         row.rasterize(
             &active,
             &mut crossings,

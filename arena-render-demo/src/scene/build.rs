@@ -2,13 +2,15 @@
 //! names every feature it skips.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use tiny_skia_path::{PathStroker, Transform};
+use tiny_skia_path::{LineCap, PathStroker, Transform};
 
 use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
-use crate::paint::{PaintRef, Shader};
+use crate::options::{MAX_IMAGE_DEPTH, SceneError};
+use crate::paint::{Filter, ImageShader, MAX_TILE_SIDE, PaintRef, Pattern, Shader};
 use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -18,56 +20,87 @@ pub(crate) struct Content {
     pub(crate) shaders: Vec<Shader>,
     pub(crate) ops: Vec<Op>,
     pub(crate) unsupported: BTreeSet<&'static str>,
+    /// The pattern tiles' own content, each with its size in pixels.
+    pub(crate) tiles: Vec<(Content, (u32, u32))>,
 }
 
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
 /// at `sub_scanlines` per row.
+///
+/// `tile_pixels` is what pattern tiles may still take, in pixels, over the whole image
+/// (nested patterns included); a pattern beyond it is skipped and named.
 pub(crate) fn walk(
-    tree: &usvg::Tree,
+    root: &usvg::Group,
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
-) -> Content {
+    tile_pixels: &mut u64,
+    options: WalkOptions,
+) -> Result<Content, SceneError> {
     let mut builder = Builder {
+        hairlines: options.hairlines,
         ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
+        image_depth: 0,
+        error: None,
+        tiles: Vec::new(),
+        sub_scanlines,
+        tile_pixels,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
-    for node in tree.root().children() {
+    for node in root.children() {
         builder.node(node, base);
     }
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
     let (edges, fills, shaders, ops) = builder.ops.into_parts();
-    Content {
+    Ok(Content {
         edges,
         fills,
         shaders,
         ops,
         unsupported: builder.unsupported,
-    }
+        tiles: builder.tiles,
+    })
 }
 
-/// The walk's state: the op list so far and the unsupported features seen.
-struct Builder {
+/// How the walk draws what SVG leaves to the renderer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalkOptions {
+    /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
+    pub(crate) hairlines: bool,
+}
+
+/// The walk's state: the op list so far, the unsupported features seen, and the pattern
+/// tiles found (their content walked on its own canvas, at the same sampling).
+struct Builder<'t> {
+    /// See [`WalkOptions::hairlines`].
+    hairlines: bool,
     ops: OpList,
     unsupported: BTreeSet<&'static str>,
+    /// SVG images open around the node being walked.
+    image_depth: usize,
+    /// The first image that could not be decoded: the scene is refused.
+    error: Option<SceneError>,
+    tiles: Vec<(Content, (u32, u32))>,
+    sub_scanlines: u32,
+    tile_pixels: &'t mut u64,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
 const OPAQUE: PaintRef = PaintRef::Solid([0.0, 0.0, 0.0, 1.0]);
 
-impl Builder {
+impl Builder<'_> {
     /// Walks one node drawn under `ts` (its parent's transform to device pixels).
     fn node(&mut self, node: &usvg::Node, ts: Transform) {
         match node {
             usvg::Node::Group(g) => self.group(g, ts),
             usvg::Node::Path(p) => self.path(p, ts),
-            usvg::Node::Image(_) => {
-                self.unsupported.insert("images");
-            }
-            usvg::Node::Text(_) => {
-                self.unsupported.insert("text");
-            }
+            usvg::Node::Image(image) => self.image(image, ts),
+            // usvg has laid the text out and turned it into paths.
+            usvg::Node::Text(text) => self.group(text.flattened(), ts),
         }
     }
 
@@ -157,7 +190,7 @@ impl Builder {
         let rect_clip = self.ops.open_clip(bounds);
         let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
         if let Some(device) = rect.transform(ts) {
-            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero);
+            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero, true);
         }
         let children = self.ops.mark();
         self.ops.close_clip(rect_clip, children);
@@ -180,7 +213,7 @@ impl Builder {
                     };
                     if let Some(device) = path.data().clone().transform(ts) {
                         let rule = fill_rule(fill.rule());
-                        self.ops.add_fill(&device, OPAQUE, rule);
+                        self.ops.add_fill(&device, OPAQUE, rule, true);
                     }
                 }
                 usvg::Node::Group(group) => {
@@ -194,11 +227,61 @@ impl Builder {
                         self.close_group(header, 1.0, clip, None, Blend::Xor);
                     }
                 }
-                usvg::Node::Text(_) => {
-                    self.unsupported.insert("text");
+                // Text in a clip path clips with its glyph outlines.
+                usvg::Node::Text(text) => {
+                    let glyphs = text.flattened();
+                    self.clip_children(glyphs, ts.pre_concat(glyphs.transform()));
                 }
                 usvg::Node::Image(_) => {}
             }
+        }
+    }
+
+    /// Draws an image under `ts`, as resvg does: a raster image fills the rectangle of its
+    /// pixels, (0, 0) to (width, height), with an image shader; an SVG image draws its tree.
+    fn image(&mut self, image: &usvg::Image, ts: Transform) {
+        if !image.is_visible() || self.error.is_some() {
+            return;
+        }
+        // The size usvg read from the header: refuse a huge one before decoding anything.
+        let declared = image.size();
+        if let Err(error) = super::image::check_declared(image.kind(), declared) {
+            self.error = Some(error);
+            return;
+        }
+        let raster = match super::image::decode(image.kind()) {
+            None => {
+                let usvg::ImageKind::SVG(tree) = image.kind() else {
+                    return;
+                };
+                if self.image_depth >= MAX_IMAGE_DEPTH {
+                    self.unsupported.insert("SVG images nested too deep");
+                    return;
+                }
+                self.image_depth += 1;
+                for node in tree.root().children() {
+                    self.node(node, ts);
+                }
+                self.image_depth -= 1;
+                return;
+            }
+            Some(Err(error)) => {
+                self.error = Some(error);
+                return;
+            }
+            Some(Ok(raster)) => raster,
+        };
+        let (w, h) = (raster.width() as f32, raster.height() as f32);
+        let filter = Filter::of(image.rendering_mode());
+        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+            return;
+        };
+        let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
+            .map(tiny_skia_path::PathBuilder::from_rect)
+            .and_then(|path| path.transform(ts));
+        if let Some(device) = rect {
+            let paint = self.ops.add_shader(Shader::Image(shader));
+            self.ops.add_fill(&device, paint, FillRule::NonZero, true);
         }
     }
 
@@ -235,13 +318,56 @@ impl Builder {
                 a,
             ]));
         }
-        match Shader::of(paint, opacity, ts) {
-            Ok(shader) => Some(self.ops.add_shader(shader?)),
-            Err(feature) => {
-                self.unsupported.insert(feature);
-                None
-            }
+        let shader = match paint {
+            usvg::Paint::Pattern(pattern) => self.pattern(pattern, opacity, ts)?,
+            _ => Shader::gradient(paint, opacity, ts)?,
+        };
+        Some(self.ops.add_shader(shader))
+    }
+
+    /// A pattern drawn with `opacity` under `ts`: as resvg, its tile is rendered at the
+    /// device scale of `ts` and the pattern's transform (at most [`MAX_TILE_SIDE`] pixels a
+    /// side), and repeated. `None` for a tile under one pixel, which draws nothing.
+    fn pattern(&mut self, pattern: &usvg::Pattern, opacity: f32, ts: Transform) -> Option<Shader> {
+        let placed = ts.pre_concat(pattern.transform());
+        let (mut sx, mut sy) = placed.get_scale();
+        let rect = pattern.rect();
+        let longest = (rect.width() * sx).max(rect.height() * sy);
+        if longest > MAX_TILE_SIDE as f32 {
+            let k = MAX_TILE_SIDE as f32 / longest;
+            (sx, sy) = (sx * k, sy * k);
         }
+        let (w, h) = ((rect.width() * sx).round(), (rect.height() * sy).round());
+        if !(w >= 1.0 && h >= 1.0) {
+            return None;
+        }
+        let size = (w as u32, h as u32);
+        let pixels = u64::from(size.0) * u64::from(size.1);
+        if pixels > *self.tile_pixels {
+            self.unsupported
+                .insert("patterns beyond the tile memory limit");
+            return None;
+        }
+        *self.tile_pixels -= pixels;
+        let scale = Transform::from_scale(sx, sy);
+        let sub = self.sub_scanlines;
+        let options = WalkOptions {
+            hairlines: self.hairlines,
+        };
+        let content = match walk(pattern.root(), scale, size, sub, self.tile_pixels, options) {
+            Ok(content) => content,
+            Err(error) => {
+                self.error = Some(error);
+                return None;
+            }
+        };
+        self.unsupported.extend(content.unsupported.iter().copied());
+        self.tiles.push((content, size));
+        let tile_to_device = placed
+            .pre_translate(rect.x(), rect.y())
+            .pre_scale(1.0 / sx, 1.0 / sy);
+        let tile = self.tiles.len() as u32 - 1;
+        Pattern::new(tile, tile_to_device, opacity).map(Shader::Pattern)
     }
 
     fn fill(&mut self, path: &usvg::Path, ts: Transform) {
@@ -250,19 +376,29 @@ impl Builder {
             return;
         };
         let rule = fill_rule(fill.rule());
+        let antialias = path.rendering_mode().use_shape_antialiasing();
         if let Some(device) = path.data().clone().transform(ts) {
-            self.ops.add_fill(&device, color, rule);
+            self.ops.add_fill(&device, color, rule, antialias);
         }
     }
 
     fn stroke(&mut self, path: &usvg::Path, ts: Transform) {
-        let Some(stroke) = path.stroke() else { return };
-        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get(), ts) else {
+        let Some(usvg_stroke) = path.stroke() else {
+            return;
+        };
+        let stroke = usvg_stroke.to_tiny_skia();
+        let antialias = path.rendering_mode().use_shape_antialiasing();
+        // A stroke at most a pixel wide is a hairline, as in tiny-skia: its paint's opacity
+        // scaled by its width.
+        let hairline = (antialias && self.hairlines)
+            .then(|| hairline_coverage(stroke.width, ts))
+            .flatten();
+        let opacity = usvg_stroke.opacity().get() * hairline.map_or(1.0, hairline_alpha);
+        let Some(color) = self.paint(usvg_stroke.paint(), opacity, ts) else {
             return;
         };
         // As tiny-skia does: dash and stroke in user space at the device resolution, then
         // transform the outline; the outline is filled with the nonzero rule.
-        let stroke = stroke.to_tiny_skia();
         let res_scale = PathStroker::compute_resolution_scale(&ts);
         let dashed;
         let source = match &stroke.dash {
@@ -275,11 +411,19 @@ impl Builder {
             },
             None => path.data(),
         };
+        if hairline.is_some() {
+            if let Some(device) = source.clone().transform(ts) {
+                let capped = stroke.line_cap != LineCap::Butt;
+                self.ops.add_hairline(&device, color, capped);
+            }
+            return;
+        }
         let Some(outline) = source.stroke(&stroke, res_scale) else {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.ops.add_fill(&device, color, FillRule::NonZero);
+            self.ops
+                .add_fill(&device, color, FillRule::NonZero, antialias);
         }
     }
 }
@@ -290,4 +434,32 @@ fn fill_rule(rule: usvg::FillRule) -> FillRule {
         usvg::FillRule::NonZero => FillRule::NonZero,
         usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
+}
+
+/// The coverage a stroke `width` wide under `ts` is drawn with as a hairline, or `None`
+/// when it is wider than a pixel: tiny-skia's test (its `treat_as_hairline`), which
+/// measures the transformed width with a fast approximation of the length.
+fn hairline_coverage(width: f32, ts: Transform) -> Option<f32> {
+    if width == 0.0 {
+        return Some(1.0);
+    }
+    let fast_len = |x: f32, y: f32| {
+        let (x, y) = (x.abs(), y.abs());
+        let (long, short) = if x < y { (y, x) } else { (x, y) };
+        long + short / 2.0
+    };
+    // The images of (width, 0) and (0, width) under the transform without translation.
+    let len0 = fast_len(ts.sx * width, ts.ky * width);
+    let len1 = fast_len(ts.kx * width, ts.sy * width);
+    (len0 <= 1.0 && len1 <= 1.0).then_some((len0 + len1) / 2.0)
+}
+
+/// The alpha tiny-skia scales a hairline's paint by for `coverage`: quantised to 1/256
+/// and then to 8 bits, as it does.
+fn hairline_alpha(coverage: f32) -> f32 {
+    if coverage >= 1.0 {
+        return 1.0;
+    }
+    let scale = (coverage * 256.0) as i32;
+    ((255 * scale) >> 8) as f32 / 255.0
 }

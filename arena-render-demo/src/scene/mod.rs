@@ -8,6 +8,7 @@
 
 mod build;
 mod flatten;
+mod image;
 mod index;
 mod item;
 mod ops;
@@ -23,6 +24,11 @@ pub use item::{FillRule, PixelBounds};
 use crate::options::{Geometry, RenderOptions, SceneError};
 use crate::paint::Shader;
 use crate::pixel::{CLEAR, Pixel};
+
+/// The most pixels all pattern tiles of one image may take together (256 MiB): more
+/// patterns than that are skipped and named, so that a file cannot ask for unbounded memory
+/// by using a large pattern many times.
+pub const MAX_TILE_PIXELS: u64 = 64 << 20;
 
 /// A scene ready for scan-line rendering: edges, paints, ops and the row index.
 ///
@@ -48,6 +54,8 @@ pub struct Scene {
     zero_steps: Vec<f32>,
     params: SceneParams,
     unsupported: BTreeSet<&'static str>,
+    /// The scenes of the pattern tiles, which the renderer renders before any row.
+    tiles: Vec<Scene>,
 }
 
 impl Scene {
@@ -56,30 +64,63 @@ impl Scene {
         let geometry = Geometry::of(tree, options)?;
         let size = (geometry.width, geometry.height);
         let sub_scanlines = options.sub_scanlines();
-        let content = build::walk(tree, geometry.transform(options), size, sub_scanlines);
+        let mut tile_pixels = MAX_TILE_PIXELS;
+        let base = geometry.transform(options);
+        let walk = build::WalkOptions {
+            hairlines: options.hairlines,
+        };
+        let content = build::walk(
+            tree.root(),
+            base,
+            size,
+            sub_scanlines,
+            &mut tile_pixels,
+            walk,
+        )?;
+        Ok(Scene::index(
+            content,
+            size,
+            sub_scanlines,
+            options.antialias,
+        ))
+    }
+
+    /// Indexes what the walk found for a `width` x `height` canvas, its pattern tiles too.
+    fn index(
+        content: build::Content,
+        (width, height): (u32, u32),
+        sub_scanlines: u32,
+        antialias: bool,
+    ) -> Scene {
         let (rows, params) = RowIndex::build(
             &content.edges,
             &content.fills,
             &content.ops,
             !content.shaders.is_empty(),
-            size,
+            (width, height),
             sub_scanlines as i32,
         );
-        Ok(Scene {
-            width: geometry.width,
-            height: geometry.height,
+        let tiles = content
+            .tiles
+            .into_iter()
+            .map(|(tile, size)| Scene::index(tile, size, sub_scanlines, antialias))
+            .collect();
+        Scene {
+            width,
+            height,
             sub_scanlines,
-            antialias: options.antialias,
+            antialias,
             edges: content.edges,
             fills: content.fills,
             shaders: content.shaders,
             ops: content.ops,
             rows,
-            blank_row: vec![CLEAR; geometry.width as usize + 2],
-            zero_steps: vec![0.0; geometry.width as usize + 2],
+            blank_row: vec![CLEAR; width as usize + 2],
+            zero_steps: vec![0.0; width as usize + 2],
             params,
             unsupported: content.unsupported,
-        })
+            tiles,
+        }
     }
 
     /// Width in pixels.
@@ -117,12 +158,6 @@ impl Scene {
         self.unsupported.iter().copied()
     }
 
-    /// Records an unsupported feature found outside the usvg tree (text, which usvg drops
-    /// without its `text` feature).
-    pub fn note_unsupported(&mut self, feature: &'static str) {
-        self.unsupported.insert(feature);
-    }
-
     /// Sub-scanlines per pixel row.
     #[inline(always)]
     pub(crate) fn sub_scanlines(&self) -> u32 {
@@ -145,6 +180,11 @@ impl Scene {
     #[inline(always)]
     pub(crate) fn fill(&self, i: u32) -> &FillItem {
         &self.fills[i as usize]
+    }
+
+    /// The scenes of the pattern tiles, in the order the shaders name them.
+    pub(crate) fn tiles(&self) -> &[Scene] {
+        &self.tiles
     }
 
     /// Shader number `i`.

@@ -1,0 +1,189 @@
+//! Patterns: a tile rendered once per image on the heap (by the renderer, from a scene of
+//! its own), repeated over the plane and sampled per pixel with bilinear filtering.
+
+use tiny_skia_path::Transform;
+
+use super::floor;
+use crate::pixel::{Pixel, div255};
+
+/// The largest tile side in pixels: a pattern asking for more is rendered at a lower
+/// resolution and scaled up, so that a tile never takes more than 16 MiB.
+pub(crate) const MAX_TILE_SIDE: u32 = 2048;
+
+/// A rendered tile: premultiplied pixels, rows top to bottom.
+///
+/// Invariant: `pixels.len() == width * height`, both at least 1.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tile {
+    width: u32,
+    height: u32,
+    pixels: Vec<Pixel>,
+}
+
+impl Tile {
+    /// A tile of `width` x `height` pixels; `None` unless `pixels` holds exactly that many.
+    pub fn new(width: u32, height: u32, pixels: Vec<Pixel>) -> Option<Tile> {
+        let ok = width > 0 && height > 0 && pixels.len() == width as usize * height as usize;
+        ok.then_some(Tile {
+            width,
+            height,
+            pixels,
+        })
+    }
+
+    /// The pixel at `(x, y)`, both within the tile.
+    #[inline(always)]
+    fn at(&self, x: usize, y: usize) -> Pixel {
+        self.pixels[y * self.width as usize + x]
+    }
+}
+
+/// `v` wrapped into `0..len` (a tile side), as the pixel it falls in, the next pixel
+/// (wrapping too), and the weight of the next one in 1/256.
+#[inline(always)]
+fn wrap(v: f32, len: u32) -> (usize, usize, u32) {
+    let n = len as f32;
+    let w = v - n * floor(v / n);
+    let f = floor(w);
+    // Rounding can leave `w` a hair below 0 or at `n`: clamp into the tile.
+    let i = (f.max(0.0) as usize).min(len as usize - 1);
+    let next = if i + 1 == len as usize { 0 } else { i + 1 };
+    (i, next, ((w - f) * 256.0) as u32)
+}
+
+/// A pattern paint: which tile, where it lies, and its opacity.
+///
+/// Invariant: `to_tile` maps device space to the tile's pixel space.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pattern {
+    tile: u32,
+    to_tile: Transform,
+    opacity: u16,
+}
+
+impl Pattern {
+    /// Tile number `tile`, placed by `tile_to_device` (tile pixels to device pixels),
+    /// drawn with `opacity`; `None` if the placement cannot be inverted.
+    pub(crate) fn new(tile: u32, tile_to_device: Transform, opacity: f32) -> Option<Pattern> {
+        Some(Pattern {
+            tile,
+            to_tile: tile_to_device.invert()?,
+            opacity: (opacity.clamp(0.0, 1.0) * 255.0 + 0.5) as u16,
+        })
+    }
+
+    /// The index of the pattern's tile among the scene's tiles.
+    pub(crate) fn tile(&self) -> u32 {
+        self.tile
+    }
+
+    /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`,
+    /// sampling `tile` (repeated) bilinearly at each pixel centre.
+    pub(crate) fn shade_row(&self, tile: &Tile, y: u32, x0: usize, out: &mut [Pixel]) {
+        let ts = self.to_tile;
+        let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
+        // Sample positions are pixel centres of the tile: shift by half a pixel. The
+        // position is affine in x, so it steps by a constant per pixel.
+        let u = ts.sx * dx + ts.kx * py + ts.tx - 0.5;
+        let v = ts.ky * dx + ts.sy * py + ts.ty - 0.5;
+        if !(u.is_finite() && v.is_finite() && ts.sx.is_finite() && ts.ky.is_finite()) {
+            out.fill([0; 4]);
+            return;
+        }
+        if ts.ky == 0.0 && ts.sx.abs() < tile.width as f32 {
+            self.shade_level_row(tile, u, v, out);
+            return;
+        }
+        let (mut u, mut v) = (u, v);
+        for px in out.iter_mut() {
+            let (x0, x1, wx) = wrap(u, tile.width);
+            let (y0, y1, wy) = wrap(v, tile.height);
+            let p = [
+                tile.at(x0, y0),
+                tile.at(x1, y0),
+                tile.at(x0, y1),
+                tile.at(x1, y1),
+            ];
+            *px = self.mix(p, wx, wy);
+            u += ts.sx;
+            v += ts.ky;
+        }
+    }
+
+    /// [`Pattern::shade_row`] for a row along which the tile's y does not change (no rotation
+    /// or skew, the common case): the two tile rows are found once, and x wraps by a
+    /// subtraction per pixel instead of a division.
+    fn shade_level_row(&self, tile: &Tile, u: f32, v: f32, out: &mut [Pixel]) {
+        let width = tile.width as usize;
+        let (y0, y1, wy) = wrap(v, tile.height);
+        let (row0, row1) = (
+            &tile.pixels[y0 * width..][..width],
+            &tile.pixels[y1 * width..][..width],
+        );
+        let n = tile.width as f32;
+        let step = self.to_tile.sx;
+        let mut u = u - n * floor(u / n);
+        for px in out.iter_mut() {
+            let f = floor(u);
+            let x0 = (f.max(0.0) as usize).min(width - 1);
+            let x1 = if x0 + 1 == width { 0 } else { x0 + 1 };
+            let wx = ((u - f) * 256.0) as u32;
+            *px = self.mix([row0[x0], row0[x1], row1[x0], row1[x1]], wx, wy);
+            // |step| < n, so one correction keeps u in 0..n.
+            u += step;
+            if u >= n {
+                u -= n;
+            } else if u < 0.0 {
+                u += n;
+            }
+        }
+    }
+
+    /// The bilinear mix of `p` (top left, top right, bottom left, bottom right) with the
+    /// right and bottom weights `wx` and `wy` in 1/256, at the pattern's opacity.
+    #[inline(always)]
+    fn mix(&self, p: [Pixel; 4], wx: u32, wy: u32) -> Pixel {
+        let w = [
+            (256 - wx) * (256 - wy),
+            wx * (256 - wy),
+            (256 - wx) * wy,
+            wx * wy,
+        ];
+        let mut px = [0u8; 4];
+        for (k, out) in px.iter_mut().enumerate() {
+            let c = u32::from(p[0][k]) * w[0]
+                + u32::from(p[1][k]) * w[1]
+                + u32::from(p[2][k]) * w[2]
+                + u32::from(p[3][k]) * w[3];
+            // `c` is the channel in 1/65536; round, then apply the opacity.
+            let c = ((c + 32768) >> 16) as u16;
+            *out = if self.opacity == 255 {
+                c as u8
+            } else {
+                div255(c * self.opacity) as u8
+            };
+        }
+        px
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_repeats_its_tile_and_blends_between_pixels() {
+        let (red, blue) = ([255, 0, 0, 255], [0, 0, 255, 255]);
+        let tile = Tile::new(2, 1, vec![red, blue]).unwrap();
+        // One tile pixel per device pixel: device pixel x samples tile pixel x.
+        let p = Pattern::new(0, Transform::identity(), 1.0).unwrap();
+        let mut out = [[0; 4]; 5];
+        p.shade_row(&tile, 0, 0, &mut out);
+        assert_eq!(out, [red, blue, red, blue, red]);
+        // Two device pixels per tile pixel: halfway samples mix the neighbours.
+        let p = Pattern::new(0, Transform::from_scale(2.0, 2.0), 0.5).unwrap();
+        p.shade_row(&tile, 0, 0, &mut out);
+        assert_eq!(out[1], [96, 0, 32, 128]);
+        assert!(Tile::new(2, 2, vec![red]).is_none());
+    }
+}
