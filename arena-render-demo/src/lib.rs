@@ -40,8 +40,14 @@
 //! onto its parent with tiny-skia's formulas), and patterns (each tile is a scene of its
 //! own, rendered once per image on the heap before any row, and sampled bilinearly per
 //! pixel into the span's colour row; all tiles together are limited to
-//! [`MAX_TILE_PIXELS`]). Filters, images and text are reported by [`Scene::unsupported`]
-//! and skipped. Files with coordinates or radii beyond
+//! [`MAX_TILE_PIXELS`]). Text (usvg lays it out with the [`fonts::Fonts`] it is given and
+//! turns it into paths). Images: PNG, JPEG, GIF and WebP, embedded or linked, decoded once
+//! per scene with the decoders resvg uses (an image declaring more than
+//! [`MAX_IMAGE_PIXELS`] is refused before it is decoded) and sampled per pixel as resvg
+//! samples them (`image-rendering`); SVG images are drawn as part of the scene, nested up
+//! to [`MAX_IMAGE_DEPTH`] deep. `shape-rendering="crispEdges"` draws without anti-aliasing,
+//! and strokes a pixel wide or less are hairlines, as in resvg. Filters are reported by
+//! [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!
@@ -60,10 +66,12 @@
 //! - `image`: [`Image`], PNG output and the comparison with resvg;
 //! - `render`: the line budget and the [`Renderer`]; [`baseline`] plugs `Vec`s into the
 //!   same row walker;
-//! - [`load`]: reading SVG files (beside the rest: it only uses usvg).
+//! - [`load`] and [`fonts`]: reading SVG files and the fonts for their text (beside the rest:
+//!   they only use usvg).
 #![forbid(unsafe_code)]
 
 pub mod baseline;
+pub mod fonts;
 mod image;
 pub mod load;
 mod options;
@@ -78,7 +86,8 @@ pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{
-    Geometry, MAX_DIMENSION, OverBudget, RenderError, RenderOptions, SUB_SCANLINES, SceneError,
+    Geometry, MAX_DIMENSION, MAX_IMAGE_DEPTH, MAX_IMAGE_PIXELS, OverBudget, RenderError,
+    RenderOptions, SUB_SCANLINES, SceneError,
 };
 pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};

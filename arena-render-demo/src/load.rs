@@ -1,11 +1,15 @@
 //! Reading SVG files, with an error that says what is wrong with the input.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use usvg::roxmltree;
+
+use crate::fonts::Fonts;
 
 /// The built-in demo scene, embedded in the binary.
 pub const BUILTIN_SCENE: &str = include_str!("builtin.svg");
@@ -14,9 +18,19 @@ pub const BUILTIN_SCENE: &str = include_str!("builtin.svg");
 pub struct Svg {
     /// The usvg tree.
     pub tree: usvg::Tree,
-    /// Whether the document has `<text>` elements (usvg without its `text` feature drops
-    /// them; they are reported as unsupported).
+    /// Whether the document has `<text>` elements.
     pub has_text: bool,
+    /// The `font-family` lists of text for which no font of the list is installed (usvg
+    /// drew that text in a fallback font), one entry per list.
+    pub missing_fonts: Vec<String>,
+}
+
+impl Svg {
+    /// Whether the document has text but usvg could not lay any of it out (no font at
+    /// all): the image lacks that text.
+    pub fn text_dropped(&self) -> bool {
+        self.has_text && !self.tree.has_text_nodes()
+    }
 }
 
 /// Why an input file could not be read as SVG.
@@ -73,8 +87,14 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Reads and parses the SVG file at `path`.
+/// Reads and parses the SVG file at `path`, with the system's fonts.
 pub fn load_file(path: &Path) -> Result<Svg, LoadError> {
+    load_file_with(path, &Fonts::system())
+}
+
+/// Reads and parses the SVG file at `path`, laying text out with `fonts`; linked images
+/// are found relative to the file.
+pub fn load_file_with(path: &Path, fonts: &Fonts) -> Result<Svg, LoadError> {
     if path.is_dir() {
         return Err(LoadError::IsDirectory);
     }
@@ -83,11 +103,22 @@ pub fn load_file(path: &Path) -> Result<Svg, LoadError> {
         io::ErrorKind::IsADirectory => LoadError::IsDirectory,
         _ => LoadError::Io(e),
     })?;
-    parse(&bytes)
+    parse_with(&bytes, fonts, path.parent())
 }
 
-/// Parses an SVG document from memory.
+/// Parses an SVG document from memory, with the system's fonts; linked images are found
+/// relative to the working directory.
 pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
+    parse_with(bytes, &Fonts::system(), None)
+}
+
+/// Parses an SVG document from memory, laying text out with `fonts`; linked images are
+/// found relative to `resources_dir` (the working directory if `None`).
+pub fn parse_with(
+    bytes: &[u8],
+    fonts: &Fonts,
+    resources_dir: Option<&Path>,
+) -> Result<Svg, LoadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(LoadError::Empty);
     }
@@ -98,7 +129,7 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
         return Err(LoadError::NotSvg("plain text, no XML markup".into()));
     }
     // The same XML parser usvg uses: first to tell malformed XML from XML that is not SVG,
-    // and to find text, which usvg drops without its text feature.
+    // and to find text, which usvg drops when it has no font at all.
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
@@ -116,7 +147,9 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
-    let tree = usvg::Tree::from_str(text, &usvg::Options::default()).map_err(|e| match e {
+    let missing = Mutex::new(BTreeSet::new());
+    let options = fonts.usvg_options(resources_dir, &missing);
+    let tree = usvg::Tree::from_str(text, &options).map_err(|e| match e {
         usvg::Error::ParsingFailed(e) => LoadError::MalformedXml(e.to_string()),
         usvg::Error::InvalidSize => LoadError::Invalid(
             "no usable size: give the <svg> element a positive width and height or a viewBox"
@@ -124,7 +157,17 @@ pub fn parse(bytes: &[u8]) -> Result<Svg, LoadError> {
         ),
         other => LoadError::Invalid(other.to_string()),
     })?;
-    Ok(Svg { tree, has_text })
+    drop(options);
+    let missing_fonts = missing
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .into_iter()
+        .collect();
+    Ok(Svg {
+        tree,
+        has_text,
+        missing_fonts,
+    })
 }
 
 /// The largest coordinate or radius accepted in shapes and path data, in user units.

@@ -9,6 +9,14 @@ use tiny_skia_path::Transform;
 /// Largest output width or height in pixels; also the upper limit of `--size`.
 pub const MAX_DIMENSION: u32 = 16384;
 
+/// The most pixels an embedded or linked raster image may declare (64 Mi, 256 MiB decoded):
+/// an image whose header asks for more is refused before its pixels are allocated.
+pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
+
+/// Nested SVG images (an SVG image in an SVG image ...) drawn at most; deeper ones are
+/// skipped and named as unsupported.
+pub const MAX_IMAGE_DEPTH: usize = 8;
+
 /// Sub-scanlines per pixel row when anti-aliasing (each one sampled at its centre; the
 /// horizontal coverage of every span is exact).
 pub const SUB_SCANLINES: u32 = 4;
@@ -25,6 +33,10 @@ pub struct RenderOptions {
     /// `false` renders aliased (one sample per pixel); the tests use it to prove that the
     /// check against resvg catches a renderer without anti-aliasing.
     pub antialias: bool,
+    /// `true` draws strokes a pixel wide or less as hairlines, as resvg does; `false` draws
+    /// them at their true width (the tests use it to prove that the check against resvg
+    /// catches a renderer that loses thin lines between its sub-scanlines).
+    pub hairlines: bool,
 }
 
 impl Default for RenderOptions {
@@ -33,6 +45,7 @@ impl Default for RenderOptions {
             size: None,
             offset: (0.0, 0.0),
             antialias: true,
+            hairlines: true,
         }
     }
 }
@@ -90,6 +103,22 @@ impl Geometry {
 /// Why a scene could not be built.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SceneError {
+    /// An image's header declares more than [`MAX_IMAGE_PIXELS`] pixels (or none).
+    ImageTooLarge {
+        /// PNG, JPEG, GIF or WebP.
+        format: &'static str,
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+    },
+    /// An image's data cannot be decoded.
+    BrokenImage {
+        /// PNG, JPEG, GIF or WebP.
+        format: &'static str,
+        /// What the decoder reported.
+        reason: String,
+    },
     /// `--size` outside `1..=MAX_DIMENSION`.
     BadSize(u32),
     /// The SVG's own size is too large to render without `--size`.
@@ -104,6 +133,19 @@ pub enum SceneError {
 impl fmt::Display for SceneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            SceneError::ImageTooLarge {
+                format,
+                width,
+                height,
+            } => write!(
+                f,
+                "a {format} image declares {width}x{height} pixels, outside the 1 to \
+                 {MAX_IMAGE_PIXELS} pixels this renderer decodes; scale the image down"
+            ),
+            SceneError::BrokenImage { format, reason } => write!(
+                f,
+                "a {format} image cannot be decoded ({reason}); fix or replace the image"
+            ),
             SceneError::BadSize(size) => write!(
                 f,
                 "--size {size} is out of range: give a size from 1 to {MAX_DIMENSION} pixels"

@@ -119,7 +119,15 @@ fn check_passes_the_fixtures_and_reports_the_measures() {
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert_eq!(
         stdout.lines().count(),
-        fs::read_dir(&fixtures).unwrap().count()
+        fs::read_dir(&fixtures)
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg"))
+            .count()
     );
     for line in stdout.lines() {
         for part in ["max diff", "edge MAE", "PSNR", ": pass"] {
@@ -328,7 +336,7 @@ fn unsupported_features_are_named_in_a_warning() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         stderr.trim(),
-        "warning: u.svg: skipped unsupported SVG features: filters, images, text"
+        "warning: u.svg: skipped unsupported SVG features: filters"
     );
     assert!(
         dir.join("u.png").is_file(),
@@ -370,4 +378,155 @@ fn a_failed_render_keeps_an_existing_output() {
     assert!(!out.status.success());
     assert_eq!(fs::read(dir.join("out.png")).unwrap(), b"previous");
     assert_eq!(outputs(&dir, &["bad.svg"]), ["out.png"]);
+}
+
+#[test]
+fn a_missing_font_is_named_in_a_warning_and_a_fallback_draws_the_text() {
+    let dir = scratch("missing-font");
+    fs::write(
+        dir.join("t.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">
+          <text x="2" y="15" font-family="No Such Font" font-size="12">hi</text></svg>"#,
+    )
+    .unwrap();
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "t.svg",
+            "-o",
+            "t.png",
+            "--font-dir",
+            fonts.to_str().unwrap(),
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "warning: t.svg: no font of font-family \"No Such Font\" is available; the text uses \
+         a fallback font (pass --font-dir DIR to add fonts)"
+    );
+    assert!(dir.join("t.png").is_file());
+}
+
+#[test]
+fn a_bad_font_directory_is_an_error() {
+    let dir = scratch("font-dir");
+    fs::write(dir.join("a.svg"), CIRCLE).unwrap();
+    fs::create_dir(dir.join("empty")).unwrap();
+    let err = expect_error(
+        &dir,
+        &["render", "a.svg", "-o", "a.png", "--font-dir", "nope"],
+        &["a.svg", "empty"],
+    );
+    assert!(err.contains("--font-dir nope: no such directory"), "{err}");
+    let err = expect_error(
+        &dir,
+        &["render", "a.svg", "-o", "a.png", "--font-dir", "empty"],
+        &["a.svg", "empty"],
+    );
+    assert!(err.contains("no readable font files"), "{err}");
+}
+
+/// A PNG header declaring `width` x `height` pixels, with no pixel data after it.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    png
+}
+
+/// The CRC-32 PNG chunks carry (bitwise: short inputs only).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn image_svg(data: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+          width="20" height="20"><image width="10" height="10" xlink:href="{data}"/></svg>"#
+    )
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_image_bomb_is_refused_before_it_is_decoded() {
+    let dir = scratch("image-bomb");
+    let bomb = format!(
+        "data:image/png;base64,{}",
+        base64(&png_header(100_000, 100_000))
+    );
+    fs::write(dir.join("bomb.svg"), image_svg(&bomb)).unwrap();
+    let start = std::time::Instant::now();
+    let err = expect_error(
+        &dir,
+        &["render", "bomb.svg", "-o", "bomb.png"],
+        &["bomb.svg"],
+    );
+    assert!(
+        err.contains("bomb.svg")
+            && err.contains("a PNG image declares 100000x100000 pixels")
+            && err.contains("scale the image down"),
+        "{err}"
+    );
+    // Refused from the header: nothing near 40 GB was allocated or decoded.
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn broken_image_data_is_an_error_naming_the_format() {
+    let dir = scratch("broken-image");
+    // A valid header for 4x4 pixels, and no image data after it.
+    let truncated = format!("data:image/png;base64,{}", base64(&png_header(4, 4)));
+    fs::write(dir.join("png.svg"), image_svg(&truncated)).unwrap();
+    // A GIF screen descriptor for 4x4 pixels, then garbage where the first frame belongs.
+    let gif = b"GIF89a\x04\x00\x04\x00\x00\x00\x00\x2cjunk";
+    let gif = format!("data:image/gif;base64,{}", base64(gif));
+    fs::write(dir.join("gif.svg"), image_svg(&gif)).unwrap();
+    let inputs = ["png.svg", "gif.svg"];
+    for (file, format) in [("png.svg", "PNG"), ("gif.svg", "GIF")] {
+        let err = expect_error(&dir, &["render", file, "-o", "out.png"], &inputs);
+        assert!(
+            err.contains(file)
+                && err.contains(&format!("a {format} image cannot be decoded"))
+                && err.contains("fix or replace the image"),
+            "{err}"
+        );
+    }
 }

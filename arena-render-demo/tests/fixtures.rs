@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use arena_render_demo::baseline::render_with_vecs;
+use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load::{self, Svg};
 use arena_render_demo::{
     Comparison, Geometry, Image, RenderOptions, Renderer, Scene, render_reference,
@@ -41,10 +42,12 @@ fn fixtures() -> Vec<(String, Svg)> {
             "fixture {needed}.svg is missing"
         );
     }
+    // The fonts the tests ship, so that text fixtures draw text on any machine.
+    let fonts = Fonts::with_dirs(&[dir.join("../tests/fonts")], false).expect("fonts load");
     files
         .iter()
         .zip(names)
-        .map(|(f, n)| (n, load::load_file(f).expect("fixtures parse")))
+        .map(|(f, n)| (n, load::load_file_with(f, &fonts).expect("fixtures parse")))
         .collect()
 }
 

@@ -5,6 +5,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use arena_core::ScanArena;
+use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load;
 use arena_render_demo::{RenderOptions, Renderer, Scene};
 
@@ -68,9 +69,12 @@ fn allocations_in(f: impl FnOnce()) -> usize {
     ALLOCATIONS.with(Cell::get) - before
 }
 
-fn check_scene(name: &str, svg: &[u8], size: u32) {
+fn check_scene(name: &str, svg: &[u8], resources: Option<&std::path::Path>, size: u32) {
     // Setup: parse, build the scene index, size and create the arena, the output buffer.
-    let svg = load::parse(svg).expect("parses");
+    // The fonts the tests ship, so that text fixtures draw text on any machine.
+    let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
+    let fonts = Fonts::with_dirs(&[fonts], false).expect("the test fonts load");
+    let svg = load::parse_with(svg, &fonts, resources).expect("parses");
     let options = RenderOptions {
         size: Some(size),
         ..RenderOptions::default()
@@ -108,10 +112,10 @@ fn the_counter_sees_allocations() {
 
 #[test]
 fn rendering_rows_makes_no_heap_allocation() {
-    check_scene("built-in scene", load::BUILTIN_SCENE.as_bytes(), 128);
+    check_scene("built-in scene", load::BUILTIN_SCENE.as_bytes(), None, 128);
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     for file in load::svg_files(&dir).expect("fixtures are readable") {
         let svg = std::fs::read(&file).expect("fixture is readable");
-        check_scene(&file.display().to_string(), &svg, 64);
+        check_scene(&file.display().to_string(), &svg, Some(&dir), 64);
     }
 }

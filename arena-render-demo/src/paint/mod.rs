@@ -1,14 +1,17 @@
-//! What colours a span: a solid colour, or a shader (gradients, patterns) that computes a
-//! colour per pixel. Shaders (and pattern tiles) are built once per image on the heap and
-//! only read while rows render; the colours of one span go into a row from the line arena.
+//! What colours a span: a solid colour, or a shader (gradients, patterns, images) that
+//! computes a colour per pixel. Shaders (and pattern tiles) are built once per image on the
+//! heap and only read while rows render; the colours of one span go into a row from the
+//! line arena.
 
 mod gradient;
+mod image;
 mod pattern;
 
 use tiny_skia_path::Transform;
 
 use crate::pixel::{CLEAR, Paint, Pixel};
 pub(crate) use gradient::Gradient;
+pub(crate) use image::{Filter, ImageShader, Raster};
 pub use pattern::Tile;
 pub(crate) use pattern::{MAX_TILE_SIDE, Pattern};
 
@@ -42,6 +45,8 @@ pub(crate) enum Shader {
     Gradient(Gradient),
     /// A pattern: a tile of the scene's, repeated.
     Pattern(Pattern),
+    /// A raster image.
+    Image(ImageShader),
 }
 
 impl Shader {
@@ -74,6 +79,7 @@ impl Shader {
                 Some(tile) => p.shade_row(tile, y, x0, out),
                 None => out.fill(CLEAR),
             },
+            Shader::Image(image) => image.shade_row(y, x0, out),
         }
     }
 }

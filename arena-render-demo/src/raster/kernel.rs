@@ -136,6 +136,7 @@ impl<'s> FillRow<'s> {
         let (left, right) = coverage.limit;
         let weight = 1.0 / s as f32;
         let (mut lo, mut hi) = (usize::MAX, 0usize);
+        let antialias = self.scene.antialias() && self.fill.antialias();
         for k in 0..s {
             let mut n = 0;
             for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
@@ -148,7 +149,13 @@ impl<'s> FillRow<'s> {
             let crossings = &mut crossings[..n];
             crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
             for span in inside_spans(crossings, self.fill, spans).iter() {
-                let (x0, x1) = (span.x0.clamp(left, right), span.x1.clamp(left, right));
+                let (x0, x1) = if antialias {
+                    (span.x0, span.x1)
+                } else {
+                    // Aliased: the pixels whose centres are inside, as tiny-skia rounds.
+                    ((span.x0 + 0.5).floor(), (span.x1 + 0.5).floor())
+                };
+                let (x0, x1) = (x0.clamp(left, right), x1.clamp(left, right));
                 if x1 > x0 {
                     lo = lo.min(coverage.add_step(x0, weight));
                     hi = hi.max(coverage.add_step(x1, -weight) + 1);
@@ -158,7 +165,6 @@ impl<'s> FillRow<'s> {
         if lo >= hi {
             return;
         }
-        let antialias = self.scene.antialias();
         match self.fill.paint() {
             PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
             PaintRef::Shader(i) => {

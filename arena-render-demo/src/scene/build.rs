@@ -2,13 +2,15 @@
 //! names every feature it skips.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use tiny_skia_path::{PathStroker, Transform};
+use tiny_skia_path::{LineCap, PathStroker, Transform};
 
 use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
-use crate::paint::{MAX_TILE_SIDE, PaintRef, Pattern, Shader};
+use crate::options::{MAX_IMAGE_DEPTH, SceneError};
+use crate::paint::{Filter, ImageShader, MAX_TILE_SIDE, PaintRef, Pattern, Shader};
 use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -32,11 +34,15 @@ pub(crate) fn walk(
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
+    options: WalkOptions,
     tile_pixels: &mut u64,
-) -> Content {
+) -> Result<Content, SceneError> {
     let mut builder = Builder {
+        hairlines: options.hairlines,
         ops: OpList::new(width, height, sub_scanlines),
         unsupported: BTreeSet::new(),
+        image_depth: 0,
+        error: None,
         tiles: Vec::new(),
         sub_scanlines,
         tile_pixels,
@@ -46,22 +52,38 @@ pub(crate) fn walk(
     for node in root.children() {
         builder.node(node, base);
     }
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
     let (edges, fills, shaders, ops) = builder.ops.into_parts();
-    Content {
+    Ok(Content {
         edges,
         fills,
         shaders,
         ops,
         unsupported: builder.unsupported,
         tiles: builder.tiles,
-    }
+    })
+}
+
+/// How the walk draws what SVG leaves to the renderer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WalkOptions {
+    /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
+    pub(crate) hairlines: bool,
 }
 
 /// The walk's state: the op list so far, the unsupported features seen, and the pattern
 /// tiles found (their content walked on its own canvas, at the same sampling).
 struct Builder<'t> {
+    /// See [`WalkOptions::hairlines`].
+    hairlines: bool,
     ops: OpList,
     unsupported: BTreeSet<&'static str>,
+    /// SVG images open around the node being walked.
+    image_depth: usize,
+    /// The first image that could not be decoded: the scene is refused.
+    error: Option<SceneError>,
     tiles: Vec<(Content, (u32, u32))>,
     sub_scanlines: u32,
     tile_pixels: &'t mut u64,
@@ -76,12 +98,9 @@ impl Builder<'_> {
         match node {
             usvg::Node::Group(g) => self.group(g, ts),
             usvg::Node::Path(p) => self.path(p, ts),
-            usvg::Node::Image(_) => {
-                self.unsupported.insert("images");
-            }
-            usvg::Node::Text(_) => {
-                self.unsupported.insert("text");
-            }
+            usvg::Node::Image(image) => self.image(image, ts),
+            // usvg has laid the text out and turned it into paths.
+            usvg::Node::Text(text) => self.group(text.flattened(), ts),
         }
     }
 
@@ -171,7 +190,7 @@ impl Builder<'_> {
         let rect_clip = self.ops.open_clip(bounds);
         let rect = tiny_skia_path::PathBuilder::from_rect(mask.rect().to_rect());
         if let Some(device) = rect.transform(ts) {
-            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero);
+            self.ops.add_fill(&device, OPAQUE, FillRule::NonZero, true);
         }
         let children = self.ops.mark();
         self.ops.close_clip(rect_clip, children);
@@ -194,7 +213,7 @@ impl Builder<'_> {
                     };
                     if let Some(device) = path.data().clone().transform(ts) {
                         let rule = fill_rule(fill.rule());
-                        self.ops.add_fill(&device, OPAQUE, rule);
+                        self.ops.add_fill(&device, OPAQUE, rule, true);
                     }
                 }
                 usvg::Node::Group(group) => {
@@ -208,11 +227,61 @@ impl Builder<'_> {
                         self.close_group(header, 1.0, clip, None, Blend::Xor);
                     }
                 }
-                usvg::Node::Text(_) => {
-                    self.unsupported.insert("text");
+                // Text in a clip path clips with its glyph outlines.
+                usvg::Node::Text(text) => {
+                    let glyphs = text.flattened();
+                    self.clip_children(glyphs, ts.pre_concat(glyphs.transform()));
                 }
                 usvg::Node::Image(_) => {}
             }
+        }
+    }
+
+    /// Draws an image under `ts`, as resvg does: a raster image fills the rectangle of its
+    /// pixels, (0, 0) to (width, height), with an image shader; an SVG image draws its tree.
+    fn image(&mut self, image: &usvg::Image, ts: Transform) {
+        if !image.is_visible() || self.error.is_some() {
+            return;
+        }
+        // The size usvg read from the header: refuse a huge one before decoding anything.
+        let declared = image.size();
+        if let Err(error) = super::image::check_declared(image.kind(), declared) {
+            self.error = Some(error);
+            return;
+        }
+        let raster = match super::image::decode(image.kind()) {
+            None => {
+                let usvg::ImageKind::SVG(tree) = image.kind() else {
+                    return;
+                };
+                if self.image_depth >= MAX_IMAGE_DEPTH {
+                    self.unsupported.insert("SVG images nested too deep");
+                    return;
+                }
+                self.image_depth += 1;
+                for node in tree.root().children() {
+                    self.node(node, ts);
+                }
+                self.image_depth -= 1;
+                return;
+            }
+            Some(Err(error)) => {
+                self.error = Some(error);
+                return;
+            }
+            Some(Ok(raster)) => raster,
+        };
+        let (w, h) = (raster.width() as f32, raster.height() as f32);
+        let filter = Filter::of(image.rendering_mode());
+        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+            return;
+        };
+        let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
+            .map(tiny_skia_path::PathBuilder::from_rect)
+            .and_then(|path| path.transform(ts));
+        if let Some(device) = rect {
+            let paint = self.ops.add_shader(Shader::Image(shader));
+            self.ops.add_fill(&device, paint, FillRule::NonZero, true);
         }
     }
 
@@ -282,7 +351,17 @@ impl Builder<'_> {
         *self.tile_pixels -= pixels;
         let scale = Transform::from_scale(sx, sy);
         let sub = self.sub_scanlines;
-        let content = walk(pattern.root(), scale, size, sub, self.tile_pixels);
+        let options = WalkOptions {
+            hairlines: self.hairlines,
+        };
+        let content = match walk(pattern.root(), scale, size, sub, options, self.tile_pixels) {
+            Ok(content) => content,
+            Err(error) => {
+                // An image in the tile could not be decoded: the scene is refused.
+                self.error.get_or_insert(error);
+                return None;
+            }
+        };
         self.unsupported.extend(content.unsupported.iter().copied());
         self.tiles.push((content, size));
         let tile_to_device = placed
@@ -298,19 +377,29 @@ impl Builder<'_> {
             return;
         };
         let rule = fill_rule(fill.rule());
+        let antialias = path.rendering_mode().use_shape_antialiasing();
         if let Some(device) = path.data().clone().transform(ts) {
-            self.ops.add_fill(&device, color, rule);
+            self.ops.add_fill(&device, color, rule, antialias);
         }
     }
 
     fn stroke(&mut self, path: &usvg::Path, ts: Transform) {
-        let Some(stroke) = path.stroke() else { return };
-        let Some(color) = self.paint(stroke.paint(), stroke.opacity().get(), ts) else {
+        let Some(usvg_stroke) = path.stroke() else {
+            return;
+        };
+        let stroke = usvg_stroke.to_tiny_skia();
+        let antialias = path.rendering_mode().use_shape_antialiasing();
+        // A stroke at most a pixel wide is a hairline, as in tiny-skia: its paint's opacity
+        // scaled by its width.
+        let hairline = (antialias && self.hairlines)
+            .then(|| hairline_coverage(stroke.width, ts))
+            .flatten();
+        let opacity = usvg_stroke.opacity().get() * hairline.map_or(1.0, hairline_alpha);
+        let Some(color) = self.paint(usvg_stroke.paint(), opacity, ts) else {
             return;
         };
         // As tiny-skia does: dash and stroke in user space at the device resolution, then
         // transform the outline; the outline is filled with the nonzero rule.
-        let stroke = stroke.to_tiny_skia();
         let res_scale = PathStroker::compute_resolution_scale(&ts);
         let dashed;
         let source = match &stroke.dash {
@@ -323,11 +412,19 @@ impl Builder<'_> {
             },
             None => path.data(),
         };
+        if hairline.is_some() {
+            if let Some(device) = source.clone().transform(ts) {
+                let capped = stroke.line_cap != LineCap::Butt;
+                self.ops.add_hairline(&device, color, capped);
+            }
+            return;
+        }
         let Some(outline) = source.stroke(&stroke, res_scale) else {
             return;
         };
         if let Some(device) = outline.transform(ts) {
-            self.ops.add_fill(&device, color, FillRule::NonZero);
+            self.ops
+                .add_fill(&device, color, FillRule::NonZero, antialias);
         }
     }
 }
@@ -338,4 +435,32 @@ fn fill_rule(rule: usvg::FillRule) -> FillRule {
         usvg::FillRule::NonZero => FillRule::NonZero,
         usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
+}
+
+/// The coverage a stroke `width` wide under `ts` is drawn with as a hairline, or `None`
+/// when it is wider than a pixel: tiny-skia's test (its `treat_as_hairline`), which
+/// measures the transformed width with a fast approximation of the length.
+fn hairline_coverage(width: f32, ts: Transform) -> Option<f32> {
+    if width == 0.0 {
+        return Some(1.0);
+    }
+    let fast_len = |x: f32, y: f32| {
+        let (x, y) = (x.abs(), y.abs());
+        let (long, short) = if x < y { (y, x) } else { (x, y) };
+        long + short / 2.0
+    };
+    // The images of (width, 0) and (0, width) under the transform without translation.
+    let len0 = fast_len(ts.sx * width, ts.ky * width);
+    let len1 = fast_len(ts.kx * width, ts.sy * width);
+    (len0 <= 1.0 && len1 <= 1.0).then_some((len0 + len1) / 2.0)
+}
+
+/// The alpha tiny-skia scales a hairline's paint by for `coverage`: quantised to 1/256
+/// and then to 8 bits, as it does.
+fn hairline_alpha(coverage: f32) -> f32 {
+    if coverage >= 1.0 {
+        return 1.0;
+    }
+    let scale = (coverage * 256.0) as i32;
+    ((255 * scale) >> 8) as f32 / 255.0
 }

@@ -99,13 +99,40 @@ impl Flattener {
     /// Flattens a device-space path into edges. Returns their index range and the pixels
     /// they can touch, or `None` when the path has no edge that crosses a sub-scanline.
     pub(crate) fn add_path(&mut self, path: &Path) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Fill { crisp: false })
+    }
+
+    /// [`Flattener::add_path`] for a path drawn without anti-aliasing
+    /// (`shape-rendering="crispEdges"` or `"optimizeSpeed"`): a pixel is inside where its
+    /// centre is, as in tiny-skia's aliased scan converter, and curves are cut as coarsely
+    /// as it cuts them.
+    pub(crate) fn add_crisp_path(&mut self, path: &Path) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Fill { crisp: true })
+    }
+
+    /// Flattens a device-space path into the outline of its hairline (a stroke 1 px or less
+    /// wide, drawn as tiny-skia does): every segment becomes a band one pixel thick across
+    /// its major axis (vertical thickness for a mostly horizontal segment), so a thin line
+    /// is never lost between sub-scanlines. With `capped` (square or round caps), the open
+    /// ends of each contour reach half a pixel further. Fill the result with the nonzero
+    /// rule, at the stroke's alpha scaled by its width.
+    pub(crate) fn add_hairline(
+        &mut self,
+        path: &Path,
+        capped: bool,
+    ) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Hairline { capped })
+    }
+
+    /// Flattens the contours of `path` and turns them into edges as `outline` says.
+    fn add_contours(&mut self, path: &Path, outline: Outline) -> Option<(Range<u32>, PixelBounds)> {
         let edge_start = self.edges.len();
         let mut points = std::mem::take(&mut self.points);
         points.clear();
         for segment in path.segments() {
             match segment {
                 PathSegment::MoveTo(p) => {
-                    self.close(&mut points);
+                    self.close(&mut points, outline, false);
                     points.push(p);
                 }
                 PathSegment::LineTo(p) => points.push(p),
@@ -129,8 +156,12 @@ impl Flattener {
                 }
                 PathSegment::CubicTo(p1, p2, p3) => {
                     let p0 = last(&points);
-                    let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
-                    let n = segments_for(0.75 * dd / FLATTEN_TOLERANCE);
+                    let n = if matches!(outline, Outline::Fill { crisp: true }) {
+                        aliased_cubic_segments([p0, p1, p2, p3])
+                    } else {
+                        let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
+                        segments_for(0.75 * dd / FLATTEN_TOLERANCE)
+                    };
                     for i in 1..=n {
                         let t = i as f32 / n as f32;
                         let mt = 1.0 - t;
@@ -142,10 +173,10 @@ impl Flattener {
                         ]));
                     }
                 }
-                PathSegment::Close => self.close(&mut points),
+                PathSegment::Close => self.close(&mut points, outline, true),
             }
         }
-        self.close(&mut points);
+        self.close(&mut points, outline, false);
         self.points = points;
         let edge_end = self.edges.len();
         if edge_end == edge_start {
@@ -189,26 +220,87 @@ impl Flattener {
             || points.iter().all(|p| p.y > h)
     }
 
-    /// Turns the contour in `points` (implicitly closed) into edges and clears it.
-    fn close(&mut self, points: &mut Vec<Point>) {
-        if points.len() >= 2 {
-            let n = points.len();
-            for i in 0..n {
-                self.add_edge(points[i], points[(i + 1) % n]);
+    /// Turns the contour in `points` into edges as `outline` says and clears it. `closed`
+    /// says whether the path closed it (a filled contour is closed either way).
+    fn close(&mut self, points: &mut Vec<Point>, outline: Outline, closed: bool) {
+        match outline {
+            Outline::Fill { crisp } if points.len() >= 2 => {
+                let n = points.len();
+                for i in 0..n {
+                    self.add_edge(points[i], points[(i + 1) % n], crisp);
+                }
             }
+            Outline::Fill { .. } => {}
+            Outline::Hairline { capped } => self.hairline_bands(points, closed, capped),
         }
         points.clear();
     }
 
-    fn add_edge(&mut self, a: Point, b: Point) {
+    /// One band per segment of the contour `points`, each wound the same way so that
+    /// overlapping bands (at the joins) stay inside under the nonzero rule.
+    fn hairline_bands(&mut self, points: &[Point], closed: bool, capped: bool) {
+        let n = points.len();
+        if n < 2 {
+            return;
+        }
+        let segments = if closed { n } else { n - 1 };
+        for i in 0..segments {
+            let (mut a, mut b) = (points[i], points[(i + 1) % n]);
+            let (dx, dy) = (b.x - a.x, b.y - a.y);
+            let length = dx.hypot(dy);
+            if !length.is_finite() || length <= 0.0 {
+                continue;
+            }
+            if capped && !closed {
+                let (ux, uy) = (0.5 * dx / length, 0.5 * dy / length);
+                if i == 0 {
+                    a = Point::from_xy(a.x - ux, a.y - uy);
+                }
+                if i == segments - 1 {
+                    b = Point::from_xy(b.x + ux, b.y + uy);
+                }
+            }
+            let (ox, oy) = if dx.abs() >= dy.abs() {
+                (0.0, 0.5)
+            } else {
+                (0.5, 0.0)
+            };
+            let mut band = [
+                Point::from_xy(a.x + ox, a.y + oy),
+                Point::from_xy(b.x + ox, b.y + oy),
+                Point::from_xy(b.x - ox, b.y - oy),
+                Point::from_xy(a.x - ox, a.y - oy),
+            ];
+            // Twice the signed area: wind every band the same way.
+            let area: f32 = (0..4)
+                .map(|k| {
+                    let (p, q) = (band[k], band[(k + 1) % 4]);
+                    p.x * q.y - q.x * p.y
+                })
+                .sum();
+            if area < 0.0 {
+                band.reverse();
+            }
+            for k in 0..4 {
+                self.add_edge(band[k], band[(k + 1) % 4], false);
+            }
+        }
+    }
+
+    fn add_edge(&mut self, a: Point, b: Point, crisp: bool) {
         if !(a.is_finite() && b.is_finite()) || a.y == b.y {
             return;
         }
         let (top, bottom, dir) = if a.y < b.y { (a, b, 1) } else { (b, a, -1) };
         let s = self.sub_scanlines as f32;
         let limit = self.height as f32 * s;
-        // Sub-scanline i is sampled at (i + 0.5) / s: the first one at or below `top.y`
-        // and the first one at or below `bottom.y` (exclusive).
+        if crisp {
+            self.add_aliased_edge(a, b);
+            return;
+        }
+        let dxdy = (bottom.x - top.x) / (bottom.y - top.y);
+        // Sub-scanline i is sampled at (i + 0.5) / s: the first one at or below `top.y` and
+        // the first one at or below `bottom.y` (exclusive).
         let sub0 = (top.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
         let sub1 = (bottom.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
         if sub0 >= sub1 {
@@ -217,17 +309,88 @@ impl Flattener {
         self.edges.push(Edge {
             x0: top.x,
             y0: top.y,
-            dxdy: (bottom.x - top.x) / (bottom.y - top.y),
+            dxdy,
             sub0,
             sub1,
             dir,
         });
     }
+
+    /// A segment of a path drawn without anti-aliasing: one vertical edge per pixel row
+    /// whose centre the segment spans, at its x there, over all the row's sub-scanlines.
+    /// Every sub-scanline of the row then sees the crossing of the row's centre, so coverage
+    /// thresholded at one half is the centre sample of tiny-skia's aliased scan converter.
+    /// The x is computed as that converter does (its `LineEdge`), in fixed point from
+    /// coordinates truncated to 1/64 pixel, so that a pixel whose centre lies within the
+    /// rounding of an edge falls on the same side.
+    fn add_aliased_edge(&mut self, a: Point, b: Point) {
+        let fdot6 = |v: f32| (v * 64.0) as i32;
+        let (mut x0, mut y0, mut x1, mut y1) = (fdot6(a.x), fdot6(a.y), fdot6(b.x), fdot6(b.y));
+        let mut dir = 1;
+        if y0 > y1 {
+            (x0, y0, x1, y1) = (x1, y1, x0, y0);
+            dir = -1;
+        }
+        // The rows whose centres lie in `y0..y1`.
+        let (top, bottom) = ((y0 + 32) >> 6, (y1 + 32) >> 6);
+        if top == bottom {
+            return;
+        }
+        // Slope in 16.16, the x at the first row's centre in 16.16 (via 26.6).
+        let slope = ((i64::from(x1 - x0) << 16) / i64::from(y1 - y0)) as i32;
+        let dy = ((top << 6) + 32) - y0;
+        let x = i64::from(x0 + ((i64::from(slope) * i64::from(dy)) >> 16) as i32) << 10;
+        let s = self.sub_scanlines as i32;
+        let rows = top.max(0)..bottom.min(self.height as i32);
+        for row in rows {
+            let x_row = x + i64::from(slope) * i64::from(row - top);
+            self.edges.push(Edge {
+                x0: x_row as f32 / 65536.0,
+                y0: row as f32 + 0.5,
+                dxdy: 0.0,
+                sub0: row * s,
+                sub1: (row + 1) * s,
+                dir,
+            });
+        }
+    }
+}
+
+/// How a flattened contour becomes edges.
+#[derive(Clone, Copy, Debug)]
+enum Outline {
+    /// The contour itself, closed; `crisp` snaps its rows to pixel centres.
+    Fill { crisp: bool },
+    /// The contour's hairline bands; `capped` extends open ends by half a pixel.
+    Hairline { capped: bool },
 }
 
 /// `|a - 2b + c|`: how far a curve's control polygon bends at `b`.
 fn second_difference(a: Point, b: Point, c: Point) -> f32 {
     Point::from_xy(a.x - 2.0 * b.x + c.x, a.y - 2.0 * b.y + c.y).length()
+}
+
+/// The segments tiny-skia's aliased scan converter cuts a cubic into (its `CubicEdge`): a
+/// power of two from the control points' distance to the chord in 1/64 pixels. It is far
+/// coarser than [`FLATTEN_TOLERANCE`], and an aliased edge shows the difference, so an
+/// aliased curve is cut the same way.
+fn aliased_cubic_segments(p: [Point; 4]) -> usize {
+    let fdot6 = |v: f32| (v * 64.0) as i32;
+    // The control points' distance from the chord at t = 1/3 and 2/3 (x or y), in 1/64 px.
+    let delta = |a: i32, b: i32, c: i32, d: i32| {
+        let one_third = ((a * 8 - b * 15 + 6 * c + d) * 19) >> 9;
+        let two_third = ((a + 6 * b - c * 15 + d * 8) * 19) >> 9;
+        one_third.abs().max(two_third.abs())
+    };
+    let [x, y] = [|q: Point| q.x, |q: Point| q.y].map(|axis| {
+        let v = p.map(|q| fdot6(axis(q)));
+        delta(v[0], v[1], v[2], v[3])
+    });
+    // max + min / 2, then the shift that cuts that error below 1/8 px.
+    let dist = x.max(y) + (x.min(y) >> 1);
+    let dist = (dist + (1 << 4)) >> 5;
+    let shift = ((32 - dist.leading_zeros() as i32) >> 1) + 1;
+    1 << shift.min(6)
 }
 
 /// The weighted sum of points (Bernstein weights of a curve at one parameter).

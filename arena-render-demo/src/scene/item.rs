@@ -68,6 +68,9 @@ pub(crate) struct FillItem {
     /// Solid colours are premultiplied, opacity applied.
     paint: PaintRef,
     rule: FillRule,
+    /// `false` for `shape-rendering="crispEdges"` or `"optimizeSpeed"`: coverage is
+    /// thresholded (and the edges were flattened with rows snapped to pixel centres).
+    antialias: bool,
 }
 
 impl FillItem {
@@ -77,6 +80,7 @@ impl FillItem {
         bounds: PixelBounds,
         paint: PaintRef,
         rule: FillRule,
+        antialias: bool,
     ) -> FillItem {
         debug_assert!(edges.start < edges.end);
         FillItem {
@@ -85,6 +89,7 @@ impl FillItem {
             bounds,
             paint,
             rule,
+            antialias,
         }
     }
 
@@ -110,6 +115,12 @@ impl FillItem {
     #[inline(always)]
     pub(crate) fn rule(&self) -> FillRule {
         self.rule
+    }
+
+    /// Whether the path's edges are anti-aliased.
+    #[inline(always)]
+    pub(crate) fn antialias(&self) -> bool {
+        self.antialias
     }
 }
 

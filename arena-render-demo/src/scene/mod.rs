@@ -8,6 +8,7 @@
 
 mod build;
 mod flatten;
+mod image;
 mod index;
 mod item;
 mod ops;
@@ -65,7 +66,17 @@ impl Scene {
         let sub_scanlines = options.sub_scanlines();
         let mut tile_pixels = MAX_TILE_PIXELS;
         let base = geometry.transform(options);
-        let content = build::walk(tree.root(), base, size, sub_scanlines, &mut tile_pixels);
+        let walk = build::WalkOptions {
+            hairlines: options.hairlines,
+        };
+        let content = build::walk(
+            tree.root(),
+            base,
+            size,
+            sub_scanlines,
+            walk,
+            &mut tile_pixels,
+        )?;
         Ok(Scene::index(
             content,
             size,
@@ -145,12 +156,6 @@ impl Scene {
     /// The unsupported SVG features that were found and skipped, by name.
     pub fn unsupported(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.unsupported.iter().copied()
-    }
-
-    /// Records an unsupported feature found outside the usvg tree (text, which usvg drops
-    /// without its `text` feature).
-    pub fn note_unsupported(&mut self, feature: &'static str) {
-        self.unsupported.insert(feature);
     }
 
     /// Sub-scanlines per pixel row.

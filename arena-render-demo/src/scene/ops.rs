@@ -1,6 +1,8 @@
 //! The op list under construction: fills and their edges, shaders, and the headers of the
 //! regions (groups, clips, masks) that the usvg walk opens and closes.
 
+use std::ops::Range;
+
 use tiny_skia_path::Path;
 
 use super::flatten::{Edge, Flattener};
@@ -55,12 +57,44 @@ impl OpList {
     }
 
     /// Flattens a device-space path into edges and records it as one fill (nothing if it
-    /// crosses no sub-scanline).
-    pub(crate) fn add_fill(&mut self, path: &Path, paint: PaintRef, rule: FillRule) {
-        if let Some((edges, bounds)) = self.flattener.add_path(path) {
-            self.fills.push(FillItem::new(edges, bounds, paint, rule));
-            self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
+    /// crosses no sub-scanline); `antialias` is `false` for an aliased path
+    /// (`shape-rendering="crispEdges"` or `"optimizeSpeed"`).
+    pub(crate) fn add_fill(
+        &mut self,
+        path: &Path,
+        paint: PaintRef,
+        rule: FillRule,
+        antialias: bool,
+    ) {
+        let flattened = if antialias {
+            self.flattener.add_path(path)
+        } else {
+            self.flattener.add_crisp_path(path)
+        };
+        if let Some((edges, bounds)) = flattened {
+            self.push_fill(edges, bounds, paint, rule, antialias);
         }
+    }
+
+    /// Records the hairline of a device-space path (see [`Flattener::add_hairline`]) as one
+    /// fill; `capped` for square and round caps.
+    pub(crate) fn add_hairline(&mut self, path: &Path, paint: PaintRef, capped: bool) {
+        if let Some((edges, bounds)) = self.flattener.add_hairline(path, capped) {
+            self.push_fill(edges, bounds, paint, FillRule::NonZero, true);
+        }
+    }
+
+    fn push_fill(
+        &mut self,
+        edges: Range<u32>,
+        bounds: PixelBounds,
+        paint: PaintRef,
+        rule: FillRule,
+        antialias: bool,
+    ) {
+        self.fills
+            .push(FillItem::new(edges, bounds, paint, rule, antialias));
+        self.ops.push(Op::Fill(self.fills.len() as u32 - 1));
     }
 
     /// Keeps a shader; returns the paint that names it.

@@ -13,11 +13,22 @@ use crate::{Ctx, Failure, Source};
 
 /// Loads, warns about what is skipped, and builds the scene index.
 fn prepare(ctx: &Ctx, source: &Source) -> Result<(Svg, Scene, Geometry), Failure> {
-    let svg = source.load()?;
+    let svg = source.load(&ctx.fonts)?;
     let geometry = Geometry::of(&svg.tree, &ctx.options)?;
-    let mut scene = Scene::build(&svg.tree, &ctx.options)?;
-    if svg.has_text {
-        scene.note_unsupported("text");
+    let scene = Scene::build(&svg.tree, &ctx.options)?;
+    if svg.text_dropped() {
+        eprintln!(
+            "warning: {}: no font is available, so the text is not drawn; install fonts or \
+             pass --font-dir DIR",
+            source.name()
+        );
+    }
+    for families in &svg.missing_fonts {
+        eprintln!(
+            "warning: {}: no font of font-family {families} is available; the text uses \
+             a fallback font (pass --font-dir DIR to add fonts)",
+            source.name()
+        );
     }
     let skipped: Vec<_> = scene.unsupported().collect();
     if !skipped.is_empty() {

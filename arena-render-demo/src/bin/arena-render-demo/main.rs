@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load::{self, LoadError, Svg};
 use arena_render_demo::race::{Racers, Summary};
 use arena_render_demo::{MAX_DIMENSION, RenderOptions};
@@ -25,6 +26,10 @@ struct Cli {
     /// Worker threads (default: one per core).
     #[arg(long, global = true)]
     threads: Option<usize>,
+    /// A directory of fonts (.ttf, .otf, .ttc) for text, besides the system's; may be given
+    /// more than once.
+    #[arg(long, global = true, value_name = "DIR")]
+    font_dir: Vec<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
     /// The SVG file or directory to render (default: the built-in scene).
@@ -80,10 +85,10 @@ impl Source {
         }
     }
 
-    fn load(&self) -> Result<Svg, LoadError> {
+    fn load(&self, fonts: &Fonts) -> Result<Svg, LoadError> {
         match self {
-            Source::Builtin => load::parse(load::BUILTIN_SCENE.as_bytes()),
-            Source::File(p) => load::load_file(p),
+            Source::Builtin => load::parse_with(load::BUILTIN_SCENE.as_bytes(), fonts, None),
+            Source::File(p) => load::load_file_with(p, fonts),
         }
     }
 }
@@ -99,6 +104,8 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 struct Ctx {
     options: RenderOptions,
+    /// The fonts text is laid out with.
+    fonts: Fonts,
     /// The worker pool, started once for all inputs.
     pool: rayon::ThreadPool,
 }
@@ -116,7 +123,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let fonts = if cli.font_dir.is_empty() {
+        Fonts::system()
+    } else {
+        match Fonts::with_dirs(&cli.font_dir, true) {
+            Ok(fonts) => fonts,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
     let ctx = Ctx {
+        fonts,
         options: RenderOptions {
             size: cli.size,
             ..RenderOptions::default()
