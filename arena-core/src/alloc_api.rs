@@ -38,7 +38,7 @@ unsafe impl Allocator for &Line<'_> {
         old: Layout,
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        if new.align() <= old.align() && self.resize_last(ptr, old.size(), new.size()) {
+        if new.align() <= old.align() && self.resize_last(ptr, old.size(), new.size()).is_ok() {
             return Ok(NonNull::slice_from_raw_parts(ptr, new.size()));
         }
         let fresh = self.allocate(new)?;
@@ -90,7 +90,8 @@ unsafe impl Allocator for &Line<'_> {
     }
 }
 
-#[cfg(test)]
+// The tests allocate with the panicking forms.
+#[cfg(all(test, feature = "panicking"))]
 mod tests {
     use allocator_api2::vec::Vec;
 
@@ -134,5 +135,23 @@ mod tests {
         }
         assert_eq!(line.used(), 16);
         assert_eq!(*keep, 1);
+    }
+
+    #[test]
+    fn a_vector_grown_then_freed_still_counts_at_its_peak() {
+        let mut arena = StaticArena::<1024>::new();
+        let line = arena.line();
+        let mut v: Vec<u8, _> = Vec::new_in(&line);
+        for i in 0..=255u8 {
+            v.push(i);
+        }
+        v.truncate(10);
+        v.shrink_to_fit();
+        assert_eq!(line.used(), 16);
+        drop(v);
+        assert_eq!(line.used(), 0);
+        assert!(line.high_water() >= 256, "high water {}", line.high_water());
+        drop(line);
+        assert!(arena.stats().peak_bytes >= 256, "{:?}", arena.stats());
     }
 }

@@ -413,6 +413,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "panicking")]
     fn a_guarded_zero_capacity_arena_has_nothing_to_protect() {
         let mut arena = ScanArena::builder().capacity(0).guard(Guard::ON).build();
         assert_eq!(arena.guard(), Guard::ON);
@@ -430,6 +431,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "panicking")]
     fn forgotten_line_is_counted_not_measured() {
         let mut arena = ScanArena::with_capacity(64);
         arena.line().alloc(1u8);

@@ -41,9 +41,17 @@
 //! - [`Line`]: `alloc`, `alloc_with`, `alloc_uninit`, `alloc_slice_copy`,
 //!   `alloc_slice_fill_with`, `alloc_slice_fill_iter`, `alloc_str`, `alloc_layout`, each with
 //!   a `try_` form returning [`ArenaFull`]; [`Line::scope`] for nested checkpoints.
+//! - Fallible initialisers, `alloc_try_with` and `alloc_slice_try_fill_with` ([`InitError`]
+//!   says whether the line was full or the closure failed; a failed value's room is given
+//!   back); [`TipSlice`], a slice that grows and shrinks in place at the line's tip; and
+//!   [`Checkpoint`], the guard form of a scope, released on drop (so `?` works).
 //! - [`StaticArena`]: the same API over inline storage, `const fn new`, no heap.
+//! - [`BorrowedArena`]: the same API over a buffer the caller lends (`&mut [MaybeUninit<u8>]`:
+//!   a DMA region, a host's scratch memory), no heap.
 //! - [`Budget`], [`budget!`], [`ScanLocal`], [`slot_bound`]: worst-case line sizes in `const`
 //!   context, so `StaticArena<{ LINE.bytes() }>` is sized by the compiler.
+//! - `LinePool` (with `std`): one arena per worker from one [`Budget`], rows run in parallel
+//!   with `std::thread::scope` or (feature `rayon`) on a rayon pool, statistics merged.
 //! - [`ArenaStats`]: lines begun, the last line's use, and the high-water mark of all lines.
 //!
 //! # Features
@@ -53,13 +61,17 @@
 //! - `guard`: the stale-pointer [`Guard`] on by default in release builds too (it always is
 //!   in debug builds).
 //! - `derive` (default): `#[derive(ScanLocal)]`, re-exported here.
+//! - `panicking` (default): the panicking forms (`alloc`, `alloc_slice_copy`, ..., a derived
+//!   `new_in`). Without it only the `try_` forms exist, so code that must not panic (an
+//!   audio callback) shows at compile time that it calls none.
+//! - `rayon`: `LinePool::par_lines` and `try_par_lines` on the current rayon pool.
 //! - `allocator-api2`: `Allocator` for `&Line<'_>`, so `allocator_api2::vec::Vec<T, &Line>`
 //!   works. Never for the arena itself: a collection could then outlive a reset.
 //!
 //! # `no_std`
 //!
-//! With default features off the crate needs only `core`: [`StaticArena`], [`Line`],
-//! [`Budget`] and [`ScanLocal`] are all there. Enable `alloc` for [`ScanArena`].
+//! With default features off the crate needs only `core`: [`StaticArena`], [`BorrowedArena`],
+//! [`Line`], [`Budget`] and [`ScanLocal`] are all there. Enable `alloc` for [`ScanArena`].
 //!
 //! # Safety model
 //!
@@ -109,11 +121,14 @@ extern crate std;
 
 #[cfg(feature = "alloc")]
 mod arena;
+mod borrowed;
 mod bound;
 mod error;
 mod guard;
 mod line;
 mod log;
+#[cfg(feature = "std")]
+mod pool;
 mod sanitizer;
 mod static_arena;
 
@@ -122,6 +137,7 @@ mod alloc_api;
 
 #[cfg(feature = "alloc")]
 pub use arena::{ArenaBuilder, BufferError, ScanArena};
+pub use borrowed::BorrowedArena;
 pub use bound::{
     Budget, BudgetOverflow, ScanLocal, extra_bound, layout_bound, slice_bound, slot_bound,
 };
@@ -129,8 +145,12 @@ pub use error::{ArenaFull, ScanError};
 pub use guard::GUARD_POISON;
 #[cfg(feature = "alloc")]
 pub use guard::Guard;
-pub use line::Line;
+pub use line::{
+    CapacityFull, Checkpoint, GrowError, InitError, Line, LineString, LineVec, TipSlice,
+};
 pub use log::ArenaStats;
+#[cfg(feature = "std")]
+pub use pool::{LinePool, PoolError};
 pub use static_arena::StaticArena;
 
 #[cfg(feature = "derive")]
@@ -138,6 +158,24 @@ pub use arena_derive::ScanLocal;
 
 /// Every allocation starts on a boundary of this many bytes, and takes a multiple of it.
 pub const ARENA_ALIGN: usize = 16;
+
+/// Expands to its input with the `panicking` feature, to nothing without it: the derive
+/// wraps the panicking constructors (`new_in`, ...) in it, so they exist exactly when the
+/// panicking allocation methods do. Not public API.
+#[cfg(feature = "panicking")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_panicking {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// See the definition with the `panicking` feature.
+#[cfg(not(feature = "panicking"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_panicking {
+    ($($item:tt)*) => {};
+}
 
 #[doc(hidden)]
 pub mod __private {

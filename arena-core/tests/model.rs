@@ -1,5 +1,8 @@
 //! The arena against a model: random sequences of allocations of random layouts, slices,
-//! strings, nested scopes and line resets, checked after every step.
+//! strings, fallible initialisers (given back on failure), tip slices grown and shrunk,
+//! `Vec<u8, &Line>` grown and freed, nested scopes and checkpoints (some left early, as `?`
+//! does) and line resets, checked after every step; and the same lines as the rows of a
+//! `LinePool`, whose merged statistics are checked.
 //!
 //! The model is the definition of the arena in a few lines of arithmetic: every request
 //! starts on a 16-byte boundary (or its own larger alignment) and takes its size rounded up to
@@ -12,7 +15,7 @@ use arena_core::{ScanArena, StaticArena};
 use proptest::prelude::*;
 
 mod support;
-use support::model::{Case, Op, check, round16};
+use support::model::{Case, Op, check, check_pool, round16};
 
 /// Lines per case and operations per line: Miri interprets every step about a thousand times
 /// slower than native code, so there the cases are shorter (and fewer, see `config`).
@@ -26,9 +29,19 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..40).prop_map(|len| Op::Str { len }),
         1 => Just(Op::Wide),
         1 => Just(Op::Zst),
+        1 => (any::<bool>(), any::<bool>()).prop_map(|(fail, inner)| Op::TryWith { fail, inner }),
+        1 => (0usize..20, 0usize..24).prop_map(|(len, fail_at)| Op::TryFill { len, fail_at }),
+        2 => (0usize..12, 0usize..40, 0usize..40, any::<bool>()).prop_map(
+            |(start, grow, shrink, between)| Op::Tip { start, grow, shrink, between }
+        ),
+        1 => (0usize..300, 0usize..300).prop_map(|(len, keep)| Op::VecGrowFree { len, keep }),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
-        prop::collection::vec(inner, 0..6).prop_map(Op::Scope)
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Op::Scope),
+            (prop::collection::vec(inner, 0..6), any::<bool>())
+                .prop_map(|(ops, early)| Op::Checkpoint { ops, early }),
+        ]
     })
 }
 
@@ -62,6 +75,11 @@ proptest! {
         let cap = arena.capacity();
         assert_eq!(cap, round16(case.capacity));
         check(&mut arena, cap, &case);
+    }
+
+    #[test]
+    fn line_pool_matches_model(case in case()) {
+        check_pool(&case);
     }
 
     #[test]

@@ -5,35 +5,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, Lit, LitStr, Path, Token};
 
-/// Errors collected while parsing and validating; reported together.
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    pub(crate) fn at(&mut self, span: Span, message: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, message));
-    }
-
-    /// An error spanning all of `tokens` (a whole type, not just its first token).
-    pub(crate) fn spanned(
-        &mut self,
-        tokens: impl quote::ToTokens,
-        message: impl std::fmt::Display,
-    ) {
-        self.push(syn::Error::new_spanned(tokens, message));
-    }
-
-    pub(crate) fn finish(self) -> Result<(), syn::Error> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
+use crate::errors::Errors;
 
 /// Options on the type: `#[scan(crate = "...", constructor = "...", no_constructor)]`.
 pub(crate) struct ContainerAttrs {

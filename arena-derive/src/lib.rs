@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 
 mod attr;
+mod errors;
 mod expand;
 mod model;
 

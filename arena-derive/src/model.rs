@@ -4,7 +4,8 @@ use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::format_ident;
 use syn::{DeriveInput, Ident, Lifetime, Member, Type};
 
-use crate::attr::{self, ContainerAttrs, Errors, Max};
+use crate::attr::{self, ContainerAttrs, Max};
+use crate::errors::Errors;
 
 /// What a field is to the arena.
 pub(crate) enum Kind<'a> {

@@ -3,8 +3,8 @@
 //! usvg parses the SVG; [`Scene::build`] turns it into a scene index on the heap (strokes
 //! become fill paths with tiny-skia-path's stroker, curves are flattened in device space,
 //! and every edge is filed under the rows it touches); a [`Renderer`] renders the rows in
-//! parallel with rayon, one [`ScanArena`](arena_core::ScanArena) per worker thread, sized up
-//! front by [`line_budget`] from the scene's parameters and the render structs'
+//! parallel with rayon over an [`arena_core::LinePool`] (one
+//! [`ScanArena`](arena_core::ScanArena) per worker thread), sized up front by [`line_budget`] from the scene's parameters and the render structs'
 //! [`ScanLocal`](arena_core::ScanLocal) bounds. Everything a row needs beyond the scene
 //! (active edges, crossings, spans, coverage, group layers) comes from that row's
 //! [`Line`](arena_core::Line), and nothing survives the row.

@@ -87,6 +87,21 @@ enum Paint<'l> {
     Named(#[scan(max = 40)] &'l str),
 }
 
+/// Seven fields: its constructors take eight parameters, one past clippy's default
+/// `too_many_arguments` threshold. CI's clippy (`--all-targets -D warnings`) runs over this
+/// file, so it fails if the derive stops allowing that lint on such constructors.
+#[derive(Debug, ScanLocal)]
+struct GlyphRun<'l> {
+    x: f32,
+    y: f32,
+    size: f32,
+    advance: f32,
+    rgba: [u8; 4],
+    font: u16,
+    #[scan(max = 16)]
+    glyphs: &'l [u16],
+}
+
 /// The bytes `build` takes from a fresh line, maximised over the line's starting position
 /// modulo 64 (an alignment above 16 costs padding that depends on it).
 fn worst_taken(build: impl Fn(&arena_core::Line<'_>)) -> usize {
@@ -112,6 +127,39 @@ fn plain_struct_takes_its_slot() {
         assert_eq!((span.x0, span.x1, span.coverage), (1, 9, 0.5));
     });
     assert_eq!(taken, Span::SCAN_BOUND);
+}
+
+#[test]
+fn one_parameter_per_field_in_declaration_order() {
+    assert_eq!(
+        GlyphRun::SCAN_BOUND,
+        slot_bound::<GlyphRun<'_>>() + slice_bound::<u16>(16).unwrap()
+    );
+    let glyphs: Vec<u16> = (10..26).collect();
+    let taken = worst_taken(|line| {
+        let run = GlyphRun::new_in(line, 1.0, 2.0, 3.0, 4.0, [5, 6, 7, 8], 9, &glyphs);
+        assert_eq!(
+            (
+                run.x,
+                run.y,
+                run.size,
+                run.advance,
+                run.rgba,
+                run.font,
+                run.glyphs
+            ),
+            (1.0, 2.0, 3.0, 4.0, [5, 6, 7, 8], 9, &glyphs[..])
+        );
+    });
+    assert_eq!(taken, GlyphRun::SCAN_BOUND);
+    let taken = worst_taken(|line| {
+        let run = GlyphRun::build_in(line, 1.5, 2.5, 3.5, 4.5, [0; 4], 7, &glyphs);
+        assert_eq!(
+            (run.x, run.advance, run.font, run.glyphs),
+            (1.5, 4.5, 7, &glyphs[..])
+        );
+    });
+    assert_eq!(taken, slice_bound::<u16>(16).unwrap());
 }
 
 #[test]

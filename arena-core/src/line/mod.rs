@@ -12,6 +12,20 @@ use crate::error::ArenaFull;
 use crate::log::LineLog;
 use crate::sanitizer;
 
+mod checkpoint;
+mod fallible;
+mod iter;
+mod resize;
+mod string;
+mod tip;
+mod vec;
+
+pub use checkpoint::Checkpoint;
+pub use fallible::InitError;
+pub use resize::{GrowError, TipSlice};
+pub use string::LineString;
+pub use vec::{CapacityFull, LineVec};
+
 /// Fails compilation when `T` has drop glue: the arena never runs destructors.
 struct NoDropGlue<T>(PhantomData<T>);
 
@@ -221,13 +235,6 @@ impl<'a> Line<'a> {
     /// arena's statistics, which read it when the line ends) never under-reports: the
     /// cursor's old position is recorded before it moves.
     #[inline]
-    #[cfg_attr(
-        not(feature = "allocator-api2"),
-        expect(
-            dead_code,
-            reason = "only the Allocator impl rewinds until issue 11's APIs land"
-        )
-    )]
     pub(crate) fn rewind(&self, to: NonNull<u8>) {
         let next = self.next.get();
         debug_assert!(self.base <= to && to <= next);
@@ -305,6 +312,7 @@ impl<'a> Line<'a> {
     /// Moves `value` into the line; panics with the [`ArenaFull`] message if it is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc<T>(&self, value: T) -> &'a mut T {
         self.try_alloc(value).unwrap_or_else(|e| fail(e))
     }
@@ -334,6 +342,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_with`](Line::try_alloc_with) that panics when the line is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> &'a mut T {
         self.try_alloc_with(f).unwrap_or_else(|e| fail(e))
     }
@@ -360,6 +369,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_uninit`](Line::try_alloc_uninit) that panics when the line is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_uninit<T>(&self) -> &'a mut MaybeUninit<T> {
         self.try_alloc_uninit().unwrap_or_else(|e| fail(e))
     }
@@ -383,6 +393,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_uninit`](Line::try_alloc_slice_uninit) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_uninit<T>(&self, len: usize) -> &'a mut [MaybeUninit<T>] {
         self.try_alloc_slice_uninit(len).unwrap_or_else(|e| fail(e))
     }
@@ -416,6 +427,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) that panics when full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &'a mut [T] {
         self.try_alloc_slice_copy(src).unwrap_or_else(|e| fail(e))
     }
@@ -439,6 +451,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_copy`](Line::try_alloc_slice_fill_copy) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_copy<T: Copy>(&self, len: usize, value: T) -> &'a mut [T] {
         self.try_alloc_slice_fill_copy(len, value)
             .unwrap_or_else(|e| fail(e))
@@ -472,6 +485,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_with`](Line::try_alloc_slice_fill_with) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, f: F) -> &'a mut [T] {
         self.try_alloc_slice_fill_with(len, f)
             .unwrap_or_else(|e| fail(e))
@@ -512,6 +526,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_iter`](Line::try_alloc_slice_fill_iter) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_iter<T, I>(&self, iter: I) -> &'a mut [T]
     where
         I: IntoIterator<Item = T>,
@@ -541,6 +556,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_str`](Line::try_alloc_str) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_str(&self, src: &str) -> &'a mut str {
         self.try_alloc_str(src).unwrap_or_else(|e| fail(e))
     }
@@ -564,6 +580,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_layout`](Line::try_alloc_layout) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
         self.try_alloc_layout(layout).unwrap_or_else(|e| fail(e))
     }
@@ -699,6 +716,8 @@ fn dangling(align: usize) -> NonNull<u8> {
     NonNull::new(ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
 }
 
+/// The panic of every panicking form: the [`ArenaFull`] message.
+#[cfg(feature = "panicking")]
 #[cold]
 #[inline(never)]
 #[track_caller]
@@ -706,42 +725,8 @@ fn fail(full: ArenaFull) -> ! {
     panic!("{full}")
 }
 
-/// Grows or shrinks the most recent allocation in place (used by the `Allocator` impl).
-#[cfg(feature = "allocator-api2")]
-impl Line<'_> {
-    /// If `ptr..ptr + old_size` is the last allocation of this line, resizes it in place to
-    /// `new_size` bytes and returns true.
-    pub(crate) fn resize_last(&self, ptr: NonNull<u8>, old_size: usize, new_size: usize) -> bool {
-        let Some(old_end) = crate::bound::round_to_granule(old_size) else {
-            return false;
-        };
-        let pos = self.used();
-        let start = ptr.as_ptr().addr().wrapping_sub(self.base.as_ptr().addr());
-        if old_size == 0 || start > pos || start.wrapping_add(old_end) != pos {
-            return false;
-        }
-        match crate::bound::round_to_granule(new_size) {
-            Some(new_len) if new_len <= self.capacity() - start => {
-                // SAFETY: `start + new_len <= cap`: the new cursor stays inside the buffer
-                // (or one past its end), derived from the allocation's own pointer.
-                let new_next = unsafe { ptr.add(new_len) };
-                if new_len > old_end {
-                    self.next.set(new_next);
-                    sanitizer::unpoison(ptr, new_len);
-                } else {
-                    self.rewind(new_next);
-                    // SAFETY: `start + new_len <= start + old_end = pos <= cap`: in bounds.
-                    let tail = unsafe { ptr.add(new_len) };
-                    sanitizer::release(tail, old_end - new_len);
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-}
-
-#[cfg(test)]
+// Every test allocates with the panicking forms.
+#[cfg(all(test, feature = "panicking"))]
 mod tests {
     use super::*;
     use crate::StaticArena;

@@ -6,7 +6,9 @@
 
 use core::alloc::Layout;
 
-use arena_core::{ArenaStats, Line, ScanArena, StaticArena};
+use arena_core::{
+    ArenaStats, Checkpoint, GrowError, InitError, Line, LinePool, ScanArena, StaticArena,
+};
 
 #[derive(Debug, Clone)]
 pub enum Op {
@@ -22,6 +24,27 @@ pub enum Op {
     Zst,
     /// A nested scope running these operations.
     Scope(Vec<Op>),
+    /// A `Checkpoint` running these operations; with `early`, the first `ArenaFull` ends it
+    /// (as `?` would).
+    Checkpoint { ops: Vec<Op>, early: bool },
+    /// `try_alloc_try_with` of a 48-byte value whose closure fails or not, and first
+    /// allocates a `u32` from the same line or not.
+    TryWith { fail: bool, inner: bool },
+    /// `try_alloc_slice_try_fill_with` of `len` u64s, failing at element `fail_at` if it is
+    /// below `len`.
+    TryFill { len: usize, fail_at: usize },
+    /// A `TipSlice` of `start` u32s, a `u8` allocated after it if `between`, then grown to
+    /// `grow` and shrunk to `shrink` values.
+    Tip {
+        start: usize,
+        grow: usize,
+        shrink: usize,
+        between: bool,
+    },
+    /// An `allocator_api2` `Vec<u8, &Line>` pushed to `len` bytes (while `try_reserve`
+    /// succeeds), shrunk to `keep` bytes, then dropped (with the `allocator-api2` feature;
+    /// without it, nothing).
+    VecGrowFree { len: usize, keep: usize },
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +78,42 @@ impl<const N: usize> Arena for StaticArena<N> {
     }
     fn stats(&self) -> ArenaStats {
         StaticArena::stats(self)
+    }
+}
+
+/// Where operations run: a line (or a scope's line) or a checkpoint of one.
+pub trait Level {
+    /// Calls `f` with the line to allocate from.
+    fn with_line<R>(&self, f: impl FnOnce(&Line<'_>) -> R) -> R;
+    /// Runs `f` in a nested closure scope.
+    fn in_scope<R>(&mut self, f: impl FnOnce(&mut Line<'_>) -> R) -> R;
+    /// Runs `f` in a nested checkpoint, dropped when `f` returns.
+    fn in_checkpoint<R>(&mut self, f: impl FnOnce(&mut Checkpoint<'_, '_>) -> R) -> R;
+}
+
+impl Level for Line<'_> {
+    fn with_line<R>(&self, f: impl FnOnce(&Line<'_>) -> R) -> R {
+        f(self)
+    }
+    fn in_scope<R>(&mut self, f: impl FnOnce(&mut Line<'_>) -> R) -> R {
+        self.scope(|inner| f(inner))
+    }
+    fn in_checkpoint<R>(&mut self, f: impl FnOnce(&mut Checkpoint<'_, '_>) -> R) -> R {
+        let mut cp = self.checkpoint();
+        f(&mut cp)
+    }
+}
+
+impl Level for Checkpoint<'_, '_> {
+    fn with_line<R>(&self, f: impl FnOnce(&Line<'_>) -> R) -> R {
+        f(self)
+    }
+    fn in_scope<R>(&mut self, f: impl FnOnce(&mut Line<'_>) -> R) -> R {
+        self.scope(|inner| f(inner))
+    }
+    fn in_checkpoint<R>(&mut self, f: impl FnOnce(&mut Checkpoint<'_, '_>) -> R) -> R {
+        let mut cp = self.checkpoint();
+        f(&mut cp)
     }
 }
 
@@ -120,6 +179,14 @@ impl Run<'_> {
 
     /// Checks a fresh allocation against the model and the live set, fills it, records it.
     fn record(&mut self, line: &Line<'_>, addr: *mut u8, size: usize, align: usize) {
+        self.place_at(addr, size, align);
+        self.keep(addr, size);
+        self.check_line(line);
+    }
+
+    /// Checks that a request of `size` bytes aligned to `align` landed at `addr`, where the
+    /// model puts it, and moves the model's cursor past it.
+    fn place_at(&mut self, addr: *const u8, size: usize, align: usize) {
         let (start, end) = self
             .model
             .place(size, align)
@@ -132,6 +199,14 @@ impl Run<'_> {
                 "allocation not where the model puts it"
             );
             assert!(end <= self.model.cap);
+            self.model.pos = end;
+        }
+    }
+
+    /// Fills `size` bytes at `addr` (a live allocation that overlaps no other) and records
+    /// them, to check later that they survive.
+    fn keep(&mut self, addr: *mut u8, size: usize) {
+        if size > 0 {
             for live in &self.live {
                 let (a, b) = (live.addr.addr(), live.addr.addr() + live.len);
                 assert!(
@@ -139,7 +214,6 @@ impl Run<'_> {
                     "two live allocations overlap"
                 );
             }
-            self.model.pos = end;
         }
         let fill = self.model.next_fill;
         self.model.next_fill = self.model.next_fill.wrapping_add(1).max(1);
@@ -150,7 +224,12 @@ impl Run<'_> {
             len: size,
             fill,
         });
-        self.check_line(line);
+    }
+
+    /// The model's cursor moves back to `to`; the high-water mark keeps where it was.
+    fn rewind(&mut self, to: usize) {
+        self.model.high = self.model.high.max(self.model.pos);
+        self.model.pos = to;
     }
 
     fn expect_full(&self, line: &Line<'_>, size: usize, align: usize, err: arena_core::ArenaFull) {
@@ -164,70 +243,401 @@ impl Run<'_> {
         self.check_line(line);
     }
 
-    fn run(&mut self, line: &mut Line<'_>, ops: &[Op]) {
+    /// Runs `ops` at `level`. With `early`, stops at the first request that does not fit
+    /// and returns `Err` (what `?` does in a checkpoint).
+    fn run<L: Level>(&mut self, level: &mut L, ops: &[Op], early: bool) -> Result<(), ()> {
         for op in ops {
-            match op {
-                Op::Raw { size, align_log2 } => {
+            let fitted = match op {
+                Op::Raw { size, align_log2 } => level.with_line(|line| {
                     let align = 1usize << align_log2;
                     let layout = Layout::from_size_align(*size, align).unwrap();
                     match line.try_alloc_layout(layout) {
-                        Ok(p) => self.record(line, p.as_ptr(), *size, align),
-                        Err(e) => self.expect_full(line, *size, align, e),
+                        Ok(p) => {
+                            self.record(line, p.as_ptr(), *size, align);
+                            true
+                        }
+                        Err(e) => {
+                            self.expect_full(line, *size, align, e);
+                            false
+                        }
                     }
-                }
-                Op::Slice { len } => {
+                }),
+                Op::Slice { len } => level.with_line(|line| {
                     let src: Vec<u32> = (0..*len as u32).collect();
                     match line.try_alloc_slice_copy(&src) {
                         Ok(s) => {
                             assert_eq!(&*s, &src[..], "slice copy differs from its source");
                             let addr = s.as_mut_ptr().cast::<u8>();
                             self.record(line, addr, len * 4, 4);
+                            true
                         }
-                        Err(e) => self.expect_full(line, len * 4, 4, e),
+                        Err(e) => {
+                            self.expect_full(line, len * 4, 4, e);
+                            false
+                        }
                     }
-                }
-                Op::Str { len } => {
+                }),
+                Op::Str { len } => level.with_line(|line| {
                     let src = "é".repeat(len / 2) + &"x".repeat(len % 2);
                     match line.try_alloc_str(&src) {
                         Ok(s) => {
                             assert_eq!(&*s, &src[..]);
                             let addr = s.as_mut_ptr();
                             self.record(line, addr, *len, 1);
+                            true
                         }
-                        Err(e) => self.expect_full(line, *len, 1, e),
+                        Err(e) => {
+                            self.expect_full(line, *len, 1, e);
+                            false
+                        }
                     }
-                }
-                Op::Wide => match line.try_alloc(Wide([0; 64])) {
+                }),
+                Op::Wide => level.with_line(|line| match line.try_alloc(Wide([0; 64])) {
                     Ok(w) => {
                         let addr = core::ptr::from_mut(w).cast::<u8>();
                         self.record(line, addr, 64, 32);
+                        true
                     }
-                    Err(e) => self.expect_full(line, 64, 32, e),
-                },
-                Op::Zst => {
+                    Err(e) => {
+                        self.expect_full(line, 64, 32, e);
+                        false
+                    }
+                }),
+                Op::Zst => level.with_line(|line| {
                     let z = line.try_alloc(()).expect("zero-sized values always fit");
                     self.record(line, core::ptr::from_mut(z).cast(), 0, 1);
-                }
+                    true
+                }),
                 Op::Scope(inner_ops) => {
-                    // `high` is per level: the high-water of the ended scopes of this line.
-                    let (pos, live, outer_high) =
-                        (self.model.pos, self.live.len(), self.model.high);
-                    self.model.high = pos;
-                    let inner_high = line.scope(|inner| {
-                        self.run(inner, inner_ops);
-                        let inner_high = self.model.high.max(self.model.pos);
-                        assert_eq!(inner.high_water(), inner_high);
-                        inner_high
-                    });
-                    self.model.pos = pos;
-                    self.model.high = outer_high.max(inner_high);
-                    self.live.truncate(live);
-                    self.check_line(line);
-                    assert_eq!(line.high_water(), self.model.high.max(pos));
+                    self.nested(level, inner_ops, None);
+                    true
                 }
+                Op::Checkpoint { ops, early } => {
+                    self.nested(level, ops, Some(*early));
+                    true
+                }
+                Op::TryWith { fail, inner } => {
+                    level.with_line(|line| self.try_with(line, *fail, *inner))
+                }
+                Op::TryFill { len, fail_at } => {
+                    level.with_line(|line| self.try_fill(line, *len, *fail_at))
+                }
+                Op::Tip {
+                    start,
+                    grow,
+                    shrink,
+                    between,
+                } => level.with_line(|line| self.tip(line, *start, *grow, *shrink, *between)),
+                Op::VecGrowFree { len, keep } => {
+                    level.with_line(|line| self.vec_grow_free(line, *len, *keep))
+                }
+            };
+            if early && !fitted {
+                return Err(());
             }
         }
+        Ok(())
     }
+
+    /// A scope (`checkpoint == None`) or a checkpoint (`Some(early)`) running `ops`.
+    fn nested<L: Level>(&mut self, level: &mut L, ops: &[Op], checkpoint: Option<bool>) {
+        // `high` is per level: the high-water of the ended scopes of this line.
+        let (pos, live, outer_high) = (self.model.pos, self.live.len(), self.model.high);
+        self.model.high = pos;
+        let inner_high = match checkpoint {
+            None => level.in_scope(|inner| {
+                let _ = self.run(inner, ops, false);
+                let inner_high = self.model.high.max(self.model.pos);
+                assert_eq!(inner.high_water(), inner_high);
+                inner_high
+            }),
+            Some(early) => level.in_checkpoint(|cp| {
+                let _ = self.run(cp, ops, early);
+                let inner_high = self.model.high.max(self.model.pos);
+                assert_eq!(cp.high_water(), inner_high);
+                inner_high
+            }),
+        };
+        self.model.pos = pos;
+        self.model.high = outer_high.max(inner_high);
+        self.live.truncate(live);
+        level.with_line(|line| {
+            self.check_line(line);
+            assert_eq!(line.high_water(), self.model.high.max(pos));
+        });
+    }
+
+    /// `try_alloc_try_with` of a 48-byte value; see [`Op::TryWith`].
+    fn try_with(&mut self, line: &Line<'_>, fail: bool, inner: bool) -> bool {
+        let before = self.model.pos;
+        let placed = self.model.place(48, 1);
+        let mut called = false;
+        let mut inner_alloc: Option<*mut u8> = None;
+        let result = line.try_alloc_try_with(|| {
+            called = true;
+            if inner && let Ok(x) = line.try_alloc(7u32) {
+                inner_alloc = Some(core::ptr::from_mut(x).cast());
+            }
+            if fail {
+                Err("closure failed")
+            } else {
+                Ok([0xAB_u8; 48])
+            }
+        });
+        let Some((_, reserved_end)) = placed else {
+            assert!(!called, "the closure ran although the line was full");
+            match result {
+                Err(InitError::Full(e)) => self.expect_full(line, 48, 1, e),
+                other => panic!("expected InitError::Full, got {other:?}"),
+            }
+            return false;
+        };
+        assert!(called);
+        let value_start = self.model.base + self.model.place(48, 1).unwrap().0;
+        self.model.pos = reserved_end;
+        if inner {
+            match (self.model.place(4, 4), inner_alloc) {
+                (Some(_), Some(p)) => {
+                    self.place_at(p, 4, 4);
+                    self.keep(p, 4);
+                }
+                (None, None) => {}
+                (fits, got) => panic!("inner allocation: model {fits:?}, arena {got:?}"),
+            }
+        }
+        match result {
+            Ok(value) => {
+                assert_eq!(*value, [0xAB; 48]);
+                let addr = value.as_mut_ptr();
+                assert_eq!(addr.addr(), value_start);
+                self.keep(addr, 48);
+            }
+            Err(InitError::Init(e)) => {
+                assert!(fail, "{e}");
+                if inner_alloc.is_none() {
+                    // Nothing was allocated after the reservation: it is given back.
+                    self.rewind(before);
+                }
+            }
+            Err(InitError::Full(e)) => panic!("ArenaFull for a request the model says fits: {e}"),
+        }
+        self.check_line(line);
+        true
+    }
+
+    /// `try_alloc_slice_try_fill_with` of `len` u64s; see [`Op::TryFill`].
+    fn try_fill(&mut self, line: &Line<'_>, len: usize, fail_at: usize) -> bool {
+        let mut calls = 0;
+        let result = line.try_alloc_slice_try_fill_with(len, |i| {
+            calls += 1;
+            if i == fail_at {
+                Err(i)
+            } else {
+                Ok(i as u64 * 3)
+            }
+        });
+        let Some((_, end)) = self.model.place(len * 8, 8) else {
+            assert_eq!(calls, 0);
+            match result {
+                Err(InitError::Full(e)) => self.expect_full(line, len * 8, 8, e),
+                other => panic!("expected InitError::Full, got {other:?}"),
+            }
+            return false;
+        };
+        match result {
+            Ok(values) => {
+                assert!(fail_at >= len);
+                assert_eq!(calls, len);
+                assert!(values.iter().enumerate().all(|(i, &v)| v == i as u64 * 3));
+                self.record(line, values.as_mut_ptr().cast(), len * 8, 8);
+            }
+            Err(InitError::Init(at)) => {
+                assert_eq!((at, calls), (fail_at, fail_at + 1));
+                let before = self.model.pos;
+                self.model.pos = end;
+                self.rewind(before);
+                self.check_line(line);
+            }
+            Err(InitError::Full(e)) => panic!("ArenaFull for a request the model says fits: {e}"),
+        }
+        true
+    }
+
+    /// A `TipSlice` grown and shrunk; see [`Op::Tip`].
+    fn tip(
+        &mut self,
+        line: &Line<'_>,
+        start: usize,
+        grow: usize,
+        shrink: usize,
+        between: bool,
+    ) -> bool {
+        let src: Vec<u32> = (0..start as u32).collect();
+        let mut tip = match line.try_alloc_tip_slice(&src) {
+            Ok(tip) => tip,
+            Err(e) => {
+                self.expect_full(line, start * 4, 4, e);
+                return false;
+            }
+        };
+        // Where the slice's room starts in the model, if it owns any, and whether it is last.
+        let mut owned = None;
+        if start > 0 {
+            let (s, _) = self.model.place(start * 4, 4).unwrap();
+            self.place_at(tip.as_ptr().cast(), start * 4, 4);
+            owned = Some(s);
+        }
+        let mut last = true;
+        if between {
+            match line.try_alloc(0x5Au8) {
+                Ok(b) => {
+                    self.record(line, core::ptr::from_mut(b), 1, 1);
+                    last = owned.is_none();
+                }
+                Err(e) => self.expect_full(line, 1, 1, e),
+            }
+        }
+        assert_eq!(tip.is_last(), last);
+        let mut len = start;
+        if grow > len {
+            let result = tip.try_grow(grow, 0xF00D);
+            match owned {
+                None => match self.model.place(grow * 4, 4) {
+                    Some((s, _)) => {
+                        assert_eq!(result, Ok(()));
+                        self.place_at(tip.as_ptr().cast(), grow * 4, 4);
+                        (owned, last, len) = (Some(s), true, grow);
+                    }
+                    None => assert!(matches!(result, Err(GrowError::Full(_))), "{result:?}"),
+                },
+                Some(_) if !last => {
+                    assert_eq!(
+                        result,
+                        Err(GrowError::NotLast {
+                            len,
+                            line: line.index()
+                        })
+                    );
+                }
+                Some(s) => {
+                    let end = s + round16(grow * 4);
+                    if end <= self.model.cap {
+                        assert_eq!(result, Ok(()));
+                        self.model.pos = end;
+                        len = grow;
+                    } else {
+                        let Err(GrowError::Full(e)) = result else {
+                            panic!("expected GrowError::Full, got {result:?}");
+                        };
+                        assert_eq!(e.remaining(), self.model.cap - self.model.pos);
+                    }
+                }
+            }
+            self.check_line(line);
+        }
+        assert_eq!(tip.len(), len);
+        assert!(
+            tip.iter()
+                .enumerate()
+                .all(|(i, &v)| v == if i < start { i as u32 } else { 0xF00D })
+        );
+        if shrink < len {
+            let given = tip.shrink(shrink);
+            match owned {
+                Some(s) if last => {
+                    let to = s + round16(shrink * 4);
+                    assert_eq!(given, self.model.pos - to);
+                    self.rewind(to);
+                }
+                _ => assert_eq!(given, 0),
+            }
+            len = shrink;
+            self.check_line(line);
+        }
+        let done = tip.into_slice();
+        assert_eq!(done.len(), len);
+        self.keep(done.as_mut_ptr().cast(), len * 4);
+        true
+    }
+
+    /// An `allocator_api2` vector grown, shrunk and freed; see [`Op::VecGrowFree`].
+    #[cfg(feature = "allocator-api2")]
+    fn vec_grow_free(&mut self, line: &Line<'_>, len: usize, keep: usize) -> bool {
+        let mut v: allocator_api2::vec::Vec<u8, &Line<'_>> = allocator_api2::vec::Vec::new_in(line);
+        let start = self.model.pos;
+        let mut fitted = true;
+        for i in 0..len {
+            if v.len() == v.capacity() {
+                let used = line.used();
+                if v.try_reserve(1).is_err() {
+                    assert_eq!(line.used(), used, "a failed growth changed the line");
+                    fitted = false;
+                    break;
+                }
+                if v.is_empty() {
+                    self.place_at(v.as_ptr(), v.capacity(), 1);
+                }
+                // Growth at the tip is in place: the vector's room is all that moved.
+                assert_eq!(v.as_ptr().addr(), self.model.base + start);
+                self.model.pos = start + round16(v.capacity());
+                self.check_line(line);
+            }
+            v.push(i as u8);
+        }
+        let pushed = v.len();
+        v.truncate(keep);
+        let kept = v.len();
+        if v.capacity() > kept {
+            v.shrink_to_fit();
+            self.rewind(start + round16(kept));
+            self.check_line(line);
+        }
+        assert!(
+            v.iter().enumerate().all(|(i, &b)| b == i as u8),
+            "{pushed} pushed"
+        );
+        let had_room = v.capacity() > 0;
+        drop(v);
+        if had_room {
+            self.rewind(start);
+        }
+        self.check_line(line);
+        fitted
+    }
+
+    #[cfg(not(feature = "allocator-api2"))]
+    fn vec_grow_free(&mut self, _: &Line<'_>, _: usize, _: usize) -> bool {
+        true
+    }
+}
+
+/// Runs one line's operations against the model, after a 1-byte probe that tells the model
+/// where the buffer is; returns the line's high-water mark.
+pub fn check_line(line: &mut Line<'_>, cap: usize, ops: &[Op]) -> usize {
+    assert_eq!(line.used(), 0, "a new line starts empty");
+    let mut model = Model {
+        cap,
+        base: 0,
+        pos: 0,
+        high: 0,
+        next_fill: 1,
+    };
+    // Learn where the buffer is (it may move between lines when the debug guard rotates
+    // buffers): a 1-byte probe lands at offset 0 if the line has room.
+    if cap >= 16 {
+        let probe = line.try_alloc(0xEEu8).unwrap();
+        model.base = core::ptr::from_mut(probe).addr();
+        assert_eq!(model.base % 16, 0, "line buffer not 16-byte aligned");
+        model.pos = 16;
+    }
+    let mut run = Run {
+        model: &mut model,
+        live: Vec::new(),
+    };
+    let _ = run.run(line, ops, false);
+    let high = model.high.max(model.pos);
+    assert_eq!(line.high_water(), high);
+    high
 }
 
 pub fn check(arena: &mut impl Arena, cap: usize, case: &Case) {
@@ -235,31 +645,8 @@ pub fn check(arena: &mut impl Arena, cap: usize, case: &Case) {
     for (index, ops) in case.lines.iter().enumerate() {
         let mut line = arena.line();
         assert_eq!(line.index(), index as u64);
-        assert_eq!(line.used(), 0, "a new line starts empty");
-        let mut model = Model {
-            cap,
-            base: 0,
-            pos: 0,
-            high: 0,
-            next_fill: 1,
-        };
-        // Learn where the buffer is (it may move between lines when the debug guard rotates
-        // buffers): a 1-byte probe lands at offset 0 if the line has room.
-        if cap >= 16 {
-            let probe = line.alloc(0xEEu8);
-            model.base = core::ptr::from_mut(probe).addr();
-            assert_eq!(model.base % 16, 0, "line buffer not 16-byte aligned");
-        }
-        let mut run = Run {
-            model: &mut model,
-            live: Vec::new(),
-        };
-        if cap >= 16 {
-            run.model.pos = 16;
-        }
-        run.run(&mut line, ops);
+        let high = check_line(&mut line, cap, ops);
         drop(line);
-        let high = model.high.max(model.pos);
         if peak.is_none_or(|(bytes, _)| high > bytes) {
             peak = Some((high, index as u64));
         }
@@ -273,4 +660,28 @@ pub fn check(arena: &mut impl Arena, cap: usize, case: &Case) {
         assert_eq!(Some(stats.peak_bytes), peak.map(|p| p.0));
         assert_eq!(stats.peak_line, peak.map(|p| p.1));
     }
+}
+
+/// Runs every line of `case` as a row of a two-worker `LinePool` and checks the merged
+/// statistics: every row counted, the peak and the first row that reached it, the last row.
+pub fn check_pool(case: &Case) {
+    let pool = LinePool::with_builder(2, ScanArena::builder().capacity(case.capacity)).unwrap();
+    let cap = pool.capacity();
+    let mut rows: Vec<(&[Op], usize)> = case.lines.iter().map(|ops| (&ops[..], 0)).collect();
+    pool.scoped_lines(2, &mut rows, |_, (ops, high), line| {
+        *high = check_line(line, cap, ops);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let stats = pool.stats();
+    let highs: Vec<usize> = rows.iter().map(|r| r.1).collect();
+    let peak = highs.iter().copied().max().unwrap();
+    assert_eq!(stats.lines, highs.len() as u64);
+    assert_eq!(stats.capacity, cap);
+    assert_eq!(stats.peak_bytes, peak);
+    assert_eq!(
+        stats.peak_line,
+        highs.iter().position(|&h| h == peak).map(|y| y as u64)
+    );
+    assert_eq!(stats.last_line_bytes, *highs.last().unwrap());
 }

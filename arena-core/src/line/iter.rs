@@ -1,0 +1,248 @@
+//! Collecting an iterator of unknown length into a line.
+
+use core::mem::size_of;
+
+#[cfg(feature = "panicking")]
+use super::fail;
+use super::tip::TipRun;
+use super::{Line, NoDropGlue, dangling};
+use crate::error::ArenaFull;
+
+impl<'a> Line<'a> {
+    /// A slice of the items of any iterator, built in place at the line's tip: no
+    /// `ExactSizeIterator` needed, nothing reserved up front, no copy.
+    ///
+    /// The items are written one after another at the tip, which moves granule by granule
+    /// as they need it, so the slice takes exactly what
+    /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) of the same items would.
+    ///
+    /// **An iterator that allocates from this same line** still gets a correct result: its
+    /// allocations land above the items collected so far, and the next item that needs
+    /// more room moves those items above them (a copy, the only one). The bytes the items
+    /// took before the move stay used until the line ends.
+    ///
+    /// # Errors
+    ///
+    /// [`ArenaFull`] when the items do not fit, describing one request for all the items up
+    /// to the first that did not fit. The line is then left as it was (the iterator's own
+    /// allocations excepted); the items already taken from the iterator are dropped, the
+    /// rest are not consumed. The line's high-water mark counts the bytes the items took
+    /// before the failure: they were in use.
+    ///
+    /// If the iterator panics, the items collected so far stay in the line, unused, until
+    /// it ends.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let edges = [3.5f32, -1.0, 7.25, -2.0, 9.0];
+    /// // A filter_map does not know its length; no Vec in between.
+    /// let crossings = line.try_alloc_iter(edges.iter().filter_map(|&x| (x > 0.0).then_some(x)))?;
+    /// assert_eq!(crossings, &[3.5, 7.25, 9.0]);
+    /// assert_eq!(line.used(), 16);
+    ///
+    /// // Too many items: an error, and the line is as it was.
+    /// assert!(line.try_alloc_iter(0..u64::MAX).is_err());
+    /// assert_eq!(line.used(), 16);
+    /// # Ok::<(), arena_core::ArenaFull>(())
+    /// ```
+    #[inline]
+    pub fn try_alloc_iter<T, I>(&self, iter: I) -> Result<&'a mut [T], ArenaFull>
+    where
+        I: IntoIterator<Item = T>,
+    {
+        const { NoDropGlue::<T>::CHECK };
+        let mut iter = iter.into_iter();
+        if size_of::<T>() == 0 {
+            return Ok(zero_sized_slice(iter.by_ref().count()));
+        }
+        let mut run = TipRun::new(self);
+        for item in iter {
+            if let Err(e) = run.push(item) {
+                run.abandon();
+                return Err(e);
+            }
+        }
+        Ok(run.finish())
+    }
+
+    /// [`try_alloc_iter`](Line::try_alloc_iter) that panics when the line is full.
+    ///
+    /// ```
+    /// # let mut arena = arena_core::ScanArena::with_capacity(256);
+    /// let line = arena.line();
+    /// let words = "one two three".split(' ').map(str::len);
+    /// assert_eq!(line.alloc_iter(words), &[3, 3, 5]);
+    /// ```
+    #[cfg(feature = "panicking")]
+    #[inline]
+    #[track_caller]
+    pub fn alloc_iter<T, I>(&self, iter: I) -> &'a mut [T]
+    where
+        I: IntoIterator<Item = T>,
+    {
+        self.try_alloc_iter(iter).unwrap_or_else(|e| fail(e))
+    }
+}
+
+/// A slice of `len` zero-sized values: they take no memory.
+#[inline(always)]
+fn zero_sized_slice<'a, T>(len: usize) -> &'a mut [T] {
+    debug_assert_eq!(size_of::<T>(), 0);
+    let data = dangling(align_of::<T>()).cast::<T>();
+    // SAFETY: `T` is zero-sized, so a dangling aligned pointer is valid for any number of
+    // them, and the slice occupies no memory anyone else could reach. Zero-sized values
+    // need no initialisation beyond existing: every item the iterator yielded was one, and
+    // `T` has no drop glue, so none is owed a destructor.
+    unsafe { core::slice::from_raw_parts_mut(data.as_ptr(), len) }
+}
+
+// The tests use the panicking forms; the `try_` forms are what those call.
+#[cfg(all(test, feature = "panicking"))]
+mod tests {
+    use core::cell::Cell;
+
+    use crate::StaticArena;
+
+    /// An iterator that allocates `extra` bytes from `line` just before yielding item `at`.
+    struct Allocating<'l, 'a> {
+        line: &'l crate::Line<'a>,
+        i: u32,
+        n: u32,
+        at: u32,
+        extra: usize,
+        got: &'l Cell<Option<*mut u8>>,
+    }
+
+    impl Iterator for Allocating<'_, '_> {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            if self.i == self.at {
+                let block = self
+                    .line
+                    .try_alloc_slice_fill_copy(self.extra, 0xAAu8)
+                    .ok()
+                    .map(|b| b.as_mut_ptr());
+                self.got.set(block);
+            }
+            (self.i < self.n).then(|| {
+                self.i += 1;
+                self.i * 10
+            })
+        }
+    }
+
+    #[test]
+    fn collects_in_place_at_the_tip_without_reserving() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        line.alloc(1u8);
+        let xs = line.alloc_iter((0..10u32).filter(|x| x % 3 != 0));
+        assert_eq!(xs, &[1, 2, 4, 5, 7, 8]);
+        // Six u32s: 24 bytes, two granules, right after the first allocation.
+        assert_eq!(line.used(), 16 + 32);
+        let again = line.alloc(2u8);
+        assert_eq!(*again, 2);
+        assert_eq!(xs, &[1, 2, 4, 5, 7, 8]);
+    }
+
+    #[test]
+    fn empty_iterator_takes_nothing() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        let xs: &mut [u64] = line.alloc_iter(core::iter::empty());
+        assert!(xs.is_empty());
+        assert_eq!(line.used(), 0);
+        assert_eq!(line.high_water(), 0);
+    }
+
+    #[test]
+    fn too_many_items_leave_the_line_as_it_was_and_count_the_high_water() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        line.alloc(0u8);
+        let err = line.try_alloc_iter((0..).map(|i: u32| [i; 3])).unwrap_err();
+        // 48 bytes were left: four 12-byte items fit, the fifth failed.
+        assert_eq!(err.requested_size(), 60);
+        assert_eq!(err.remaining(), 48);
+        assert_eq!(line.used(), 16);
+        assert_eq!(line.high_water(), 64);
+        assert!(line.try_alloc([0u8; 48]).is_ok());
+    }
+
+    #[test]
+    fn large_alignment_pads_the_start() {
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        #[repr(align(64))]
+        struct Wide(u8);
+        let mut arena = StaticArena::<512>::new();
+        let line = arena.line();
+        line.alloc(0u8);
+        let xs = line.alloc_iter((0..3).map(Wide));
+        assert_eq!(xs, &[Wide(0), Wide(1), Wide(2)]);
+        assert_eq!(xs.as_ptr().addr() % 64, 0);
+        let pad = xs.as_ptr().addr() - line.base.as_ptr().addr();
+        assert_eq!(line.used(), pad + 3 * 64);
+    }
+
+    #[test]
+    fn zero_sized_items_are_counted_not_stored() {
+        let mut arena = StaticArena::<16>::new();
+        let line = arena.line();
+        let units = line.alloc_iter((0..1000).map(|_| ()));
+        assert_eq!(units.len(), 1000);
+        assert_eq!(line.used(), 0);
+    }
+
+    #[test]
+    fn an_iterator_that_allocates_from_the_line_gets_a_correct_result() {
+        let mut arena = StaticArena::<512>::new();
+        let line = arena.line();
+        let got = Cell::new(None);
+        let iter = Allocating {
+            line: &line,
+            i: 0,
+            n: 9,
+            at: 5,
+            extra: 20,
+            got: &got,
+        };
+        let xs = line.alloc_iter(iter);
+        assert_eq!(xs, &[10, 20, 30, 40, 50, 60, 70, 80, 90]);
+        let block = got.get().expect("the iterator's allocation fits");
+        // SAFETY: the iterator's block of 20 bytes is live for the line.
+        let bytes = unsafe { core::slice::from_raw_parts(block, 20) };
+        assert!(
+            bytes.iter().all(|&b| b == 0xAA),
+            "the collection overwrote it"
+        );
+        // Five items (20 bytes, two granules) were written before the iterator allocated 20
+        // bytes above them; three more still fit the run's claim, the ninth did not, so the
+        // run moved above the block: nine items, three granules.
+        assert_eq!(block.addr() - line.base.as_ptr().addr(), 32);
+        assert_eq!(xs.as_ptr().addr() - line.base.as_ptr().addr(), 64);
+        assert_eq!(line.used(), 64 + 48);
+    }
+
+    #[test]
+    fn an_allocating_iterator_that_overflows_keeps_its_allocation() {
+        let mut arena = StaticArena::<96>::new();
+        let line = arena.line();
+        let got = Cell::new(None);
+        let iter = Allocating {
+            line: &line,
+            i: 0,
+            n: 30,
+            at: 2,
+            extra: 16,
+            got: &got,
+        };
+        let err = line.try_alloc_iter(iter).unwrap_err();
+        let block = got.get().expect("the iterator's allocation fits");
+        assert_eq!(block.addr() - line.base.as_ptr().addr(), 16);
+        // The iterator's block stays; the run moved above it and ran out there.
+        assert_eq!(line.used(), 32);
+        assert_eq!(err.remaining(), 64);
+        assert_eq!(line.high_water(), 96);
+    }
+}
