@@ -174,24 +174,27 @@ impl Gradient {
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
+        if let Shape::Solid(color) = self.shape {
+            out.fill(color.map(to_u8));
+            return;
+        }
         let ts = self.to_gradient;
-        let py = y as f32 + 0.5;
-        for (i, px) in out.iter_mut().enumerate() {
-            let px_x = (x0 + i) as f32 + 0.5;
-            let p = Point::from_xy(
-                ts.sx * px_x + ts.kx * py + ts.tx,
-                ts.ky * px_x + ts.sy * py + ts.ty,
-            );
-            *px = match self.shape {
-                Shape::Solid(color) => color.map(to_u8),
-                _ => match self.parameter(p) {
-                    Some(t) => {
-                        let i = (self.spread(t) * (LUT_SIZE - 1) as f32 + 0.5) as usize;
-                        self.lut[i.min(LUT_SIZE - 1)]
-                    }
-                    None => [0; 4],
-                },
+        let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
+        // The gradient-space point is affine in x: it steps by a constant per pixel.
+        let mut p = Point::from_xy(
+            ts.sx * dx + ts.kx * py + ts.tx,
+            ts.ky * dx + ts.sy * py + ts.ty,
+        );
+        for px in out.iter_mut() {
+            *px = match self.parameter(p) {
+                Some(t) => {
+                    let i = (self.spread(t) * (LUT_SIZE - 1) as f32 + 0.5) as usize;
+                    self.lut[i.min(LUT_SIZE - 1)]
+                }
+                None => [0; 4],
             };
+            p.x += ts.sx;
+            p.y += ts.ky;
         }
     }
 

@@ -77,29 +77,40 @@ pub(crate) fn composite_blended(layer: &[Pixel], target: &mut [Pixel], opacity: 
     }
 }
 
+/// A separable mode: `f` on each colour channel, `a` as alpha. Generic, not `&dyn Fn`, so
+/// that each mode's formula inlines into its arm.
+#[inline(always)]
+fn per_channel(s: [f32; 4], d: [f32; 4], a: f32, f: impl Fn(f32, f32) -> f32) -> [f32; 4] {
+    [f(s[0], d[0]), f(s[1], d[1]), f(s[2], d[2]), a]
+}
+
 /// One premultiplied source pixel over one premultiplied destination pixel.
 fn blend_pixel(s: [f32; 4], d: [f32; 4], blend: Blend) -> [f32; 4] {
     let (sa, da) = (s[3], d[3]);
     let over_alpha = sa + da - sa * da;
-    let separable =
-        |f: &dyn Fn(f32, f32) -> f32| [f(s[0], d[0]), f(s[1], d[1]), f(s[2], d[2]), over_alpha];
     let rest = |s: f32, d: f32| s * (1.0 - da) + d * (1.0 - sa);
     match blend {
-        Blend::Normal => separable(&|s, d| s + d * (1.0 - sa)),
+        Blend::Normal => per_channel(s, d, over_alpha, |s, d| s + d * (1.0 - sa)),
         Blend::Xor => {
             let f = |s: f32, d: f32| s * (1.0 - da) + d * (1.0 - sa);
             [f(s[0], d[0]), f(s[1], d[1]), f(s[2], d[2]), f(sa, da)]
         }
         Blend::PlusLighter => [0, 1, 2, 3].map(|i| (s[i] + d[i]).min(1.0)),
-        Blend::Multiply => separable(&|s, d| rest(s, d) + s * d),
-        Blend::Screen => separable(&|s, d| s + d - s * d),
-        Blend::Overlay => separable(&|s, d| rest(s, d) + hard_light(d, s, da, sa)),
-        Blend::HardLight => separable(&|s, d| rest(s, d) + hard_light(s, d, sa, da)),
-        Blend::Darken => separable(&|s, d| s + d - (s * da).max(d * sa)),
-        Blend::Lighten => separable(&|s, d| s + d - (s * da).min(d * sa)),
-        Blend::Difference => separable(&|s, d| s + d - 2.0 * (s * da).min(d * sa)),
-        Blend::Exclusion => separable(&|s, d| s + d - 2.0 * s * d),
-        Blend::ColorDodge => separable(&|s, d| {
+        Blend::Multiply => per_channel(s, d, over_alpha, |s, d| rest(s, d) + s * d),
+        Blend::Screen => per_channel(s, d, over_alpha, |s, d| s + d - s * d),
+        Blend::Overlay => per_channel(s, d, over_alpha, |s, d| {
+            rest(s, d) + hard_light(d, s, da, sa)
+        }),
+        Blend::HardLight => per_channel(s, d, over_alpha, |s, d| {
+            rest(s, d) + hard_light(s, d, sa, da)
+        }),
+        Blend::Darken => per_channel(s, d, over_alpha, |s, d| s + d - (s * da).max(d * sa)),
+        Blend::Lighten => per_channel(s, d, over_alpha, |s, d| s + d - (s * da).min(d * sa)),
+        Blend::Difference => {
+            per_channel(s, d, over_alpha, |s, d| s + d - 2.0 * (s * da).min(d * sa))
+        }
+        Blend::Exclusion => per_channel(s, d, over_alpha, |s, d| s + d - 2.0 * s * d),
+        Blend::ColorDodge => per_channel(s, d, over_alpha, |s, d| {
             if d == 0.0 {
                 s * (1.0 - da)
             } else if s == sa {
@@ -108,7 +119,7 @@ fn blend_pixel(s: [f32; 4], d: [f32; 4], blend: Blend) -> [f32; 4] {
                 sa * da.min(d * sa / (sa - s)) + rest(s, d)
             }
         }),
-        Blend::ColorBurn => separable(&|s, d| {
+        Blend::ColorBurn => per_channel(s, d, over_alpha, |s, d| {
             if d == da {
                 d + s * (1.0 - da)
             } else if s == 0.0 {
@@ -117,7 +128,7 @@ fn blend_pixel(s: [f32; 4], d: [f32; 4], blend: Blend) -> [f32; 4] {
                 sa * (da - da.min((da - d) * sa / s)) + rest(s, d)
             }
         }),
-        Blend::SoftLight => separable(&|s, d| {
+        Blend::SoftLight => per_channel(s, d, over_alpha, |s, d| {
             let m = if da > 0.0 { d / da } else { 0.0 };
             let (s2, m4) = (2.0 * s, 4.0 * m);
             let dark_src = d * (sa + (s2 - sa) * (1.0 - m));

@@ -34,8 +34,8 @@ pub(crate) fn walk(
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
-    tile_pixels: &mut u64,
     options: WalkOptions,
+    tile_pixels: &mut u64,
 ) -> Result<Content, SceneError> {
     let mut builder = Builder {
         hairlines: options.hairlines,
@@ -354,10 +354,11 @@ impl Builder<'_> {
         let options = WalkOptions {
             hairlines: self.hairlines,
         };
-        let content = match walk(pattern.root(), scale, size, sub, self.tile_pixels, options) {
+        let content = match walk(pattern.root(), scale, size, sub, options, self.tile_pixels) {
             Ok(content) => content,
             Err(error) => {
-                self.error = Some(error);
+                // An image in the tile could not be decoded: the scene is refused.
+                self.error.get_or_insert(error);
                 return None;
             }
         };

@@ -74,8 +74,8 @@ impl Scene {
             base,
             size,
             sub_scanlines,
-            &mut tile_pixels,
             walk,
+            &mut tile_pixels,
         )?;
         Ok(Scene::index(
             content,
