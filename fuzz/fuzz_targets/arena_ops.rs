@@ -1,10 +1,14 @@
 //! Random sequences of allocations of random layouts, slices, strings, collected iterators
 //! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
-//! scopes, failed allocations and line resets, checked against the model after every step
-//! (the same model as the property test: the internal crate `arena-model`).
+//! scopes, checkpoints, fallible initialisers, tip slices grown and shrunk, `allocator_api2`
+//! vectors, failed allocations and line resets, checked against the model after every step
+//! (the same model as the property test: the internal crate `arena-model`), on a heap arena,
+//! an inline one and one over a borrowed buffer that starts off a 16-byte boundary.
 #![no_main]
 
-use arena_core::{ScanArena, StaticArena};
+use std::mem::MaybeUninit;
+
+use arena_core::{BorrowedArena, ScanArena, StaticArena};
 use arena_model::{Case, Op, check};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,7 +28,7 @@ impl Decoder<'_> {
         let mut ops = Vec::new();
         while let Some(tag) = self.byte() {
             let arg = usize::from(self.byte().unwrap_or(0));
-            let op = match tag % 12 {
+            let op = match tag % 17 {
                 0 | 1 => Op::Raw {
                     size: arg * 3,
                     align_log2: u32::from(tag / 12) % 9,
@@ -55,7 +59,29 @@ impl Decoder<'_> {
                     alloc: (tag >= 128).then(|| usize::from(tag / 12) * 4 + 1),
                     b: usize::from(self.byte().unwrap_or(0)) / 3,
                 },
-                // End of this scope, or of this line at the top level.
+                11 if depth < 4 => Op::Checkpoint {
+                    ops: self.ops(depth + 1),
+                    early: tag >= 128,
+                },
+                12 => Op::TryWith {
+                    fail: arg % 2 == 1,
+                    inner: arg % 4 >= 2,
+                },
+                13 => Op::TryFill {
+                    len: arg / 8,
+                    fail_at: usize::from(self.byte().unwrap_or(0)) / 6,
+                },
+                14 => Op::Tip {
+                    start: arg / 8,
+                    grow: usize::from(self.byte().unwrap_or(0)) / 4,
+                    shrink: usize::from(self.byte().unwrap_or(0)) / 4,
+                    between: tag >= 128,
+                },
+                15 => Op::VecGrowFree {
+                    len: arg * 2,
+                    keep: usize::from(self.byte().unwrap_or(0)) * 2,
+                },
+                // End of this scope or checkpoint, or of this line at the top level.
                 _ => return ops,
             };
             ops.push(op);
@@ -83,4 +109,16 @@ fuzz_target!(|bytes: &[u8]| {
     check(&mut arena, cap, &case);
     let mut fixed = StaticArena::<2048>::new();
     check(&mut fixed, 2048, &case);
+    // A lent buffer of `capacity` bytes that starts `skew` bytes into an allocation: the arena
+    // skips to the next 16-byte boundary and leaves what does not fill a granule at the end.
+    let skew = case.capacity / 8 % 16;
+    let mut buffer = vec![MaybeUninit::<u8>::uninit(); case.capacity + skew];
+    let mut borrowed = BorrowedArena::new(&mut buffer[skew..]);
+    let cap = borrowed.capacity();
+    assert!(borrowed.skipped() < 16 && cap % 16 == 0 && borrowed.unused_tail() < 16);
+    assert_eq!(
+        borrowed.skipped() + cap + borrowed.unused_tail(),
+        case.capacity
+    );
+    check(&mut borrowed, cap, &case);
 });
