@@ -6,6 +6,7 @@
 # Usage: bench/icount.sh [--no-build]
 #   Environment (all optional): VARIANTS="minimal scan ..." WORKLOADS="s16 s48 slice mixed"
 #   KS="64 1024" OBJECTS=65536 (objects counted per run) LINE_RUNS=10000 (lines for `line`)
+#   COLLECT="collect fmt" (the collection workloads; empty skips them) COLLECT_KS="64 1024"
 #   ICOUNT_BIN=path (a prebuilt icount example; implies --no-build)
 #
 # How: arena-core/examples/icount.rs runs one variant's per-line loop inside
@@ -21,6 +22,8 @@ workloads=${WORKLOADS:-"s16 s48 slice mixed"}
 ks=${KS:-"64 1024"}
 objects=${OBJECTS:-65536}
 line_runs=${LINE_RUNS:-10000}
+collect_workloads=${COLLECT-"collect fmt"}
+collect_ks=${COLLECT_KS:-"64 1024"}
 
 command -v valgrind >/dev/null || { echo "icount.sh: valgrind is not installed" >&2; exit 1; }
 
@@ -69,11 +72,11 @@ table() {
         { name[NR] = $1; value[NR] = $2 }
         END {
             printf "\n%s\n", title
-            printf "| %-12s | %12s | %8s |\n", "variant", "instr", "ratio"
-            printf "|%s|%s|%s|\n", "--------------", "-------------:", "---------:"
+            printf "| %-14s | %12s | %8s |\n", "variant", "instr", "ratio"
+            printf "|%s|%s|%s|\n", "----------------", "-------------:", "---------:"
             for (i = 1; i <= NR; i++) {
                 ratio = base > 0 ? sprintf("%.3f", value[i] / base) : "-"
-                printf "| %-12s | %12.2f | %8s |\n", name[i], value[i], ratio
+                printf "| %-14s | %12.2f | %8s |\n", name[i], value[i], ratio
             }
         }'
 }
@@ -121,3 +124,24 @@ awk '
             printf "\n"
         }
     }' "$results"
+
+# The collection workloads have their own variants, the hand-written loop first.
+for w in $collect_workloads; do
+    case $w in
+        collect)
+            variants="hand scan-iter scan-vec bumpalo bumpalo-vec bump-scope bump-scope-vec"
+            for k in $collect_ks; do
+                lines=$(( (objects + k - 1) / k ))
+                measure collect "$k" "$lines" $(( lines * k )) | table \
+                    "### collect, K = $k: instructions per input value (a filter_map keeping \
+about half; $lines lines of $k)"
+            done
+            ;;
+        fmt)
+            variants="hand scan bumpalo bump-scope"
+            measure fmt 0 "$line_runs" "$line_runs" \
+                | table "### fmt: instructions per formatted label (one per line)"
+            ;;
+        *) echo "icount.sh: unknown collection workload $w" >&2; exit 2 ;;
+    esac
+done

@@ -1,6 +1,9 @@
 //! An audio block callback that allocates per block from a line arena and uses only the
-//! `try_` forms, so it builds with the `panicking` feature off: nothing it calls can panic
-//! on a full arena, and the compiler proves it (the panicking forms do not exist there).
+//! `try_` forms: nothing it calls can panic on a full arena. In a crate that depends on
+//! arena-core with the `panicking` feature off the compiler proves it, because the panicking
+//! forms do not exist there (`tests/no_panicking.rs` builds such a crate). As an example of
+//! arena-core itself it is built with the package's dev-dependencies, whose features turn
+//! `panicking` back on, so here it shows the code, not the proof.
 //!
 //! ```text
 //! cargo run -p arena-core --example audio_callback --no-default-features --features std

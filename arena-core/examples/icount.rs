@@ -8,12 +8,15 @@
 //!
 //! Variants: minimal, scan, static, bumpalo, bump-scope, blink, typed-arena, box, vec, and
 //! `noop` (the measured loop around a line that does nothing: the baseline to subtract).
-//! Workloads: s16, s48, slice, mixed, line. Prints the checksum so the work cannot be
-//! optimised away.
+//! Workloads: s16, s48, slice, mixed, line. The collection workloads `collect` (variants
+//! hand, scan-iter, scan-vec, bumpalo, bumpalo-vec, bump-scope, bump-scope-vec) and `fmt`
+//! (hand, scan, bumpalo, bump-scope) have their own variants. Prints the checksum so the work
+//! cannot be optimised away.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 
+use bench_workloads::collect::{self, Collection};
 use bench_workloads::{Runner, VARIANTS, Workload};
 
 /// Runs the loop of the one variant that was asked for.
@@ -51,21 +54,24 @@ fn main() -> ExitCode {
     let usage = || {
         eprintln!(
             "usage: icount <variant> <workload> <K> <lines>\n  variants: noop {}\n  \
-             workloads: s16 s48 slice mixed line",
-            VARIANTS.join(" ")
+             workloads: s16 s48 slice mixed line\n  collect variants: {}\n  fmt variants: {}",
+            VARIANTS.join(" "),
+            Collection::Collect.variants().join(" "),
+            Collection::Fmt.variants().join(" "),
         );
         ExitCode::from(2)
     };
     let [variant, workload, k, lines] = &args[..] else {
         return usage();
     };
-    let (Some(workload), Ok(k), Ok(lines)) = (
-        Workload::ALL.into_iter().find(|w| w.name() == workload),
-        k.parse::<usize>(),
-        lines.parse::<u32>(),
-    ) else {
+    let (Ok(k), Ok(lines)) = (k.parse::<usize>(), lines.parse::<u32>()) else {
         return usage();
     };
+    let collection = Collection::ALL.into_iter().find(|w| w.name() == workload);
+    let workload = Workload::ALL.into_iter().find(|w| w.name() == workload);
+    if workload.is_none() && collection.is_none() {
+        return usage();
+    }
     if variant == "noop" {
         let sum = icount_measured(lines, |y| y);
         println!("checksum {sum}");
@@ -76,7 +82,11 @@ fn main() -> ExitCode {
         lines,
         checksum: None,
     };
-    bench_workloads::run_all(&mut runner, workload, k);
+    match (workload, collection) {
+        (Some(workload), _) => bench_workloads::run_all(&mut runner, workload, k),
+        (None, Some(collection)) => collect::run(&mut runner, collection, k),
+        (None, None) => return usage(),
+    }
     match runner.checksum {
         Some(sum) => {
             println!("checksum {sum}");

@@ -90,7 +90,8 @@ unsafe impl Allocator for &Line<'_> {
     }
 }
 
-#[cfg(test)]
+// The tests allocate with the panicking forms.
+#[cfg(all(test, feature = "panicking"))]
 mod tests {
     use allocator_api2::vec::Vec;
 

@@ -414,6 +414,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "panicking")]
     fn a_guarded_zero_capacity_arena_has_nothing_to_protect() {
         let two = Guard::On { buffers: 2 };
         let mut arena = ScanArena::builder().capacity(0).guard(two).build();
@@ -432,6 +433,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "panicking")]
     fn forgotten_line_is_counted_not_measured() {
         let mut arena = ScanArena::with_capacity(64);
         arena.line().alloc(1u8);

@@ -41,6 +41,14 @@
 //! - [`Line`]: `alloc`, `alloc_with`, `alloc_uninit`, `alloc_slice_copy`,
 //!   `alloc_slice_fill_with`, `alloc_slice_fill_iter`, `alloc_str`, `alloc_layout`, each with
 //!   a `try_` form returning [`ArenaFull`]; [`Line::scope`] for nested checkpoints.
+//! - Data of unknown length, built in place and bounded: [`Line::alloc_iter`] collects any
+//!   iterator (no `ExactSizeIterator`), [`LineVec`] is a vector whose capacity is taken up
+//!   front and never grows, [`LineString`] its text counterpart (`fmt::Write`), and
+//!   [`Line::alloc_fmt`] formats straight into the line.
+//! - Fallible initialisers, `alloc_try_with` and `alloc_slice_try_fill_with` ([`InitError`]
+//!   says whether the line was full or the closure failed; a failed value's room is given
+//!   back); [`TipSlice`], a slice that grows and shrinks in place at the line's tip; and
+//!   [`Checkpoint`], the guard form of a scope, released on drop (so `?` works).
 //! - [`StaticArena`]: the same API over inline storage, `const fn new`, no heap.
 //! - [`BorrowedArena`]: the same API over a buffer the caller lends (`&mut [MaybeUninit<u8>]`:
 //!   a DMA region, a host's scratch memory), no heap.
@@ -57,6 +65,9 @@
 //! - `guard`: the stale-pointer [`Guard`] on by default in release builds too (it always is
 //!   in debug builds).
 //! - `derive` (default): `#[derive(ScanLocal)]`, re-exported here.
+//! - `panicking` (default): the panicking forms (`alloc`, `alloc_slice_copy`, ..., a derived
+//!   `new_in`). Without it only the `try_` forms exist, so code that must not panic (an
+//!   audio callback) shows at compile time that it calls none.
 //! - `rayon`: `LinePool::par_lines` and `try_par_lines` on the current rayon pool.
 //! - `allocator-api2`: `Allocator` for `&Line<'_>`, so `allocator_api2::vec::Vec<T, &Line>`
 //!   works. Never for the arena itself: a collection could then outlive a reset.
@@ -153,6 +164,24 @@ pub use arena_derive::ScanLocal;
 
 /// Every allocation starts on a boundary of this many bytes, and takes a multiple of it.
 pub const ARENA_ALIGN: usize = 16;
+
+/// Expands to its input with the `panicking` feature, to nothing without it: the derive
+/// wraps the panicking constructors (`new_in`, ...) in it, so they exist exactly when the
+/// panicking allocation methods do. Not public API.
+#[cfg(feature = "panicking")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_panicking {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// See the definition with the `panicking` feature.
+#[cfg(not(feature = "panicking"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_panicking {
+    ($($item:tt)*) => {};
+}
 
 #[doc(hidden)]
 pub mod __private {

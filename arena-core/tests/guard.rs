@@ -14,7 +14,8 @@
 //! handler can run; `tests/asan.rs` checks that report instead): `.ci/safety` prints both
 //! skips with these reasons.
 
-#![cfg(all(feature = "alloc", not(miri), not(arena_asan)))]
+// The children allocate with the panicking forms (the default build).
+#![cfg(all(feature = "alloc", feature = "panicking", not(miri), not(arena_asan)))]
 
 use arena_core::{GUARD_POISON, Guard, Line, ScanArena, StaticArena};
 

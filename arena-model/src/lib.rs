@@ -906,7 +906,9 @@ pub fn check_line(line: &mut Line<'_>, cap: usize, ops: &[Op]) -> usize {
     // Learn where the buffer is (it may move between lines when the debug guard rotates
     // buffers): a 1-byte probe lands at offset 0 if the line has room.
     if cap >= 16 {
-        let probe = line.try_alloc(0xEEu8).unwrap();
+        let probe = line
+            .try_alloc(0xEEu8)
+            .expect("a 1-byte probe fits a line of 16 bytes or more");
         model.base = core::ptr::from_mut(probe).addr();
         assert_eq!(model.base % 16, 0, "line buffer not 16-byte aligned");
         model.pos = 16;

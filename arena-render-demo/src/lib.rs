@@ -3,8 +3,8 @@
 //! usvg parses the SVG; [`Scene::build`] turns it into a scene index on the heap (strokes
 //! become fill paths with tiny-skia-path's stroker, curves are flattened in device space,
 //! and every edge is filed under the rows it touches); a [`Renderer`] renders the rows in
-//! parallel with rayon, one [`ScanArena`](arena_core::ScanArena) per worker thread, sized up
-//! front by [`line_budget`] from the scene's parameters and the render structs'
+//! parallel with rayon over an [`arena_core::LinePool`] (one
+//! [`ScanArena`](arena_core::ScanArena) per worker thread), sized up front by [`line_budget`] from the scene's parameters and the render structs'
 //! [`ScanLocal`](arena_core::ScanLocal) bounds. Everything a row needs beyond the scene
 //! (active edges, crossings, spans, coverage, group layers) comes from that row's
 //! [`Line`](arena_core::Line), and nothing survives the row.
@@ -36,8 +36,9 @@
 //! multiplies the clipped group's layer), and masks (luminance and alpha, `maskUnits`,
 //! `maskContentUnits`, a mask on a mask: the mask's content is drawn into a row of its own,
 //! clipped to the mask's rectangle, and its luminance or alpha multiplies the layer).
-//! Patterns, filters, blend modes, images and text are reported by [`Scene::unsupported`]
-//! and skipped. Files with coordinates or radii beyond
+//! Every `mix-blend-mode` and `isolation` (a blended or isolated group is a layer, blended
+//! onto its parent with tiny-skia's formulas). Patterns, filters, images and text are
+//! reported by [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
 //! usvg would turn their arcs into more curves than memory or time allow.
 //!
@@ -65,9 +66,12 @@ pub mod load;
 mod options;
 mod paint;
 mod pixel;
+pub mod race;
 mod raster;
 mod render;
 mod scene;
+#[cfg(feature = "vello")]
+pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{

@@ -5,9 +5,7 @@
 //! Nothing a line allocates survives it; the row's pixels are written to the caller's
 //! buffer. The arena's capacity is computed before any row is rendered.
 
-use std::sync::{Mutex, PoisonError};
-
-use arena_core::{ARENA_ALIGN, Budget, BudgetOverflow, Line, ScanArena};
+use arena_core::{ARENA_ALIGN, Budget, BudgetOverflow, Line, LinePool, PoolError, ScanArena};
 use rayon::prelude::*;
 
 use crate::image::Image;
@@ -147,48 +145,29 @@ impl<'s> Renderer<'s> {
         if workers == 1 {
             return self.render_here();
         }
-        // One arena per worker, created before any row is rendered; each worker only ever
-        // locks its own, so the lock is never contended.
-        let arenas = (0..workers)
-            .map(|_| {
-                ScanArena::builder()
-                    .budget(self.budget)
-                    .try_build()
-                    .map(Mutex::new)
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(RenderError::Buffer)?;
+        // One arena per worker from arena-core's pool, made before any row is rendered;
+        // each row gets a fresh line of the worker that runs it.
+        let lines = LinePool::try_new(workers, self.budget).map_err(RenderError::Buffer)?;
         let (width, height) = (self.scene.width(), self.scene.height());
         let mut image = Image::new(width, height);
         let mut per_row = vec![0usize; height as usize];
+        let rows = image
+            .data
+            .par_chunks_mut(width as usize * 4)
+            .zip(per_row.par_iter_mut());
         pool.install(|| {
-            image
-                .data
-                .par_chunks_mut(width as usize * 4)
-                .zip(per_row.par_iter_mut())
-                .enumerate()
-                .try_for_each(|(y, (out, used))| {
-                    let worker = rayon::current_thread_index().unwrap_or(0) % workers;
-                    let mut arena = arenas[worker]
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner);
-                    let mut line = arena.line();
-                    // The image was just allocated zeroed.
-                    *used = self.draw_row(y as u32, &mut line, out, true)?;
-                    Ok(())
-                })
-        })
-        .map_err(RenderError::OverBudget)?;
-        let peak = arenas
-            .iter()
-            .map(|a| {
-                a.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .stats()
-                    .peak_bytes
+            lines.try_par_lines(rows, |y, (out, used), line| {
+                // The image was just allocated zeroed.
+                *used = self.draw_row(y as u32, line, out, true)?;
+                Ok(())
             })
-            .max()
-            .unwrap_or(0);
+        })
+        .map_err(|e| match e {
+            PoolError::Arena(e) => RenderError::Buffer(e),
+            PoolError::Row { error, .. } => RenderError::OverBudget(error),
+        })?;
+        let peak = lines.stats().peak_bytes;
+        let workers = lines.workers();
         Ok((
             image,
             LineUse {

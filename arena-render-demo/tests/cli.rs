@@ -328,8 +328,7 @@ fn unsupported_features_are_named_in_a_warning() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
         stderr.trim(),
-        "warning: u.svg: skipped unsupported SVG features: blend modes, filters, images, \
-         patterns, text"
+        "warning: u.svg: skipped unsupported SVG features: filters, images, patterns, text"
     );
     assert!(
         dir.join("u.png").is_file(),

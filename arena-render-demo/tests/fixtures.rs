@@ -21,6 +21,7 @@ fn fixtures() -> Vec<(String, Svg)> {
         .collect();
     // Guard against a silently shrinking suite: every feature has its fixture.
     for needed in [
+        "blend-modes",
         "caps",
         "clip-paths",
         "curves",

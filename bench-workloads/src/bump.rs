@@ -8,8 +8,8 @@ use std::ptr;
 use arena_core::{ScanArena, StaticArena};
 
 use crate::keep::{Keep, SpanSlot};
-use crate::objects::{Crossing, Obj16, Obj48, Object, Sources, Span};
-use crate::{Runner, Workload};
+use crate::objects::{Crossing, Object, Sources, Span};
+use crate::{Family, Runner};
 
 /// A bump allocator with a per-line reset.
 pub trait LineArena {
@@ -140,32 +140,43 @@ fn empty_line<A: LineArena>(arena: &mut A, seed: u32) -> u32 {
     seed
 }
 
-/// Registers one bump-style variant for `workload`.
-pub(crate) fn run<A: LineArena>(
-    r: &mut impl Runner,
-    name: &str,
-    arena: &mut A,
-    workload: Workload,
-    k: usize,
-) {
-    let src = Sources::new();
-    match workload {
-        Workload::S16 => {
-            let mut keep = Keep::<Obj16>::new(k);
-            r.run(name, |seed| object_line(arena, &mut keep, seed));
-        }
-        Workload::S48 => {
-            let mut keep = Keep::<Obj48>::new(k);
-            r.run(name, |seed| object_line(arena, &mut keep, seed));
-        }
-        Workload::Slice => {
-            let mut keep = Keep::new(k);
-            r.run(name, |seed| slice_line(arena, &mut keep, &src.words, seed));
-        }
-        Workload::Mixed => {
-            let mut keep = Keep::new(k);
-            r.run(name, |seed| mixed_line(arena, &mut keep, &src.cover, seed));
-        }
-        Workload::Empty => r.run(name, |seed| empty_line(arena, seed)),
+/// One bump-style variant: `arena` under `name`.
+pub(crate) struct Bump<'a, A> {
+    name: &'static str,
+    arena: &'a mut A,
+}
+
+impl<'a, A: LineArena> Bump<'a, A> {
+    pub(crate) fn new(name: &'static str, arena: &'a mut A) -> Self {
+        Bump { name, arena }
+    }
+}
+
+impl<A: LineArena> Family for Bump<'_, A> {
+    fn objects<T: Object>(&mut self, r: &mut impl Runner, k: usize) {
+        let arena = &mut *self.arena;
+        let mut keep = Keep::<T>::new(k);
+        r.run(self.name, |seed| object_line(arena, &mut keep, seed));
+    }
+
+    fn slice(&mut self, r: &mut impl Runner, k: usize, src: &Sources) {
+        let arena = &mut *self.arena;
+        let mut keep = Keep::new(k);
+        r.run(self.name, |seed| {
+            slice_line(arena, &mut keep, &src.words, seed)
+        });
+    }
+
+    fn mixed(&mut self, r: &mut impl Runner, k: usize, src: &Sources) {
+        let arena = &mut *self.arena;
+        let mut keep = Keep::new(k);
+        r.run(self.name, |seed| {
+            mixed_line(arena, &mut keep, &src.cover, seed)
+        });
+    }
+
+    fn empty(&mut self, r: &mut impl Runner, _k: usize) {
+        let arena = &mut *self.arena;
+        r.run(self.name, |seed| empty_line(arena, seed));
     }
 }

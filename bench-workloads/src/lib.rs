@@ -10,11 +10,15 @@
 //!
 //! One module per family of variants: [`bump`] for every allocator with a per-line reset
 //! (arena-core's two arenas, bumpalo, bump-scope, blink-alloc and the hand-written
-//! [`minimal`] baseline), then `typed-arena`, `Box::new` and a reused `Vec`. [`objects`]
-//! holds what they allocate.
+//! [`minimal`] baseline), then `typed-arena`, `Box::new` and a reused `Vec`. Each family
+//! implements one method per workload (the private `Family` trait), and [`run_all`] sends
+//! every workload through every family from one place. [`objects`] holds what they
+//! allocate. [`collect`] has the workloads of unknown length (collecting an iterator,
+//! formatting text), with their own variants.
 
 mod boxed;
 pub mod bump;
+pub mod collect;
 mod keep;
 pub mod minimal;
 pub mod objects;
@@ -22,6 +26,8 @@ mod typed;
 mod vec;
 
 use arena_core::{ScanArena, StaticArena};
+
+use objects::{Obj16, Obj48, Object, Sources};
 
 /// Bytes of line buffer every arena variant gets: room for the largest workload line
 /// (1024 copied 32 x u32 slices = 128 KiB) with slack for allocators that pad differently.
@@ -85,43 +91,78 @@ pub const VARIANTS: [&str; 9] = [
     "vec",
 ];
 
+/// One family of variants: how it allocates each workload's objects. Each method registers
+/// one variant's line with the runner.
+trait Family {
+    /// `s16` or `s48`, whichever object `T` is.
+    fn objects<T: Object>(&mut self, r: &mut impl Runner, k: usize);
+    /// `slice`: `k` copies of `src.words`.
+    fn slice(&mut self, r: &mut impl Runner, k: usize, src: &Sources);
+    /// `mixed`: `k` crossings, coverage copies of `src.cover` and spans linking them.
+    fn mixed(&mut self, r: &mut impl Runner, k: usize, src: &Sources);
+    /// `line`: begin and end a line, nothing allocated.
+    fn empty(&mut self, r: &mut impl Runner, k: usize);
+}
+
+/// Registers `family`'s variant of `workload`.
+fn run<F: Family>(family: &mut F, r: &mut impl Runner, workload: Workload, k: usize) {
+    let src = Sources::new();
+    match workload {
+        Workload::S16 => family.objects::<Obj16>(r, k),
+        Workload::S48 => family.objects::<Obj48>(r, k),
+        Workload::Slice => family.slice(r, k, &src),
+        Workload::Mixed => family.mixed(r, k, &src),
+        Workload::Empty => family.empty(r, k),
+    }
+}
+
 /// Runs every variant of `workload` with `k` objects per line through `r`, in the order of
 /// [`VARIANTS`].
 pub fn run_all(r: &mut impl Runner, workload: Workload, k: usize) {
-    bump::run(
+    use bump::Bump;
+    // Each arena is a temporary of its own statement, dropped once its variant ran
+    // (bump-scope's, which needs a type annotation, lives to the end), so the heap the
+    // later variants start from is the one the recorded figures were taken with.
+    run(
+        &mut Bump::new("minimal", &mut minimal::MinimalBump::new(CAP)),
         r,
-        "minimal",
-        &mut minimal::MinimalBump::new(CAP),
         workload,
         k,
     );
-    bump::run(r, "scan", &mut ScanArena::with_capacity(CAP), workload, k);
-    bump::run(
+    run(
+        &mut Bump::new("scan", &mut ScanArena::with_capacity(CAP)),
         r,
-        "static",
-        &mut *Box::new(StaticArena::<CAP>::new()),
         workload,
         k,
     );
-    bump::run(
+    run(
+        &mut Bump::new("static", &mut *Box::new(StaticArena::<CAP>::new())),
         r,
-        "bumpalo",
-        &mut bumpalo::Bump::with_capacity(CAP),
+        workload,
+        k,
+    );
+    run(
+        &mut Bump::new("bumpalo", &mut bumpalo::Bump::with_capacity(CAP)),
+        r,
         workload,
         k,
     );
     let mut bump_scope: bump_scope::Bump = bump_scope::Bump::with_size(CAP);
-    bump::run(r, "bump-scope", &mut bump_scope, workload, k);
-    bump::run(
+    run(
+        &mut Bump::new("bump-scope", &mut bump_scope),
         r,
-        "blink",
-        &mut blink_alloc::Blink::with_chunk_size(CAP),
         workload,
         k,
     );
-    typed::run(r, workload, k);
-    boxed::run(r, workload, k);
-    vec::run(r, workload, k);
+    run(
+        &mut Bump::new("blink", &mut blink_alloc::Blink::with_chunk_size(CAP)),
+        r,
+        workload,
+        k,
+    );
+    run(&mut typed::TypedArena, r, workload, k);
+    run(&mut boxed::Boxes, r, workload, k);
+    run(&mut vec::Vecs, r, workload, k);
 }
 
 #[cfg(test)]

@@ -1,15 +1,16 @@
 //! Random sequences of allocations of random layouts, slices, strings, collected iterators
 //! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
-//! scopes, checkpoints, fallible initialisers, tip slices grown and shrunk, `allocator_api2`
-//! vectors, failed allocations and line resets, checked against the model after every step
-//! (the same model as the property test: the internal crate `arena-model`), on a heap arena,
-//! an inline one and one over a borrowed buffer that starts off a 16-byte boundary.
+//! fallible initialisers, tip slices, `Vec<u8, &Line>` growth and frees, scopes, checkpoints,
+//! failed allocations and line resets, checked against the model after every step (the same
+//! model as the property test: the internal crate `arena-model`), on a heap arena, an inline
+//! one and one over a borrowed buffer that starts off a 16-byte boundary, then the same lines
+//! as the rows of a `LinePool`.
 #![no_main]
 
 use std::mem::MaybeUninit;
 
 use arena_core::{BorrowedArena, ScanArena, StaticArena};
-use arena_model::{Case, Op, check};
+use arena_model::{Case, Op, check, check_pool};
 use libfuzzer_sys::fuzz_target;
 
 /// Reads operations from the fuzzer's bytes: every byte sequence is a valid case.
@@ -28,10 +29,10 @@ impl Decoder<'_> {
         let mut ops = Vec::new();
         while let Some(tag) = self.byte() {
             let arg = usize::from(self.byte().unwrap_or(0));
-            let op = match tag % 17 {
+            let op = match tag % 18 {
                 0 | 1 => Op::Raw {
                     size: arg * 3,
-                    align_log2: u32::from(tag / 12) % 9,
+                    align_log2: u32::from(tag / 18) % 9,
                 },
                 2 => Op::Slice { len: arg / 4 },
                 3 => Op::Str { len: arg / 4 },
@@ -61,27 +62,27 @@ impl Decoder<'_> {
                 },
                 11 if depth < 4 => Op::Checkpoint {
                     ops: self.ops(depth + 1),
-                    early: tag >= 128,
+                    early: tag & 16 != 0,
                 },
                 12 => Op::TryWith {
-                    fail: arg % 2 == 1,
-                    inner: arg % 4 >= 2,
+                    fail: tag & 16 != 0,
+                    inner: tag & 32 != 0,
                 },
                 13 => Op::TryFill {
-                    len: arg / 8,
-                    fail_at: usize::from(self.byte().unwrap_or(0)) / 6,
+                    len: arg % 32,
+                    fail_at: arg / 8,
                 },
                 14 => Op::Tip {
-                    start: arg / 8,
+                    start: arg % 16,
                     grow: usize::from(self.byte().unwrap_or(0)) / 4,
                     shrink: usize::from(self.byte().unwrap_or(0)) / 4,
-                    between: tag >= 128,
+                    between: tag & 16 != 0,
                 },
                 15 => Op::VecGrowFree {
                     len: arg * 2,
                     keep: usize::from(self.byte().unwrap_or(0)) * 2,
                 },
-                // End of this scope or checkpoint, or of this line at the top level.
+                // End of this scope, or of this line at the top level.
                 _ => return ops,
             };
             ops.push(op);
@@ -121,4 +122,5 @@ fuzz_target!(|bytes: &[u8]| {
         case.capacity
     );
     check(&mut borrowed, cap, &case);
+    check_pool(&case);
 });

@@ -234,7 +234,8 @@ impl Ring {
     }
 }
 
-#[cfg(test)]
+// Every test allocates with the panicking forms.
+#[cfg(all(test, feature = "panicking"))]
 mod tests {
     use super::*;
     use crate::{GUARD_POISON, ScanArena};

@@ -5,7 +5,9 @@ use core::fmt;
 use core::mem::MaybeUninit;
 use core::ptr::{self, NonNull};
 
-use super::{Line, NoDropGlue, fail, offset};
+#[cfg(feature = "panicking")]
+use super::fail;
+use super::{Line, NoDropGlue, offset};
 use crate::error::ArenaFull;
 use crate::sanitizer;
 
@@ -95,6 +97,7 @@ impl<'a> Line<'a> {
     /// the closure's error is returned.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_try_with<T, E, F>(&self, f: F) -> Result<&'a mut T, E>
     where
         F: FnOnce() -> Result<T, E>,
@@ -159,6 +162,7 @@ impl<'a> Line<'a> {
     /// when the line is full; the closure's error is returned.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_try_fill_with<T, E, F>(&self, len: usize, f: F) -> Result<&'a mut [T], E>
     where
         F: FnMut(usize) -> Result<T, E>,

@@ -311,6 +311,7 @@ impl<'a> Line<'a> {
     /// Moves `value` into the line; panics with the [`ArenaFull`] message if it is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc<T>(&self, value: T) -> &'a mut T {
         self.try_alloc(value).unwrap_or_else(|e| fail(e))
     }
@@ -340,6 +341,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_with`](Line::try_alloc_with) that panics when the line is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_with<T, F: FnOnce() -> T>(&self, f: F) -> &'a mut T {
         self.try_alloc_with(f).unwrap_or_else(|e| fail(e))
     }
@@ -366,6 +368,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_uninit`](Line::try_alloc_uninit) that panics when the line is full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_uninit<T>(&self) -> &'a mut MaybeUninit<T> {
         self.try_alloc_uninit().unwrap_or_else(|e| fail(e))
     }
@@ -389,6 +392,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_uninit`](Line::try_alloc_slice_uninit) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_uninit<T>(&self, len: usize) -> &'a mut [MaybeUninit<T>] {
         self.try_alloc_slice_uninit(len).unwrap_or_else(|e| fail(e))
     }
@@ -422,6 +426,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) that panics when full.
     #[inline(always)]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_copy<T: Copy>(&self, src: &[T]) -> &'a mut [T] {
         self.try_alloc_slice_copy(src).unwrap_or_else(|e| fail(e))
     }
@@ -445,6 +450,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_copy`](Line::try_alloc_slice_fill_copy) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_copy<T: Copy>(&self, len: usize, value: T) -> &'a mut [T] {
         self.try_alloc_slice_fill_copy(len, value)
             .unwrap_or_else(|e| fail(e))
@@ -478,6 +484,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_with`](Line::try_alloc_slice_fill_with) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_with<T, F: FnMut(usize) -> T>(&self, len: usize, f: F) -> &'a mut [T] {
         self.try_alloc_slice_fill_with(len, f)
             .unwrap_or_else(|e| fail(e))
@@ -518,6 +525,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_slice_fill_iter`](Line::try_alloc_slice_fill_iter) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_slice_fill_iter<T, I>(&self, iter: I) -> &'a mut [T]
     where
         I: IntoIterator<Item = T>,
@@ -547,6 +555,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_str`](Line::try_alloc_str) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_str(&self, src: &str) -> &'a mut str {
         self.try_alloc_str(src).unwrap_or_else(|e| fail(e))
     }
@@ -570,6 +579,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_layout`](Line::try_alloc_layout) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_layout(&self, layout: Layout) -> NonNull<u8> {
         self.try_alloc_layout(layout).unwrap_or_else(|e| fail(e))
     }
@@ -705,6 +715,8 @@ fn dangling(align: usize) -> NonNull<u8> {
     NonNull::new(ptr::without_provenance_mut(align)).unwrap_or(NonNull::dangling())
 }
 
+/// The panic of every panicking form: the [`ArenaFull`] message.
+#[cfg(feature = "panicking")]
 #[cold]
 #[inline(never)]
 #[track_caller]
@@ -712,7 +724,8 @@ fn fail(full: ArenaFull) -> ! {
     panic!("{full}")
 }
 
-#[cfg(test)]
+// Every test allocates with the panicking forms.
+#[cfg(all(test, feature = "panicking"))]
 mod tests {
     use super::*;
     use crate::StaticArena;

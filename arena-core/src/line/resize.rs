@@ -8,7 +8,9 @@ use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
 use core::slice;
 
-use super::{Line, fail, full};
+#[cfg(feature = "panicking")]
+use super::fail;
+use super::{Line, full};
 use crate::bound::round_to_granule;
 use crate::error::ArenaFull;
 use crate::sanitizer;
@@ -82,10 +84,18 @@ impl<'a> Line<'a> {
         &self,
         src: &[T],
     ) -> Result<TipSlice<'_, 'a, T>, ArenaFull> {
-        let slice = self.try_alloc_slice_copy(src)?;
+        // The raw pointer from the bump keeps the provenance of the whole line buffer, which
+        // growth needs: a pointer taken from a `&mut [T]` of the first `src.len()` values
+        // would not cover the bytes after them.
+        let ptr = self.bump_for_slice::<T>(src.len())?;
+        // SAFETY:
+        // - `src` is valid for reads of `src.len()` values; `ptr` is aligned and valid for
+        //   writes of as many (dangling with a zero total size, which `copy` allows);
+        // - they do not overlap: `ptr` is fresh line memory that no reference reaches.
+        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), ptr.as_ptr(), src.len()) };
         Ok(TipSlice {
-            ptr: NonNull::from(&mut *slice).cast(),
-            len: slice.len(),
+            ptr,
+            len: src.len(),
             line: self,
             _owns: PhantomData,
         })
@@ -94,6 +104,7 @@ impl<'a> Line<'a> {
     /// [`try_alloc_tip_slice`](Line::try_alloc_tip_slice) that panics when full.
     #[inline]
     #[track_caller]
+    #[cfg(feature = "panicking")]
     pub fn alloc_tip_slice<T: Copy>(&self, src: &[T]) -> TipSlice<'_, 'a, T> {
         self.try_alloc_tip_slice(src).unwrap_or_else(|e| fail(e))
     }
@@ -185,9 +196,9 @@ impl<'a, T> TipSlice<'_, 'a, T> {
                 )));
             };
             if old_bytes == 0 {
-                // Nothing owned yet: a fresh allocation at the tip.
-                let fresh = line.try_alloc_slice_uninit::<T>(new_len)?;
-                self.ptr = NonNull::from(fresh).cast();
+                // Nothing owned yet: a fresh allocation at the tip (a raw pointer, for the
+                // provenance of the whole buffer, as in `try_alloc_tip_slice`).
+                self.ptr = line.bump_for_slice::<T>(new_len)?;
             } else {
                 match line.resize_last(self.ptr.cast(), old_bytes, new_bytes) {
                     Ok(()) => {}

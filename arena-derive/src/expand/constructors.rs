@@ -172,16 +172,21 @@ impl Expander<'_> {
             "[`{try_name}`](Self::{try_name}), panicking with the error's message.\n\n\
              # Panics\n\n{panics}"
         );
+        let krate = self.krate;
+        // Only with arena-core's `panicking` feature: the macro's definition depends on it,
+        // so the derive need not know how arena-core was built.
         quote! {
-            #[doc = #doc]
-            #[track_caller]
-            #signature -> #output
-            #where_clause
-            {
-                match Self::#try_name(#line, #(#args),*) {
-                    ::core::result::Result::Ok(__arena_value) => __arena_value,
-                    ::core::result::Result::Err(__arena_error) => {
-                        ::core::panic!("{}", __arena_error)
+            #krate::__if_panicking! {
+                #[doc = #doc]
+                #[track_caller]
+                #signature -> #output
+                #where_clause
+                {
+                    match Self::#try_name(#line, #(#args),*) {
+                        ::core::result::Result::Ok(__arena_value) => __arena_value,
+                        ::core::result::Result::Err(__arena_error) => {
+                            ::core::panic!("{}", __arena_error)
+                        }
                     }
                 }
             }

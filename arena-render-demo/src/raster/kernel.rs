@@ -10,6 +10,7 @@
 
 use arena_core::ScanLocal;
 
+use crate::options::SUB_SCANLINES;
 use crate::paint::PaintRef;
 use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
 use crate::scene::{FillItem, Scene};
@@ -59,12 +60,15 @@ pub(crate) fn activate<'s>(
 ) -> impl ExactSizeIterator<Item = ActiveEdge> + 's {
     let s = scene.sub_scanlines() as i32;
     let row_sub = y as i32 * s;
+    // `s` is a power of two: multiplying by its reciprocal is exact, and cheaper than a
+    // division per edge.
+    let per_sub = 1.0 / s as f32;
     entries.iter().map(move |&e| {
         let e = scene.edge(e);
         let subs = e.subs();
         let active = ActiveEdge {
             x: e.x_at_sub(row_sub, s),
-            step: e.dxdy() / s as f32,
+            step: e.dxdy() * per_sub,
             k0: (subs.start - row_sub).max(0),
             k1: (subs.end - row_sub).min(s),
             dir: e.dir(),
@@ -78,10 +82,16 @@ pub(crate) fn activate<'s>(
 /// The most crossings on one sub-scanline of the row: exactly what the scene's
 /// `max_sub_crossings` bounds.
 pub(crate) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
-    (0..sub_scanlines as i32)
-        .map(|k| active.iter().filter(|a| a.k0 <= k && k < a.k1).count())
-        .max()
-        .unwrap_or(0)
+    // One pass over the edges, counting into a small table (a row has at most
+    // `SUB_SCANLINES` sub-scanlines), rather than one pass per sub-scanline.
+    let mut live = [0usize; SUB_SCANLINES as usize];
+    let live = &mut live[..sub_scanlines as usize];
+    for a in active {
+        for n in &mut live[a.k0 as usize..a.k1 as usize] {
+            *n += 1;
+        }
+    }
+    live.iter().copied().max().unwrap_or(0)
 }
 
 /// Words of the touched-cell bitset for a row span of `pixels` (`pixels + 2` step cells).
@@ -135,7 +145,7 @@ impl<'s> FillRow<'s> {
                 n += 1;
             }
             let crossings = &mut crossings[..n];
-            crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+            sort_crossings(crossings);
             for span in inside_spans(crossings, self.fill, spans).iter() {
                 let (x0, x1) = (span.x0.clamp(left, right), span.x1.clamp(left, right));
                 if x1 > x0 {
@@ -158,6 +168,22 @@ impl<'s> FillRow<'s> {
                 coverage.blend_shaded(lo, hi, target, x_off, colors, antialias);
             }
         }
+    }
+}
+
+/// Sorts one sub-scanline's crossings by x. Most paths cross a sub-scanline twice: two
+/// crossings are ordered inline (swapped only when the second is strictly less, as the
+/// library's insertion sort does), without the call and the loop of a general sort.
+#[inline(always)]
+fn sort_crossings(crossings: &mut [Crossing]) {
+    match crossings {
+        [] | [_] => {}
+        [a, b] => {
+            if b.x.total_cmp(&a.x).is_lt() {
+                std::mem::swap(a, b);
+            }
+        }
+        _ => crossings.sort_unstable_by(|a, b| a.x.total_cmp(&b.x)),
     }
 }
 
@@ -228,7 +254,9 @@ impl<'c> CoverageRow<'c> {
     #[inline(always)]
     fn add_step(&mut self, x: f32, weight: f32) -> usize {
         let x = x - self.origin as f32;
-        let i = x as usize;
+        // `x` is within `0..=span` (the spans are clamped to `limit`): the cast to `i32` is
+        // exact, and cheaper than a saturating cast to `usize`.
+        let i = x as i32 as usize;
         let frac = x - i as f32;
         self.steps[i] += weight * (1.0 - frac);
         self.steps[i + 1] += weight * frac;

@@ -17,7 +17,10 @@ use super::kernel::{
     CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
 };
 use crate::paint::PaintRef;
-use crate::pixel::{CLEAR, Pixel, apply_alpha, composite_layer, composite_xor, luminance_to_alpha};
+use crate::pixel::{
+    Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
+    luminance_to_alpha,
+};
 use crate::scene::{FillItem, Op, Scene};
 
 /// Draws row `y` of `scene` into `out` (premultiplied RGBA8, `4 * width` bytes), with every
@@ -117,7 +120,7 @@ impl RowWalker<'_, '_> {
                     clip_end,
                     end: group_end,
                     edge_end,
-                    xor,
+                    blend,
                     bounds,
                 } => {
                     let (inner_start, content_end) = (i + 1, content_end as usize);
@@ -143,10 +146,10 @@ impl RowWalker<'_, '_> {
                         // Empty when the group reaches no pixel of this row (its edges here
                         // are all off the canvas); its fills still consume their edges.
                         let under = &mut target[start - x_off..end - x_off];
-                        if xor {
-                            composite_xor(&layer, under);
-                        } else {
-                            composite_layer(&layer, under, opacity);
+                        match blend {
+                            Blend::Normal => composite_layer(&layer, under, opacity),
+                            Blend::Xor => composite_xor(&layer, under),
+                            _ => composite_blended(&layer, under, opacity, blend),
                         }
                         Ok(())
                     })?;

@@ -9,6 +9,7 @@ use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
 use crate::paint::{PaintRef, Shader};
+use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
 pub(crate) struct Content {
@@ -76,14 +77,12 @@ impl Builder {
         if !group.filters().is_empty() {
             self.unsupported.insert("filters");
         }
-        if group.blend_mode() != usvg::BlendMode::Normal {
-            self.unsupported.insert("blend modes");
-        }
         let ts = parent.pre_concat(group.transform());
         let opacity = group.opacity().get();
-        // A group with full opacity, no clip and no mask composites exactly like its
-        // children drawn directly.
-        let layered = opacity < 1.0 || group.clip_path().is_some() || group.mask().is_some();
+        // As resvg: a group with opacity, a clip path, a mask, a blend mode or `isolation:
+        // isolate` is drawn into a layer; any other composites exactly like its children
+        // drawn directly.
+        let layered = group.should_isolate();
         let header = self.open_group(layered);
         for node in group.children() {
             self.node(node, ts);
@@ -92,7 +91,7 @@ impl Builder {
             // Clip paths and masks are in the coordinate system of the group they apply to.
             let clip = group.clip_path().map(|c| (c, ts));
             let mask = group.mask().map(|m| (m, ts));
-            self.close_group(header, opacity, clip, mask, false);
+            self.close_group(header, opacity, clip, mask, Blend::of(group.blend_mode()));
         }
     }
 
@@ -103,15 +102,15 @@ impl Builder {
 
     /// Ends a group's region opened by [`Builder::open_group`]: appends the regions of its
     /// clip path and its mask (each drawn with its transform, the group's), and fills in the
-    /// header; `xor` composites the layer with XOR. A group that draws nothing is dropped
-    /// (before its clip or mask adds any edge).
+    /// header; `blend` composites the layer. A group that draws nothing is dropped (before
+    /// its clip or mask adds any edge).
     fn close_group(
         &mut self,
         start: RegionStart,
         opacity: f32,
         clip: Option<(&usvg::ClipPath, Transform)>,
         mask: Option<(&usvg::Mask, Transform)>,
-        xor: bool,
+        blend: Blend,
     ) {
         let Some(bounds) = self.ops.bounds(start, None) else {
             self.ops.drop_region(start);
@@ -126,7 +125,7 @@ impl Builder {
             self.mask_region(mask, ts, bounds);
         }
         self.ops
-            .close_group(start, (content, clip_end), opacity, xor, bounds);
+            .close_group(start, (content, clip_end), opacity, blend, bounds);
     }
 
     /// Appends the region of clip path `clip` for a group with `bounds`, in the coordinate
@@ -192,7 +191,7 @@ impl Builder {
                         // resvg draws a clipped child onto the clip path's coverage with
                         // XOR: where it overlaps what is already covered, it uncovers.
                         let clip = group.clip_path().map(|c| (c, ts));
-                        self.close_group(header, 1.0, clip, None, true);
+                        self.close_group(header, 1.0, clip, None, Blend::Xor);
                     }
                 }
                 usvg::Node::Text(_) => {

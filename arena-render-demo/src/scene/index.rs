@@ -1,7 +1,7 @@
 //! The row index: which edges touch which pixel rows, which pixels each row can reach, and
 //! the scene parameters the line budget is computed from.
 
-use super::flatten::Edge;
+use super::flatten::{Edge, floor};
 use super::item::{FillItem, Op};
 
 /// The scene parameters the line budget is computed from.
@@ -75,8 +75,8 @@ impl RowIndex {
                 let top = e.subs().start.max(r as i32 * s);
                 let bottom = (e.subs().end - 1).min(r as i32 * s + s - 1);
                 let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
-                let lo = a.min(b).floor().clamp(0.0, width_f) as u32;
-                let hi = (a.max(b).floor() + 2.0).clamp(0.0, width_f) as u32;
+                let lo = floor(a.min(b)).clamp(0.0, width_f) as u32;
+                let hi = (floor(a.max(b)) + 2.0).clamp(0.0, width_f) as u32;
                 *span = (span.0.min(lo), span.1.max(hi));
             }
         }

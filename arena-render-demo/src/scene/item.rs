@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use crate::paint::PaintRef;
+use crate::pixel::Blend;
 
 /// Which points are inside a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,8 +126,7 @@ pub(crate) enum Op {
     /// if `content_end < clip_end`, ops `content_end..clip_end` are an [`Op::Clip`] region
     /// whose coverage the layer is multiplied by; if `clip_end < end`, ops `clip_end..end`
     /// are an [`Op::Mask`] region the layer is multiplied by; then composite the layer with
-    /// `opacity`, source-over, or XOR when `xor` (a clipped group inside a clip path, as
-    /// resvg draws it).
+    /// `opacity` and `blend`.
     ///
     /// Invariant: `index < content_end <= clip_end <= end`, within the op list; rows
     /// outside `bounds` draw nothing of the group.
@@ -136,7 +136,7 @@ pub(crate) enum Op {
         clip_end: u32,
         end: u32,
         edge_end: u32,
-        xor: bool,
+        blend: Blend,
         bounds: PixelBounds,
     },
     /// A clip path: ops `index + 1 .. children_end` draw its coverage (as alpha) into a

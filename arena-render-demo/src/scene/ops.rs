@@ -6,6 +6,7 @@ use tiny_skia_path::Path;
 use super::flatten::{Edge, Flattener};
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use crate::paint::{PaintRef, Shader};
+use crate::pixel::Blend;
 
 /// Where a region began: its header's op index and the first fill after it.
 #[derive(Clone, Copy, Debug)]
@@ -94,7 +95,7 @@ impl OpList {
             clip_end: 0,
             end: 0,
             edge_end: 0,
-            xor: false,
+            blend: Blend::Normal,
             bounds: PixelBounds::default(),
         })
     }
@@ -112,7 +113,7 @@ impl OpList {
         start: RegionStart,
         (content, clip): (Mark, Mark),
         opacity: f32,
-        xor: bool,
+        blend: Blend,
         bounds: PixelBounds,
     ) {
         self.ops[start.header] = Op::Group {
@@ -121,7 +122,7 @@ impl OpList {
             clip_end: clip.op as u32,
             end: self.ops.len() as u32,
             edge_end: self.flattener.edge_count() as u32,
-            xor,
+            blend,
             bounds,
         };
     }

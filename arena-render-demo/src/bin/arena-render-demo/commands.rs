@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use arena_render_demo::race::{Racer, Racers, Summary};
+
 use arena_render_demo::load::Svg;
 use arena_render_demo::{Comparison, Geometry, LineUse, Renderer, Scene, render_reference};
 
@@ -122,51 +124,57 @@ pub(crate) fn check(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     }
 }
 
-/// `bench`: times the renderer on one thread and on all, against resvg, interleaved.
-pub(crate) fn bench(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
-    let (svg, scene, geometry) = prepare(ctx, source)?;
-    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-    let all = &ctx.pool;
-    // Each sample renders from the parsed tree: the scene index is part of our time, as the
-    // pixmap is part of resvg's. Samples interleave so that noise hits all three alike.
-    let ours = |pool: &rayon::ThreadPool| -> Result<Duration, Failure> {
-        let start = Instant::now();
-        let scene = Scene::build(&svg.tree, &ctx.options)?;
-        std::hint::black_box(Renderer::new(&scene)?.render_in(pool)?);
-        Ok(start.elapsed())
-    };
-    let theirs = || {
-        let start = Instant::now();
-        std::hint::black_box(render_reference(&svg.tree, &geometry, &ctx.options));
-        start.elapsed()
-    };
-    let (mut t_ref, mut t_one, mut t_all) = (Vec::new(), Vec::new(), Vec::new());
-    let begin = Instant::now();
-    while t_ref.len() < 5 || (begin.elapsed() < Duration::from_secs(1) && t_ref.len() < 200) {
-        t_ref.push(theirs());
-        t_one.push(ours(&one)?);
-        t_all.push(ours(all)?);
-    }
-    // The fastest sample of each: on a shared machine noise only ever adds time, so the
-    // minimum is the steadiest estimate (the median is printed too).
-    let (r, o, a) = (fastest(&t_ref), fastest(&t_one), fastest(&t_all));
-    let medians = (median(&mut t_ref), median(&mut t_one), median(&mut t_all));
-    println!(
-        "{}: {}x{}, best of {} samples: resvg {}; arena 1 thread {} = {:.2}x resvg's speed; \
-         {} threads {} = {:.2}x (medians: {:.2}x, {:.2}x)",
+/// `bench`: times the renderer on one thread and on all, against resvg (and vello_cpu, with
+/// the `vello` feature), interleaved; adds the image to `summary`.
+pub(crate) fn bench(
+    ctx: &Ctx,
+    racers: &mut Racers,
+    summary: &mut Summary,
+    seconds: f64,
+    source: &Source,
+) -> Result<(), Failure> {
+    let (svg, scene, _) = prepare(ctx, source)?;
+    // Our time includes building the scene index from the parsed tree, as resvg's includes
+    // its pixmap and vello_cpu's its strips; `race` interleaves the renderers in shuffled
+    // rounds so that noise hits them all alike.
+    let t = racers.race(&svg.tree, &ctx.options, Duration::from_secs_f64(seconds))?;
+    summary.add(&t);
+    let mut line = format!(
+        "{}: {}x{}, best (median) of {} rounds:",
         source.name(),
         scene.width(),
         scene.height(),
-        t_ref.len(),
-        ms(r),
-        ms(o),
-        r.as_secs_f64() / o.as_secs_f64(),
-        ctx.threads,
-        ms(a),
-        r.as_secs_f64() / a.as_secs_f64(),
-        medians.0.as_secs_f64() / medians.1.as_secs_f64(),
-        medians.0.as_secs_f64() / medians.2.as_secs_f64(),
+        t.rounds
     );
+    for &r in racers.racers() {
+        if let (Some(best), Some(median)) = (t.best[r as usize], t.median[r as usize]) {
+            let _ = write!(line, " {} {} ({});", r.label(), ms(best), ms(median));
+        }
+    }
+    let threads = racers.threads();
+    let plural = if threads == 1 { "" } else { "s" };
+    let resvg = |ours| t.ratio(Racer::Resvg, ours).unwrap_or(f64::NAN);
+    let _ = write!(
+        line,
+        " arena 1 thread = {:.2}x resvg's speed, {threads} thread{plural} = {:.2}x",
+        resvg(Racer::OursOne),
+        resvg(Racer::OursAll)
+    );
+    if let (Some(one), Some(all)) = (
+        t.ratio(Racer::VelloOne, Racer::OursOne),
+        t.ratio(Racer::VelloAll, Racer::OursAll),
+    ) {
+        let _ = write!(line, "; {one:.2}x vello_cpu's, {all:.2}x");
+    }
+    let failed: Vec<_> = t.failures().map(Racer::label).collect();
+    if !failed.is_empty() {
+        let _ = write!(
+            line,
+            " [FAILS the check against resvg: {}; left out of the summary]",
+            failed.join(", ")
+        );
+    }
+    println!("{line}");
     Ok(())
 }
 
@@ -234,17 +242,6 @@ fn histogram(out: &mut String, use_: &LineUse) {
         let bar = "#".repeat(n * 40 / most + usize::from(n > 0 && n * 40 < most));
         let _ = writeln!(out, "  {lo:>9} ..{hi:>9} B {n:>6} {bar}");
     }
-}
-
-/// The fastest sample.
-fn fastest(samples: &[Duration]) -> Duration {
-    samples.iter().copied().min().unwrap_or_default()
-}
-
-/// The median sample (sorts `samples`).
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
 }
 
 /// A duration in milliseconds, for people.

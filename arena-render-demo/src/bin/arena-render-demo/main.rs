@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use arena_render_demo::load::{self, LoadError, Svg};
+use arena_render_demo::race::{Racers, Summary};
 use arena_render_demo::{MAX_DIMENSION, RenderOptions};
 use clap::{Parser, Subcommand};
 
@@ -49,10 +50,14 @@ enum Command {
         /// The SVG file or directory (default: the built-in scene).
         input: Option<PathBuf>,
     },
-    /// Time the renderer against resvg in this process, on 1 thread and on all of them.
+    /// Time the renderer against resvg (and vello_cpu, with the `vello` feature) in this
+    /// process, on 1 thread and on all of them; summarise a directory.
     Bench {
         /// The SVG file or directory (default: the built-in scene).
         input: Option<PathBuf>,
+        /// Seconds of timing per image (at least 5 rounds, at most 200).
+        #[arg(long, default_value_t = 1.0)]
+        seconds: f64,
     },
     /// Show per-line arena use: histogram, budget, peak.
     Stats {
@@ -94,7 +99,6 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 struct Ctx {
     options: RenderOptions,
-    threads: usize,
     /// The worker pool, started once for all inputs.
     pool: rayon::ThreadPool,
 }
@@ -117,13 +121,12 @@ fn main() -> ExitCode {
             size: cli.size,
             ..RenderOptions::default()
         },
-        threads,
         pool,
     };
     let (command, input) = match cli.command {
         Some(Command::Render { input, output }) => (Action::Render(output), input),
         Some(Command::Check { input }) => (Action::Check, input),
-        Some(Command::Bench { input }) => (Action::Bench, input),
+        Some(Command::Bench { input, seconds }) => (Action::Bench(seconds), input),
         Some(Command::Stats { input }) => (Action::Stats, input),
         None => (Action::Render(cli.output), cli.input),
     };
@@ -146,6 +149,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut race = match command {
+        Action::Bench(seconds) if !(seconds.is_finite() && seconds >= 0.0) => {
+            eprintln!("error: --seconds {seconds}: give a number of seconds, 0 or more");
+            return ExitCode::FAILURE;
+        }
+        Action::Bench(_) => match Racers::new(threads) {
+            Ok(racers) => Some((racers, Summary::default())),
+            Err(e) => {
+                eprintln!("error: cannot start {threads} worker threads: {e}; try --threads 1");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => None,
+    };
     let out_dir = input.as_deref().is_some_and(Path::is_dir);
     let progress = Progress::new(sources.len(), out_dir);
     let mut ok = true;
@@ -154,7 +171,10 @@ fn main() -> ExitCode {
         let result = match &command {
             Action::Render(output) => commands::render(&ctx, source, output.as_deref(), out_dir),
             Action::Check => commands::check(&ctx, source),
-            Action::Bench => commands::bench(&ctx, source),
+            Action::Bench(seconds) => match &mut race {
+                Some((racers, summary)) => commands::bench(&ctx, racers, summary, *seconds, source),
+                None => unreachable!("the racers start with the bench command"),
+            },
             Action::Stats => commands::stats(&ctx, source),
         };
         if let Err(Failure(msg)) = result {
@@ -164,6 +184,11 @@ fn main() -> ExitCode {
         }
     }
     progress.clear();
+    if let Some((_, summary)) = &race
+        && sources.len() > 1
+    {
+        print!("summary: {summary}");
+    }
     if ok {
         ExitCode::SUCCESS
     } else {
@@ -174,7 +199,8 @@ fn main() -> ExitCode {
 enum Action {
     Render(Option<PathBuf>),
     Check,
-    Bench,
+    /// Seconds per image.
+    Bench(f64),
     Stats,
 }
 

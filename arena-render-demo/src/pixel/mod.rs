@@ -1,0 +1,286 @@
+//! Pixels and compositing: premultiplied RGBA8, as in the output image and in layer rows
+//! (8-bit compositing, as resvg's pipeline does for solid colours), and the source-over
+//! operations that put a colour or a layer onto a row.
+
+mod blend;
+
+pub(crate) use blend::{Blend, composite_blended};
+
+/// A premultiplied RGBA8 pixel.
+pub type Pixel = [u8; 4];
+
+/// Transparent black.
+pub const CLEAR: Pixel = [0; 4];
+
+/// A premultiplied RGBA colour with components in `0.0..=1.0`: a path's paint.
+pub type Paint = [f32; 4];
+
+/// Composites `color` at `coverage` (in `0.0..=1.0`, not zero) onto every pixel of
+/// `pixels` (source-over). `solid` is `color` in RGBA8 and `opaque` whether its alpha is 1:
+/// the caller computes them once per path rather than once per run.
+#[inline(always)]
+pub(crate) fn paint_over(
+    pixels: &mut [Pixel],
+    color: Paint,
+    coverage: f32,
+    solid: Pixel,
+    opaque: bool,
+) {
+    if opaque && coverage == 1.0 {
+        pixels.fill(solid);
+        return;
+    }
+    // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
+    // the colour at this coverage, constant over the run. An opaque background stays
+    // exactly opaque.
+    let s = color.map(|c| to_u8(c * coverage));
+    let keep = 255 - u32::from(s[3]);
+    let s = Pair::of(s);
+    if s.premultiplied() {
+        // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
+        // every channel: the clamp cannot change a value, and is skipped.
+        for px in pixels {
+            *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel_unclamped();
+        }
+    } else {
+        for px in pixels {
+            *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
+        }
+    }
+}
+
+/// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
+/// zero) onto `pixels` (source-over).
+pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
+    let cov = u32::from(to_u8(coverage));
+    for (d, s) in pixels.iter_mut().zip(shades) {
+        let s = Pair::of(*s).scaled_255(cov);
+        let keep = 255 - s.alpha();
+        *d = s.plus(Pair::of(*d).scaled_255(keep)).pixel();
+    }
+}
+
+/// Composites a layer onto its parent with the layer's opacity (source-over).
+pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
+    // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
+    // scales the colour and its alpha together.
+    let op = (opacity * 256.0 + 0.5) as u32;
+    for (src, dst) in layer.iter().zip(target.iter_mut()) {
+        // A transparent layer pixel leaves the parent as it is: with `s` zero, `keep` is 255
+        // and `div255(d * 255)` is `d`. Masking instead of skipping keeps the loop free of
+        // branches.
+        let live = 0u32.wrapping_sub(u32::from(src[3] != 0));
+        let s = Pair::of(*src).scaled_256(op).masked(live);
+        // What of the parent shows through: 1 - alpha, with alpha in 0..=255.
+        let keep = 255 - s.alpha();
+        *dst = s.plus(Pair::of(*dst).scaled_255(keep)).pixel();
+    }
+}
+
+/// A pixel's four channels in two words, each channel in a 16-bit lane: `rb` holds red
+/// (bits 0..16) and blue (16..32), `ga` green and alpha. Products of two channels fit in a
+/// lane, so one multiplication of a word scales two channels at once (SIMD within a
+/// register), with exactly the results of the per-channel formulas.
+///
+/// Invariant: every lane is at most `2 * 255`.
+#[derive(Clone, Copy)]
+struct Pair {
+    rb: u32,
+    ga: u32,
+}
+
+/// The low byte of each 16-bit lane.
+const LANES: u32 = 0x00ff_00ff;
+
+impl Pair {
+    #[inline(always)]
+    fn of(p: Pixel) -> Pair {
+        let w = u32::from_le_bytes(p);
+        Pair {
+            rb: w & LANES,
+            ga: (w >> 8) & LANES,
+        }
+    }
+
+    /// Alpha (at most 255).
+    #[inline(always)]
+    fn alpha(self) -> u32 {
+        self.ga >> 16
+    }
+
+    /// Each channel `c` (at most 255) as `div255(c * k)`, for `k` at most 255.
+    #[inline(always)]
+    fn scaled_255(self, k: u32) -> Pair {
+        #[inline(always)]
+        fn lanes(v: u32, k: u32) -> u32 {
+            // Per lane: `x = c * k + 128` is at most 65 153 and `x + (x >> 8)` at most
+            // 65 407, so no lane carries into the next.
+            let x = v * k + 0x0080_0080;
+            ((x + ((x >> 8) & LANES)) >> 8) & LANES
+        }
+        Pair {
+            rb: lanes(self.rb, k),
+            ga: lanes(self.ga, k),
+        }
+    }
+
+    /// Each channel `c` (at most 255) as `(c * k + 128) >> 8`, for `k` at most 256.
+    #[inline(always)]
+    fn scaled_256(self, k: u32) -> Pair {
+        // Per lane at most 255 * 256 + 128 = 65 408: no carry.
+        let lanes = |v: u32| ((v * k + 0x0080_0080) >> 8) & LANES;
+        Pair {
+            rb: lanes(self.rb),
+            ga: lanes(self.ga),
+        }
+    }
+
+    /// Every channel ANDed with `mask` (all ones or zero).
+    #[inline(always)]
+    fn masked(self, mask: u32) -> Pair {
+        Pair {
+            rb: self.rb & mask,
+            ga: self.ga & mask,
+        }
+    }
+
+    /// Channel-wise sum (each at most 255 + 255).
+    #[inline(always)]
+    fn plus(self, o: Pair) -> Pair {
+        Pair {
+            rb: self.rb + o.rb,
+            ga: self.ga + o.ga,
+        }
+    }
+
+    /// Whether no colour channel exceeds alpha (a valid premultiplied colour).
+    #[inline(always)]
+    fn premultiplied(self) -> bool {
+        let a = self.alpha();
+        let [r, b] = [self.rb & 0xffff, self.rb >> 16];
+        r <= a && b <= a && (self.ga & 0xffff) <= a
+    }
+
+    /// The pixel, for lanes known to be at most 255.
+    #[inline(always)]
+    fn pixel_unclamped(self) -> Pixel {
+        debug_assert!(self.rb & !LANES == 0 && self.ga & !LANES == 0);
+        (self.rb | (self.ga << 8)).to_le_bytes()
+    }
+
+    /// The pixel, each channel clamped to 255.
+    #[inline(always)]
+    fn pixel(self) -> Pixel {
+        // A lane above 255 has bit 8 set: spread it over the low byte to saturate.
+        let saturate = |v: u32| (v | (((v >> 8) & 0x0001_0001) * 0xff)) & LANES;
+        (saturate(self.rb) | (saturate(self.ga) << 8)).to_le_bytes()
+    }
+}
+
+/// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
+/// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
+pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
+    for (s, d) in layer.iter().zip(target.iter_mut()) {
+        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
+        for (d, s) in d.iter_mut().zip(s) {
+            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
+        }
+    }
+}
+
+/// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
+/// path's coverage row, or a mask turned into alpha).
+pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
+    for (px, c) in layer.iter_mut().zip(coverage) {
+        let a = u16::from(c[3]);
+        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    }
+}
+
+/// Replaces each pixel's alpha by its luminance (premultiplied, so times its alpha), as a
+/// luminance mask reads it (tiny-skia's coefficients and rounding up).
+pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
+    for px in row {
+        let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
+        let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
+        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
+    }
+}
+
+/// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
+/// overflowing `u16`, so that it vectorises on 16-bit lanes); [`Pair::scaled_255`] computes
+/// it on two lanes at once, and the tests check one against the other.
+#[inline(always)]
+pub(crate) fn div255(x: u16) -> u16 {
+    let x = x + 128;
+    (x + (x >> 8)) >> 8
+}
+
+/// `round(v * 255)` for `v` clamped to `0..=1`, without a (slow, scalar) saturating
+/// float-to-int cast: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits.
+#[inline(always)]
+#[allow(
+    clippy::manual_clamp,
+    reason = "max/min map NaN to 0 and vectorise; clamp keeps NaN and does not"
+)]
+pub(crate) fn to_u8(v: f32) -> u8 {
+    const MAGIC: f32 = 12_582_912.0;
+    ((v.max(0.0).min(1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn div255_and_to_u8_round_to_nearest() {
+        for x in 0..=255u16 * 255 {
+            assert_eq!(div255(x), (f32::from(x) / 255.0).round() as u16, "{x}");
+        }
+        assert_eq!(
+            [to_u8(-1.0), to_u8(0.5), to_u8(2.0), to_u8(f32::NAN)],
+            [0, 128, 255, 0]
+        );
+    }
+
+    #[test]
+    fn pair_lanes_compute_the_per_channel_formulas() {
+        let naive = |p: Pixel, f: &dyn Fn(u32) -> u32| p.map(|c| f(u32::from(c)).min(255) as u8);
+        for c in 0..=255u8 {
+            let p = [c, c ^ 0x5a, 255 - c, c / 3];
+            for k in 0..=256u32 {
+                if k <= 255 {
+                    let want = naive(p, &|c| u32::from(div255((c * k) as u16)));
+                    assert_eq!(Pair::of(p).scaled_255(k).pixel(), want, "{p:?} * {k}");
+                }
+                let want = naive(p, &|c| (c * k + 128) >> 8);
+                assert_eq!(Pair::of(p).scaled_256(k).pixel(), want, "{p:?} * {k}");
+            }
+            // Sums saturate per channel, without touching the neighbours.
+            let q = [255, c, 1, 255 - c];
+            let sum = naive(p, &|_| 0);
+            let want: Pixel =
+                std::array::from_fn(|i| (u32::from(p[i]) + u32::from(q[i])).min(255) as u8);
+            assert_eq!(Pair::of(p).plus(Pair::of(q)).pixel(), want);
+            assert_eq!(Pair::of(p).masked(0).pixel(), sum);
+        }
+    }
+
+    #[test]
+    fn source_over_keeps_opaque_backgrounds_opaque() {
+        let mut row = [[0, 0, 255, 255]; 3];
+        paint_over(
+            &mut row[..2],
+            [0.5, 0.0, 0.0, 0.5],
+            1.0,
+            [128, 0, 0, 128],
+            false,
+        );
+        assert_eq!(
+            row,
+            [[128, 0, 127, 255], [128, 0, 127, 255], [0, 0, 255, 255]]
+        );
+        composite_layer(&[[255, 0, 0, 255], CLEAR], &mut row[1..], 0.5);
+        assert_eq!(row[1..], [[192, 0, 63, 255], [0, 0, 255, 255]]);
+    }
+}
