@@ -16,7 +16,8 @@
 use core::alloc::Layout;
 
 use arena_core::{
-    ArenaStats, Checkpoint, GrowError, InitError, Line, LinePool, ScanArena, StaticArena,
+    ArenaStats, BorrowedArena, Checkpoint, GrowError, InitError, Line, LinePool, ScanArena,
+    StaticArena,
 };
 
 /// One operation on a line.
@@ -141,7 +142,7 @@ pub struct Case {
 #[repr(C, align(32))]
 struct Wide([u8; 64]);
 
-/// The two arenas share one line API; the test runs both.
+/// The arenas share one line API; the tests run each of them.
 pub trait Arena {
     /// Begins the next line.
     fn line(&mut self) -> Line<'_>;
@@ -155,6 +156,15 @@ impl Arena for ScanArena {
     }
     fn stats(&self) -> ArenaStats {
         ScanArena::stats(self)
+    }
+}
+
+impl Arena for BorrowedArena<'_> {
+    fn line(&mut self) -> Line<'_> {
+        BorrowedArena::line(self)
+    }
+    fn stats(&self) -> ArenaStats {
+        BorrowedArena::stats(self)
     }
 }
 

@@ -2,11 +2,14 @@
 //! (some allocating from the line mid-collection), `LineVec`s, `LineString`s, formatted text,
 //! fallible initialisers, tip slices, `Vec<u8, &Line>` growth and frees, scopes, checkpoints,
 //! failed allocations and line resets, checked against the model after every step (the same
-//! model as the property test: the internal crate `arena-model`), then the same lines as the
-//! rows of a `LinePool`.
+//! model as the property test: the internal crate `arena-model`), on a heap arena, an inline
+//! one and one over a borrowed buffer that starts off a 16-byte boundary, then the same lines
+//! as the rows of a `LinePool`.
 #![no_main]
 
-use arena_core::{ScanArena, StaticArena};
+use std::mem::MaybeUninit;
+
+use arena_core::{BorrowedArena, ScanArena, StaticArena};
 use arena_model::{Case, Op, check, check_pool};
 use libfuzzer_sys::fuzz_target;
 
@@ -107,5 +110,17 @@ fuzz_target!(|bytes: &[u8]| {
     check(&mut arena, cap, &case);
     let mut fixed = StaticArena::<2048>::new();
     check(&mut fixed, 2048, &case);
+    // A lent buffer of `capacity` bytes that starts `skew` bytes into an allocation: the arena
+    // skips to the next 16-byte boundary and leaves what does not fill a granule at the end.
+    let skew = case.capacity / 8 % 16;
+    let mut buffer = vec![MaybeUninit::<u8>::uninit(); case.capacity + skew];
+    let mut borrowed = BorrowedArena::new(&mut buffer[skew..]);
+    let cap = borrowed.capacity();
+    assert!(borrowed.skipped() < 16 && cap % 16 == 0 && borrowed.unused_tail() < 16);
+    assert_eq!(
+        borrowed.skipped() + cap + borrowed.unused_tail(),
+        case.capacity
+    );
+    check(&mut borrowed, cap, &case);
     check_pool(&case);
 });

@@ -849,6 +849,36 @@ mod tests {
     }
 
     #[test]
+    fn padding_beyond_the_end_of_the_line_is_an_error_not_a_wrap() {
+        // Storage on a 64-byte boundary and a capacity that is not a multiple of 64, so the
+        // padding to the next boundary can exceed what is left.
+        #[repr(align(64))]
+        struct Aligned(StaticArena<240>);
+        let mut arena = Aligned(StaticArena::new());
+        let line = arena.0.line();
+        line.alloc_slice_fill_copy(208, 0u8);
+        // 32 bytes left; the next 64-byte boundary is 48 bytes away.
+        assert_eq!(line.remaining(), 32);
+        let err = line
+            .try_alloc_layout(Layout::from_size_align(1, 64).unwrap())
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (1, 32));
+        assert_eq!(line.used(), 208);
+    }
+
+    #[test]
+    fn a_size_that_would_wrap_when_rounded_is_an_error() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // Rounded up to a granule, `usize::MAX - 3` wraps to 0 bytes.
+        let err = line
+            .try_alloc_slice_uninit::<u8>(usize::MAX - 3)
+            .unwrap_err();
+        assert_eq!(err.requested_size(), usize::MAX - 3);
+        assert_eq!(line.used(), 0);
+    }
+
+    #[test]
     fn high_water_counts_an_ended_scope_until_the_cursor_passes_it() {
         let mut arena = StaticArena::<1024>::new();
         let mut line = arena.line();
