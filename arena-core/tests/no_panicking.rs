@@ -75,7 +75,8 @@ fn panicking_forms_do_not_exist_without_the_feature() {
         "alloc_fmt",
         "alloc_try_with",
     ] {
-        let error = format!("no method named `{method}` found for struct `Line<'a>`");
+        // rustc 1.89 names the type `Line`, newer ones `Line<'a>`: match the common prefix.
+        let error = format!("no method named `{method}` found for struct `Line");
         assert!(
             stderr.contains(&error),
             "expected \"{error}\" in:\n{stderr}"
@@ -86,6 +87,6 @@ fn panicking_forms_do_not_exist_without_the_feature() {
         !ok,
         "new_in_absent built although a derived new_in should not exist"
     );
-    let error = "no function or associated item named `new_in` found for struct `Span`";
+    let error = "no function or associated item named `new_in` found for struct `Span";
     assert!(stderr.contains(error), "expected \"{error}\" in:\n{stderr}");
 }
