@@ -53,11 +53,17 @@ impl<'a> Line<'a> {
                 let new_next = unsafe { ptr.add(new_len) };
                 if new_len > old_end {
                     self.next.set(new_next);
-                    sanitizer::unpoison(ptr, new_len);
                 } else {
                     self.rewind(new_next);
-                    sanitizer::release(new_next, old_end - new_len);
                 }
+                // The block's first `new_size` bytes are handed out, growth inside its last
+                // granule included; everything after them up to the farther of the old and
+                // new ends is padding or given back.
+                sanitizer::unpoison(ptr, new_size);
+                // SAFETY: `new_size <= new_len <= cap - start`: in bounds of the buffer (or
+                // one past its end), derived from the allocation's own pointer.
+                let tail = unsafe { ptr.add(new_size) };
+                sanitizer::release(tail, old_end.max(new_len) - new_size);
                 Ok(())
             }
             _ => Err(ResizeMiss::NoRoom),
