@@ -23,11 +23,11 @@
 //!   loads can be equal only if no write started in between: the ABA case would need 2^63
 //!   writes while one reader reads three words.
 
-#[cfg(not(loom))]
+#[cfg(not(all(loom, test)))]
 use core::hint::spin_loop;
-#[cfg(not(loom))]
+#[cfg(not(all(loom, test)))]
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
-#[cfg(loom)]
+#[cfg(all(loom, test))]
 use loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 
 use super::Guard;
@@ -35,11 +35,11 @@ use super::Guard;
 /// How often a reader retries a slot a writer is updating before giving up on it. The loom
 /// model retries twice: one retry already covers every way a write can overlap a read, and
 /// each iteration multiplies the interleavings loom explores.
-const READ_RETRIES: usize = if cfg!(loom) { 2 } else { 10_000 };
+const READ_RETRIES: usize = if cfg!(all(loom, test)) { 2 } else { 10_000 };
 
 /// How many entries the table has. The loom model uses two: every property it checks
 /// involves at most two writers, and a longer table only adds interleavings.
-const TABLE_LEN: usize = if cfg!(loom) { 2 } else { Guard::MAX_PROTECTED_BUFFERS };
+const TABLE_LEN: usize = if cfg!(all(loom, test)) { 2 } else { Guard::MAX_PROTECTED_BUFFERS };
 
 /// One protected range, `start..end` (empty when nothing is protected), holding the memory
 /// of scan-line `line`.
@@ -65,11 +65,11 @@ macro_rules! empty_entry {
     };
 }
 
-#[cfg(not(loom))]
+#[cfg(not(all(loom, test)))]
 static TABLE: [Entry; TABLE_LEN] = [const { empty_entry!() }; TABLE_LEN];
 
 // Loom resets a lazy static at the start of each explored execution.
-#[cfg(loom)]
+#[cfg(all(loom, test))]
 loom::lazy_static! {
     static ref TABLE: [Entry; TABLE_LEN] = core::array::from_fn(|_| empty_entry!());
 }
@@ -142,10 +142,10 @@ fn read(entry: &Entry, addr: usize) -> Option<u64> {
         let before = entry.seq.load(Ordering::Acquire);
         if before % 2 == 1 {
             // A writer on another thread is mid-update; it finishes in a few instructions.
-            #[cfg(not(loom))]
+            #[cfg(not(all(loom, test)))]
             spin_loop();
             // Loom must be told the thread waits for another, or it explores the spin alone.
-            #[cfg(loom)]
+            #[cfg(all(loom, test))]
             loom::thread::yield_now();
             continue;
         }
