@@ -460,7 +460,7 @@ impl Run<'_> {
 
     /// Checks an allocation the model placed at `at` (an offset in the line) against the
     /// live set, fills it, records it.
-    fn add_live(&mut self, line: &Line<'_>, addr: *mut u8, at: usize, len: usize) {
+    fn add_live(&mut self, addr: *mut u8, at: usize, len: usize) {
         if len > 0 {
             assert_eq!(
                 addr.addr(),
@@ -468,33 +468,20 @@ impl Run<'_> {
                 "allocation not where the model puts it"
             );
             assert!(at + len <= self.model.cap);
-            for live in &self.live {
-                let (a, b) = (live.addr.addr(), live.addr.addr() + live.len);
-                assert!(
-                    addr.addr() + len <= a || b <= addr.addr(),
-                    "two live allocations overlap"
-                );
-            }
         }
-        let fill = self.model.next_fill;
-        self.model.next_fill = self.model.next_fill.wrapping_add(1).max(1);
-        // SAFETY: the arena handed out `len` writable bytes at `addr`, ours alone.
-        unsafe { addr.write_bytes(fill, len) };
-        self.live.push(Live { addr, len, fill });
-        let _ = line;
+        self.keep(addr, len);
     }
 
     /// Checks the blocks a tip run's iterator or `Display` impl allocated.
     fn tip_blocks(
         &mut self,
-        line: &Line<'_>,
         expected: &[Option<usize>],
         got: Option<Option<*mut u8>>,
         size: usize,
     ) {
         match (expected.first(), got) {
             (None, None) => {}
-            (Some(Some(at)), Some(Some(p))) => self.add_live(line, p, *at, size),
+            (Some(Some(at)), Some(Some(p))) => self.add_live(p, *at, size),
             (Some(None), Some(None)) => {}
             (e, g) => panic!("the run's inner allocation: model {e:?}, arena {g:?}"),
         }
@@ -946,7 +933,7 @@ impl Run<'_> {
         };
         let got = line.try_alloc_iter(iter);
         let size = alloc.map_or(0, |(_, size)| size);
-        self.tip_blocks(line, &outcome.blocks, block.get(), size);
+        self.tip_blocks(&outcome.blocks, block.get(), size);
         let fitted = match (outcome.result, got) {
             (Ok((at, count)), Ok(xs)) => {
                 assert_eq!(xs.len(), count);
@@ -955,7 +942,7 @@ impl Run<'_> {
                     "items differ"
                 );
                 assert_eq!(xs.as_ptr().addr() % 4, 0, "misaligned allocation");
-                self.add_live(line, xs.as_mut_ptr().cast(), at, count * 12);
+                self.add_live(xs.as_mut_ptr().cast(), at, count * 12);
                 self.check_line(line);
                 true
             }
@@ -1020,7 +1007,7 @@ impl Run<'_> {
             self.model.high = self.model.high.max(self.model.pos);
             self.model.pos = at + round16(len * 8);
         }
-        self.add_live(line, xs.as_mut_ptr().cast(), at, len * 8);
+        self.add_live(xs.as_mut_ptr().cast(), at, len * 8);
         self.check_line(line);
         assert_eq!(line.high_water(), self.model.high.max(self.model.pos));
         fitted
@@ -1062,7 +1049,7 @@ impl Run<'_> {
             self.model.high = self.model.high.max(self.model.pos);
             self.model.pos = at + round16(text.len());
         }
-        self.add_live(line, out.as_mut_ptr(), at, text.len());
+        self.add_live(out.as_mut_ptr(), at, text.len());
         self.check_line(line);
         assert_eq!(line.high_water(), self.model.high.max(self.model.pos));
         true
@@ -1084,12 +1071,12 @@ impl Run<'_> {
             block: &block,
         };
         let got = line.try_alloc_fmt(format_args!("{ta}{mid}{tb}"));
-        self.tip_blocks(line, &outcome.blocks, block.get(), alloc.unwrap_or(0));
+        self.tip_blocks(&outcome.blocks, block.get(), alloc.unwrap_or(0));
         let fitted = match (outcome.result, got) {
             (Ok((at, len)), Ok(s)) => {
                 assert_eq!(&*s, format!("{ta}|{tb}"));
                 assert_eq!(len, s.len());
-                self.add_live(line, s.as_mut_ptr(), at, len);
+                self.add_live(s.as_mut_ptr(), at, len);
                 self.check_line(line);
                 true
             }
