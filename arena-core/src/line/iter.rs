@@ -4,7 +4,7 @@ use core::mem::size_of;
 
 #[cfg(feature = "panicking")]
 use super::fail;
-use super::tip::TipRun;
+use super::tip::{Stop, TipRun};
 use super::{Line, NoDropGlue, dangling};
 use crate::error::ArenaFull;
 
@@ -57,14 +57,21 @@ impl<'a> Line<'a> {
             return Ok(zero_sized_slice(iter.by_ref().count()));
         }
         let mut run = TipRun::new(self);
-        // Internal iteration: adapters such as `filter_map` then push from inside their own
-        // loop, without the re-test an external `next()` costs per item.
-        match iter.try_for_each(|item| run.push(item)) {
-            Ok(()) => Ok(run.finish()),
-            Err(e) => {
-                run.abandon();
-                Err(e)
-            }
+        loop {
+            // Internal iteration: adapters such as `filter_map` then push from inside their
+            // own loop, without the re-test an external `next()` costs per item. The loop
+            // stops for the rare case (the iterator allocated from the line: the run moves)
+            // and resumes, so the hot loop never merges a moved run into its state.
+            let full = match iter.try_for_each(|item| run.push(item)) {
+                Ok(()) => return Ok(run.finish()),
+                Err(Stop::Moved(item)) => match run.push_moved(item) {
+                    Ok(()) => continue,
+                    Err(full) => full,
+                },
+                Err(Stop::Full(full)) => full,
+            };
+            run.abandon();
+            return Err(full);
         }
     }
 
