@@ -1,8 +1,9 @@
 //! Values of unknown count written one after another at a line's tip: the engine behind
 //! `alloc_iter` and `alloc_fmt`.
 //!
-//! Nothing is reserved up front. The run writes at the tip and claims whole granules as its
-//! values need them, so the line's cursor always covers what was written and anything else
+//! The run writes at the tip and claims whole granules as its values need them (or, for
+//! values an iterator promises, all of their room at once: `reserve`), so the line's cursor
+//! always covers what was written and anything else
 //! that allocates from the line meanwhile (the iterator being collected, a `Display` impl)
 //! lands above the run and never on it. Each claim first checks that the cursor is where the
 //! run left it; if not, something else allocated, and the run moves what it has written so
@@ -242,6 +243,45 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
             self.line.rewind(self.from);
             sanitizer::release(self.from, offset(self.from, self.claimed));
         }
+    }
+
+    /// Claims room for `n` values before the first is written, if it fits: for an iterator
+    /// whose lower size bound promises them, so that they are written without a claim per
+    /// granule. Returns whether it claimed; when the room is not there nothing happens, the
+    /// values are claimed granule by granule, and an error (if any) comes where it would
+    /// have come anyway.
+    #[inline(always)]
+    pub(super) fn reserve(&mut self, n: usize) -> bool {
+        let line = self.line;
+        debug_assert!(self.ptr == self.start && line.next.get() == self.claimed);
+        let at = self.ptr.cast::<u8>();
+        match n.checked_mul(size_of::<T>()) {
+            Some(bytes) if bytes > 0 && bytes <= offset(at, line.end) => {
+                // SAFETY: `at + bytes <= end`: inside the buffer or one past its end.
+                let claimed = round_up(unsafe { at.add(bytes) });
+                sanitizer::unpoison(at, offset(at, claimed));
+                line.next.set(claimed);
+                self.claimed = claimed;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`finish`](TipRun::finish) for a run that [reserved](TipRun::reserve) room up front:
+    /// gives back what the values did not take (an iterator whose lower size bound promised
+    /// more than it yielded), through `Line::rewind`, so the high-water mark keeps the
+    /// reservation. When something else was allocated after the run, the room stays used.
+    #[inline(always)]
+    pub(super) fn finish_reserved(self) -> &'a mut [T] {
+        // The claim always ends at the granule boundary after the last value, unless the
+        // reservation was larger.
+        let taken = round_up(self.ptr.cast());
+        if self.line.next.get() == self.claimed && taken != self.claimed {
+            self.line.rewind(taken);
+            sanitizer::release(taken, offset(taken, self.claimed));
+        }
+        self.finish()
     }
 
     /// The values written, as a slice that lives as long as the line.
