@@ -4,22 +4,27 @@ use core::mem::size_of;
 
 #[cfg(feature = "panicking")]
 use super::fail;
-use super::tip::TipRun;
+use super::tip::{Stop, TipRun};
 use super::{Line, NoDropGlue, dangling};
 use crate::error::ArenaFull;
 
 impl<'a> Line<'a> {
     /// A slice of the items of any iterator, built in place at the line's tip: no
-    /// `ExactSizeIterator` needed, nothing reserved up front, no copy.
+    /// `ExactSizeIterator` needed, no copy.
     ///
     /// The items are written one after another at the tip, which moves granule by granule
     /// as they need it, so the slice takes exactly what
-    /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) of the same items would.
+    /// [`try_alloc_slice_copy`](Line::try_alloc_slice_copy) of the same items would. The
+    /// items the iterator's lower size bound promises (`size_hint().0`, e.g. all of them for
+    /// a `map` over a slice) are claimed at once when they fit, and only the rest granule by
+    /// granule; should the iterator yield fewer, the room they did not take is given back
+    /// (the high-water mark counts it: it was claimed).
     ///
     /// **An iterator that allocates from this same line** still gets a correct result: its
-    /// allocations land above the items collected so far, and the next item that needs
-    /// more room moves those items above them (a copy, the only one). The bytes the items
-    /// took before the move stay used until the line ends.
+    /// allocations land above the items collected so far (and above the room claimed for
+    /// the promised ones), and the next item that needs more room moves those items above
+    /// them (a copy, the only one). The bytes the items took before the move, and claimed
+    /// room they did not take, stay used until the line ends.
     ///
     /// # Errors
     ///
@@ -57,15 +62,16 @@ impl<'a> Line<'a> {
             return Ok(zero_sized_slice(iter.by_ref().count()));
         }
         let mut run = TipRun::new(self);
-        // Internal iteration: adapters such as `filter_map` then push from inside their own
-        // loop, without the re-test an external `next()` costs per item.
-        match iter.try_for_each(|item| run.push(item)) {
-            Ok(()) => Ok(run.finish()),
-            Err(e) => {
-                run.abandon();
-                Err(e)
-            }
-        }
+        // The items the iterator promises are claimed at once (for a `filter_map`, whose
+        // lower bound is 0, this folds away).
+        let lower = iter.size_hint().0;
+        let reserved = lower > 0 && run.reserve(lower);
+        let run = collect(run, &mut iter)?;
+        Ok(if reserved {
+            run.finish_reserved()
+        } else {
+            run.finish()
+        })
     }
 
     /// [`try_alloc_iter`](Line::try_alloc_iter) that panics when the line is full.
@@ -84,6 +90,30 @@ impl<'a> Line<'a> {
         I: IntoIterator<Item = T>,
     {
         self.try_alloc_iter(iter).unwrap_or_else(|e| fail(e))
+    }
+}
+
+/// Writes every item of `iter` into `run`; on error gives the run's bytes back.
+#[inline(always)]
+fn collect<'l, 'a, T, I: Iterator<Item = T>>(
+    mut run: TipRun<'l, 'a, T>,
+    iter: &mut I,
+) -> Result<TipRun<'l, 'a, T>, ArenaFull> {
+    loop {
+        // Internal iteration: adapters such as `filter_map` then push from inside their own
+        // loop, without the re-test an external `next()` costs per item. The loop stops for
+        // the rare case (the iterator allocated from the line: the run moves) and resumes,
+        // so the hot loop never merges a moved run into its state.
+        let full = match iter.try_for_each(|item| run.push(item)) {
+            Ok(()) => return Ok(run),
+            Err(Stop::Moved(item)) => match run.push_moved(item) {
+                Ok(()) => continue,
+                Err(full) => full,
+            },
+            Err(Stop::Full(full)) => full,
+        };
+        run.abandon();
+        return Err(full);
     }
 }
 
@@ -146,6 +176,120 @@ mod tests {
         let again = line.alloc(2u8);
         assert_eq!(*again, 2);
         assert_eq!(xs, &[1, 2, 4, 5, 7, 8]);
+    }
+
+    /// Yields `0..n` (times 10), claiming a lower size bound of `lower`, and allocates 16
+    /// bytes from `line` (if given) before yielding item `at`.
+    struct Hinted<'l, 'a> {
+        i: u32,
+        n: u32,
+        lower: usize,
+        line: Option<&'l crate::Line<'a>>,
+        at: u32,
+        got: Option<*mut u8>,
+    }
+
+    impl Iterator for Hinted<'_, '_> {
+        type Item = u32;
+        fn next(&mut self) -> Option<u32> {
+            if self.i == self.at
+                && let Some(line) = self.line
+            {
+                self.got = Some(line.alloc([0xBBu8; 16]).as_mut_ptr());
+            }
+            (self.i < self.n).then(|| {
+                self.i += 1;
+                self.i * 10
+            })
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (self.lower.saturating_sub(self.i as usize), None)
+        }
+    }
+
+    fn hinted<'l, 'a>(n: u32, lower: usize) -> Hinted<'l, 'a> {
+        Hinted {
+            i: 0,
+            n,
+            lower,
+            line: None,
+            at: u32::MAX,
+            got: None,
+        }
+    }
+
+    #[test]
+    fn an_exact_iterator_is_claimed_at_once_and_takes_what_it_needs() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        line.alloc(1u8);
+        let xs = line.alloc_iter((0..10u32).map(|x| x * 10));
+        assert_eq!(xs, &[0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
+        assert_eq!(xs.as_ptr().addr() - line.base.as_ptr().addr(), 16);
+        assert_eq!((line.used(), line.high_water()), (16 + 48, 16 + 48));
+        // A lower bound that does not fit the line: claimed granule by granule, and the items
+        // (fewer than promised) fit.
+        let ys = line.alloc_iter(hinted(3, 1000));
+        assert_eq!(ys, &[10, 20, 30]);
+        assert_eq!(
+            (line.used(), line.high_water()),
+            (16 + 48 + 16, 16 + 48 + 16)
+        );
+    }
+
+    #[test]
+    fn a_lower_bound_larger_than_the_items_is_given_back_and_counted() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        // Ten promised (40 bytes, three granules), three yielded (one granule).
+        let xs = line.alloc_iter(hinted(3, 10));
+        assert_eq!(xs, &[10, 20, 30]);
+        assert_eq!((line.used(), line.high_water()), (16, 48));
+        // More than promised: the rest is claimed as it comes.
+        let ys = line.alloc_iter(hinted(9, 2));
+        assert_eq!(ys, &[10, 20, 30, 40, 50, 60, 70, 80, 90]);
+        assert_eq!(line.used(), 16 + 48);
+        assert_eq!(xs, &[10, 20, 30]);
+    }
+
+    #[test]
+    fn an_iterator_that_allocates_inside_its_reservation_keeps_both() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        let mut iter = hinted(6, 8);
+        iter.line = Some(&line);
+        iter.at = 2;
+        let mut got = None;
+        let xs = line.alloc_iter(core::iter::from_fn(|| {
+            let x = iter.next();
+            got = got.or(iter.got);
+            x
+        }));
+        // `from_fn` has no lower bound: this is the granule-by-granule path, for comparison.
+        assert_eq!(xs, &[10, 20, 30, 40, 50, 60]);
+        let block = got.expect("the iterator allocated");
+        assert_eq!(block.addr() - line.base.as_ptr().addr(), 16);
+        assert_eq!(xs.as_ptr().addr() - line.base.as_ptr().addr(), 32);
+
+        let mut iter = hinted(6, 8);
+        iter.line = Some(&line);
+        iter.at = 2;
+        let before = line.used();
+        let ys = line.alloc_iter(&mut iter);
+        assert_eq!(ys, &[10, 20, 30, 40, 50, 60]);
+        // Eight promised: two granules claimed at once, the block allocated above them, and
+        // the six items fit below it, in place, with no move.
+        let block = iter.got.expect("the iterator allocated");
+        assert_eq!(ys.as_ptr().addr() - line.base.as_ptr().addr(), before);
+        assert_eq!(block.addr() - line.base.as_ptr().addr(), before + 32);
+        // SAFETY: the iterator's block of 16 bytes is live for the line.
+        let bytes = unsafe { core::slice::from_raw_parts(block, 16) };
+        assert!(
+            bytes.iter().all(|&b| b == 0xBB),
+            "the collection overwrote it"
+        );
+        // The room the items did not take stays used: it is below the block.
+        assert_eq!(line.used(), before + 48);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Values of unknown count written one after another at a line's tip: the engine behind
 //! `alloc_iter` and `alloc_fmt`.
 //!
-//! Nothing is reserved up front. The run writes at the tip and claims whole granules as its
-//! values need them, so the line's cursor always covers what was written and anything else
+//! The run writes at the tip and claims whole granules as its values need them (or, for
+//! values an iterator promises, all of their room at once: `reserve`), so the line's cursor
+//! always covers what was written and anything else
 //! that allocates from the line meanwhile (the iterator being collected, a `Display` impl)
 //! lands above the run and never on it. Each claim first checks that the cursor is where the
 //! run left it; if not, something else allocated, and the run moves what it has written so
@@ -38,6 +39,15 @@ pub(super) struct TipRun<'l, 'a, T> {
     claimed: NonNull<u8>,
 }
 
+/// Why [`TipRun::push`] did not write its value.
+pub(super) enum Stop<T> {
+    /// Something else allocated from the line since the run's last claim: the value, not
+    /// written yet, for [`TipRun::push_moved`].
+    Moved(T),
+    /// The line has no room for the value.
+    Full(ArenaFull),
+}
+
 impl<'l, 'a, T> TipRun<'l, 'a, T> {
     /// Starts a run at the line's tip; claims nothing yet.
     #[inline(always)]
@@ -54,21 +64,47 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
         }
     }
 
-    /// Writes `value` after the run's last value, claiming a granule (or several) if it
-    /// does not fit in what the run claimed already.
+    /// Writes `value` after the run's last value, claiming a granule (or several) at the tip
+    /// if it does not fit in what the run claimed already.
+    ///
+    /// Stops without writing when something else allocated from the line since the run's
+    /// last claim ([`Stop::Moved`]: the caller hands the value to
+    /// [`push_moved`](TipRun::push_moved), outside its loop) or when the line is full. The
+    /// relocation is not done here so that the loop this is inlined into carries only the
+    /// write pointer and the claim: with the relocation's results merged into them inside
+    /// the loop, LLVM copied the cursor through a scratch register on every value.
     #[inline(always)]
-    pub(super) fn push(&mut self, value: T) -> Result<(), ArenaFull> {
-        if Self::TILES {
+    pub(super) fn push(&mut self, value: T) -> Result<(), Stop<T>> {
+        let needs_claim = if Self::TILES {
             // Values tile granules, so the run reaches its claim exactly before it needs more.
-            if self.ptr.cast::<u8>() == self.claimed {
-                self.claim_tiled()?;
+            self.ptr.cast::<u8>() == self.claimed
+        } else {
+            self.ptr.as_ptr().addr() + size_of::<T>() > self.claimed.as_ptr().addr()
+        };
+        if needs_claim {
+            if self.line.next.get() != self.claimed {
+                return Err(Stop::Moved(value));
             }
-        } else if self.ptr.as_ptr().addr() + size_of::<T>() > self.claimed.as_ptr().addr() {
-            self.claim(1)?;
+            if let Err(full) = self.claim_at_tip() {
+                return Err(Stop::Full(full));
+            }
         }
-        // SAFETY: `claim` (now or earlier) made `ptr..ptr + 1` part of the run's claimed
+        // SAFETY: the claim (now or earlier) made `ptr..ptr + 1` part of the run's claimed
         // bytes: aligned for `T`, inside the buffer, below the cursor and reached by no other
         // allocation. Writing a value runs no code of the user's.
+        unsafe { self.ptr.write(value) };
+        // SAFETY: `ptr + 1` is at most `claimed`, inside the buffer or one past its end.
+        self.ptr = unsafe { self.ptr.add(1) };
+        Ok(())
+    }
+
+    /// Writes `value`, which [`push`](TipRun::push) stopped on with [`Stop::Moved`]: moves
+    /// the run above what else was allocated first.
+    #[inline(always)]
+    pub(super) fn push_moved(&mut self, value: T) -> Result<(), ArenaFull> {
+        self.move_to_tip(1)?;
+        // SAFETY: `move_to_tip` made `ptr..ptr + 1` part of the run's claimed bytes (as in
+        // `push`).
         unsafe { self.ptr.write(value) };
         // SAFETY: `ptr + 1` is at most `claimed`, inside the buffer or one past its end.
         self.ptr = unsafe { self.ptr.add(1) };
@@ -84,25 +120,36 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
         && (ARENA_ALIGN.is_multiple_of(size_of::<T>())
             || size_of::<T>().is_multiple_of(ARENA_ALIGN));
 
-    /// [`claim`](TipRun::claim) of one value of a type that [tiles](TipRun::TILES) granules.
+    /// Claims what the next value needs after `ptr`, the cursor being where the run left it
+    /// (`claimed`): for a type that [tiles](TipRun::TILES) granules, `max(size, 16)` bytes
+    /// from `ptr == claimed`; otherwise up to the granule boundary after the value.
     #[inline(always)]
-    fn claim_tiled(&mut self) -> Result<(), ArenaFull> {
+    fn claim_at_tip(&mut self) -> Result<(), ArenaFull> {
         let line = self.line;
-        if line.next.get() != self.claimed {
-            return self.claim(1);
-        }
-        debug_assert_eq!(self.ptr.cast::<u8>(), self.claimed);
-        let step = if size_of::<T>() < ARENA_ALIGN {
-            ARENA_ALIGN
+        debug_assert_eq!(line.next.get(), self.claimed);
+        let at = self.ptr.cast::<u8>();
+        let claimed = if Self::TILES {
+            debug_assert_eq!(at, self.claimed);
+            let step = if size_of::<T>() < ARENA_ALIGN {
+                ARENA_ALIGN
+            } else {
+                size_of::<T>()
+            };
+            // `at + step <= end`, written as a compare of `at` with a bound that does not
+            // change during the run, so that LLVM computes the bound once.
+            if at.as_ptr().addr() > line.end.as_ptr().addr().saturating_sub(step) {
+                return Err(run_full::<T>(self.len(), 1, line.log, self.from, line.end));
+            }
+            // SAFETY: `at + step <= end`: inside the buffer or one past its end.
+            unsafe { at.add(step) }
         } else {
-            size_of::<T>()
+            if size_of::<T>() > offset(at, line.end) {
+                return Err(run_full::<T>(self.len(), 1, line.log, self.from, line.end));
+            }
+            // SAFETY: `at + size <= end`, inside the buffer or one past its end.
+            round_up(unsafe { at.add(size_of::<T>()) })
         };
-        if step > offset(self.ptr.cast(), line.end) {
-            return Err(run_full::<T>(self.len(), 1, line.log, self.from, line.end));
-        }
-        // SAFETY: `ptr + step <= end`: inside the buffer or one past its end.
-        let claimed = unsafe { self.ptr.cast::<u8>().add(step) };
-        sanitizer::unpoison(self.ptr.cast(), step);
+        sanitizer::unpoison(at, offset(at, claimed));
         line.next.set(claimed);
         self.claimed = claimed;
         Ok(())
@@ -118,18 +165,8 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
     #[inline(always)]
     fn claim(&mut self, additional: usize) -> Result<(), ArenaFull> {
         let line = self.line;
-        let tip = line.next.get();
-        if tip != self.claimed {
-            // Nothing of the run's old bytes can be given back (they are below the other
-            // allocation), so from here on a failure rewinds to the new tip at most.
-            self.from = tip;
-            self.claimed = tip;
-            let moved = relocate(tip, line.end, line.log, self.start, self.len(), additional)?;
-            self.start = moved.start;
-            self.ptr = moved.ptr;
-            self.claimed = moved.claimed;
-            line.next.set(moved.claimed);
-            return Ok(());
+        if line.next.get() != self.claimed {
+            return self.move_to_tip(additional);
         }
         let room = offset(self.ptr.cast(), line.end);
         match additional.checked_mul(size_of::<T>()) {
@@ -150,6 +187,25 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
                 line.end,
             )),
         }
+    }
+
+    /// Something else allocated from the line since the run's last claim: moves the run to
+    /// the tip, with room for `additional` more values after it.
+    #[inline(always)]
+    fn move_to_tip(&mut self, additional: usize) -> Result<(), ArenaFull> {
+        let line = self.line;
+        let tip = line.next.get();
+        debug_assert_ne!(tip, self.claimed);
+        // Nothing of the run's old bytes can be given back (they are below the other
+        // allocation), so from here on a failure rewinds to the new tip at most.
+        self.from = tip;
+        self.claimed = tip;
+        let moved = relocate(tip, line.end, line.log, self.start, self.len(), additional)?;
+        self.start = moved.start;
+        self.ptr = moved.ptr;
+        self.claimed = moved.claimed;
+        line.next.set(moved.claimed);
+        Ok(())
     }
 
     /// Writes the values of `src` after the run's last value (all or, on error, none).
@@ -189,18 +245,59 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
         }
     }
 
+    /// Claims room for `n` values before the first is written, if it fits: for an iterator
+    /// whose lower size bound promises them, so that they are written without a claim per
+    /// granule. Returns whether it claimed; when the room is not there nothing happens, the
+    /// values are claimed granule by granule, and an error (if any) comes where it would
+    /// have come anyway.
+    #[inline(always)]
+    pub(super) fn reserve(&mut self, n: usize) -> bool {
+        let line = self.line;
+        debug_assert!(self.ptr == self.start && line.next.get() == self.claimed);
+        let at = self.ptr.cast::<u8>();
+        match n.checked_mul(size_of::<T>()) {
+            Some(bytes) if bytes > 0 && bytes <= offset(at, line.end) => {
+                // SAFETY: `at + bytes <= end`: inside the buffer or one past its end.
+                let claimed = round_up(unsafe { at.add(bytes) });
+                sanitizer::unpoison(at, offset(at, claimed));
+                line.next.set(claimed);
+                self.claimed = claimed;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// [`finish`](TipRun::finish) for a run that [reserved](TipRun::reserve) room up front:
+    /// gives back what the values did not take (an iterator whose lower size bound promised
+    /// more than it yielded), through `Line::rewind`, so the high-water mark keeps the
+    /// reservation. When something else was allocated after the run, the room stays used.
+    #[inline(always)]
+    pub(super) fn finish_reserved(self) -> &'a mut [T] {
+        // The claim always ends at the granule boundary after the last value, unless the
+        // reservation was larger.
+        let taken = round_up(self.ptr.cast());
+        if self.line.next.get() == self.claimed && taken != self.claimed {
+            self.line.rewind(taken);
+            sanitizer::release(taken, offset(taken, self.claimed));
+        }
+        self.finish()
+    }
+
     /// The values written, as a slice that lives as long as the line.
     #[inline(always)]
     pub(super) fn finish(self) -> &'a mut [T] {
         let len = self.len();
-        let data = if len == 0 {
+        // `start` is aligned for `T` unless the padding did not fit, which only a type aligned
+        // to more than a granule needs: only then can an empty run's `start` be unaligned.
+        let data = if align_of::<T>() > ARENA_ALIGN && len == 0 {
             dangling(align_of::<T>()).cast::<T>()
         } else {
             self.start
         };
         // SAFETY:
         // - `data..data + len` are the run's `len` initialised values (or none, at an aligned
-        //   dangling pointer), aligned for `T`, at most `isize::MAX` bytes (they fit in the
+        //   non-null pointer), aligned for `T`, at most `isize::MAX` bytes (they fit in the
         //   buffer);
         // - the bytes are the run's alone for `'a`: the cursor has moved past them and the
         //   run, which was the only one to reach them, ends here.
@@ -260,6 +357,7 @@ fn relocate<T>(
 /// one request for the whole run, against the line as the failure leaves it (cursor at
 /// `from`).
 #[cold]
+#[inline(never)]
 fn run_full<T>(
     len: usize,
     additional: usize,

@@ -2,13 +2,14 @@
 
 use core::fmt;
 use core::marker::PhantomData;
-use core::mem::size_of;
+use core::mem::{align_of, size_of};
 use core::ops::{Deref, DerefMut};
 use core::ptr::{self, NonNull};
 
 #[cfg(feature = "panicking")]
 use super::fail;
-use super::{Line, NoDropGlue, dangling, offset};
+use super::{Line, NoDropGlue, dangling, full, offset};
+use crate::ARENA_ALIGN;
 use crate::error::ArenaFull;
 use crate::sanitizer;
 
@@ -38,14 +39,19 @@ use crate::sanitizer;
 /// ```
 pub struct LineVec<'l, T> {
     // Invariants, true between any two calls:
-    // - `data` is aligned for `T`, and `data..data + cap` is an allocation of `line` (made
-    //   by `try_vec_with_capacity`, taking `round16(cap * size_of::<T>())` bytes) that only
-    //   this vector reaches; for a zero-sized total it is dangling.
+    // - `data` is aligned for `T` and on a granule boundary inside the line's buffer, and
+    //   `data..reserved_end` is an allocation of `line` (made by `try_vec_with_capacity`,
+    //   taking `round16(cap * size_of::<T>())` bytes, none for a zero-sized total) that only
+    //   this vector reaches. Exception: a type aligned to more than a granule with a
+    //   zero-sized total gets an aligned dangling `data` and reserves nothing;
     // - `len <= cap`, and `data..data + len` holds initialised values.
     line: &'l Line<'l>,
     data: NonNull<T>,
     len: usize,
     cap: usize,
+    /// Where the allocation ends: the line's cursor right after it was made. `into_slice`
+    /// compares the cursor with it (nothing allocated since?) without recomputing it.
+    reserved_end: NonNull<u8>,
     /// The vector owns its `T`s (for auto traits and variance).
     _owns: PhantomData<T>,
 }
@@ -62,13 +68,51 @@ impl<'a> Line<'a> {
         capacity: usize,
     ) -> Result<LineVec<'l, T>, ArenaFull> {
         const { NoDropGlue::<T>::CHECK };
-        // Aligned for `T`, room for `capacity` of them (dangling for a zero-sized total).
-        let data = self.bump_for_slice::<T>(capacity)?;
+        let next = self.next.get();
+        // At most `isize::MAX` bytes, in one compare (no multiplication that could overflow
+        // first); it folds away for a zero-sized `T`.
+        if size_of::<T>() != 0 && capacity > isize::MAX as usize / size_of::<T>() {
+            return Err(full(usize::MAX, align_of::<T>(), self.log, next, self.end));
+        }
+        let bytes = capacity * size_of::<T>();
+        let pad = if align_of::<T>() <= ARENA_ALIGN {
+            // The cursor is on a granule boundary already.
+            0
+        } else if bytes == 0 {
+            // Nothing to reserve, so no padding either (which might not fit): an empty
+            // vector at an aligned dangling pointer, which `into_slice` leaves alone.
+            return Ok(LineVec {
+                line: narrow(self),
+                data: dangling(align_of::<T>()).cast(),
+                len: 0,
+                cap: capacity,
+                reserved_end: next,
+                _owns: PhantomData,
+            });
+        } else {
+            next.as_ptr().addr().wrapping_neg() & (align_of::<T>() - 1)
+        };
+        // `bytes <= isize::MAX`, so the rounding cannot wrap.
+        let rounded = (bytes + (ARENA_ALIGN - 1)) & !(ARENA_ALIGN - 1);
+        let remaining = offset(next, self.end);
+        if pad > remaining || rounded > remaining - pad {
+            return Err(full(bytes, align_of::<T>(), self.log, next, self.end));
+        }
+        // SAFETY: `pad <= remaining = end - next`: inside the line's buffer or one past its
+        // end.
+        let start = unsafe { next.add(pad) };
+        // SAFETY: `rounded <= remaining - pad = end - start`: as above.
+        let reserved_end = unsafe { start.add(rounded) };
+        sanitizer::unpoison(start, bytes);
+        self.next.set(reserved_end);
         Ok(LineVec {
             line: narrow(self),
-            data,
+            // Aligned for `T` (`pad`), on a granule boundary, with room for `capacity` values;
+            // a real pointer into the buffer even for a zero-sized total.
+            data: start.cast(),
             len: 0,
             cap: capacity,
+            reserved_end,
             _owns: PhantomData,
         })
     }
@@ -244,26 +288,19 @@ impl<'l, T> LineVec<'l, T> {
     /// the line after the vector, the capacity it does not use is given back to the line.
     #[inline]
     pub fn into_slice(self) -> &'l mut [T] {
-        let reserved = size_of::<T>() * self.cap;
-        if reserved > 0 {
-            let start = self.data.cast::<u8>();
-            let granules = |bytes: usize| bytes.div_ceil(crate::ARENA_ALIGN) * crate::ARENA_ALIGN;
-            // SAFETY: the allocation took `granules(reserved)` bytes from `start`, all inside
-            // the line's buffer (or up to one past its end).
-            let reserved_end = unsafe { start.add(granules(reserved)) };
-            if self.line.next.get() == reserved_end {
-                // SAFETY: `len <= cap`, so this stays inside the allocation above.
-                let kept_end = unsafe { start.add(granules(size_of::<T>() * self.len)) };
-                self.line.rewind(kept_end);
-                sanitizer::release(kept_end, offset(kept_end, reserved_end));
-            }
+        // An over-aligned vector of no bytes is dangling and reserved nothing (see
+        // `try_vec_with_capacity`); the test folds away for every other type.
+        let dangles = align_of::<T>() > ARENA_ALIGN && self.cap * size_of::<T>() == 0;
+        if !dangles && self.line.next.get() == self.reserved_end {
+            // `len * size <= cap * size`, whose rounding is the allocation's size.
+            let kept = (self.len * size_of::<T>() + (ARENA_ALIGN - 1)) & !(ARENA_ALIGN - 1);
+            // SAFETY: `kept` is at most the allocation's size, so this stays inside it.
+            let kept_end = unsafe { self.data.cast::<u8>().add(kept) };
+            self.line.rewind(kept_end);
+            sanitizer::release(kept_end, offset(kept_end, self.reserved_end));
         }
-        let data = if self.len == 0 {
-            dangling(align_of::<T>()).cast()
-        } else {
-            self.data
-        };
-        // SAFETY: `data..data + len` are initialised values (or none at an aligned dangling
+        let data = self.data;
+        // SAFETY: `data..data + len` are initialised values (or none, at an aligned non-null
         // pointer), inside the line's buffer for `'l`, reached by no one else: the vector,
         // their only way in so far, is consumed here, and the bytes given back start after
         // them.
@@ -498,6 +535,40 @@ mod tests {
         units.extend(core::iter::repeat_n((), 1000));
         assert_eq!(units.into_slice().len(), 1000);
         assert_eq!(line.used(), 0);
+    }
+
+    #[test]
+    fn over_aligned_vectors_pad_and_an_empty_one_needs_no_room() {
+        use core::mem::MaybeUninit;
+
+        #[derive(Clone, Copy, PartialEq, Debug)]
+        #[repr(align(64))]
+        struct Wide(u8);
+        #[repr(align(64))]
+        struct Region([MaybeUninit<u8>; 320]);
+        let mut region = Region([MaybeUninit::uninit(); 320]);
+        // A line of 224 bytes from 16 past a 64-byte boundary: it ends 48 past one.
+        let mut arena = crate::BorrowedArena::new(&mut region.0[16..240]);
+        let line = arena.line();
+        let base = line.base.as_ptr().addr();
+        assert_eq!((base % 64, line.capacity()), (16, 224));
+
+        let mut v = line.vec_with_capacity::<Wide>(2);
+        assert_eq!(v.as_ptr().addr(), base + 48);
+        v.push(Wide(1));
+        assert_eq!(line.used(), 48 + 128);
+        // The unused element goes back; the padding stays, as for any allocation.
+        assert_eq!(v.into_slice(), &[Wide(1)]);
+        assert_eq!((line.used(), line.high_water()), (48 + 64, 48 + 128));
+
+        line.alloc_slice_fill_copy(line.remaining(), 0u8);
+        // Reaching the next 64-byte boundary would take 16 bytes, and none are left: an empty
+        // vector still needs none.
+        let empty = line.try_vec_with_capacity::<Wide>(0).unwrap();
+        assert_eq!(empty.as_ptr().addr() % 64, 0);
+        assert!(empty.into_slice().is_empty());
+        assert_eq!((line.used(), line.remaining()), (224, 0));
+        assert!(line.try_vec_with_capacity::<Wide>(1).is_err());
     }
 
     #[test]
