@@ -100,11 +100,17 @@ pub(crate) fn touched_words(pixels: usize) -> usize {
 }
 
 /// One path on one row.
+///
+/// `layer_opacity`: `Some(op)` draws the path as the only content of a group with opacity
+/// `op` (8.8 fixed point, as the layer composite takes it): each run's colour is what the
+/// group's layer would hold there, scaled by `op`, so the pixels are exactly those of
+/// drawing a layer and compositing it, without the layer.
 pub(crate) struct FillRow<'s> {
     scene: &'s Scene,
     tiles: &'s [Tile],
     fill: &'s FillItem,
     y: u32,
+    layer_opacity: Option<u32>,
 }
 
 impl<'s> FillRow<'s> {
@@ -120,6 +126,17 @@ impl<'s> FillRow<'s> {
             tiles,
             fill,
             y,
+            layer_opacity: None,
+        }
+    }
+
+    /// The same path drawn as the only content of a group with `opacity` (normal blend, no
+    /// clip, no mask): see [`FillRow`]. Only for a solid paint.
+    pub(crate) fn in_group(self, opacity: f32) -> FillRow<'s> {
+        debug_assert!(matches!(self.fill.paint(), PaintRef::Solid(_)));
+        FillRow {
+            layer_opacity: Some(layer_opacity(opacity)),
+            ..self
         }
     }
 
@@ -176,7 +193,10 @@ impl<'s> FillRow<'s> {
             return;
         }
         match self.fill.paint() {
-            PaintRef::Solid(color) => coverage.blend(lo, hi, target, x_off, color, antialias),
+            PaintRef::Solid(color) => {
+                let paint = RunPaint::new(color, self.layer_opacity);
+                coverage.blend(lo, hi, target, x_off, paint, antialias);
+            }
             PaintRef::Shader(i) => {
                 let shader = self.scene.shader(i);
                 let shade = |x0: usize, out: &mut [Pixel]| {
@@ -293,11 +313,9 @@ impl<'c> CoverageRow<'c> {
         hi: usize,
         target: &mut [Pixel],
         x_off: usize,
-        color: Paint,
+        paint: RunPaint,
         antialias: bool,
     ) {
-        let opaque = color[3] >= 1.0;
-        let solid = color.map(to_u8);
         let mut acc = 0.0f32;
         let mut coverage = 0.0f32;
         let mut run_start = lo;
@@ -307,7 +325,7 @@ impl<'c> CoverageRow<'c> {
                 let cell = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let run = self.origin + run_start..self.origin + cell;
-                draw_run(target, x_off, run, coverage, color, solid, opaque);
+                draw_run(target, x_off, run, coverage, paint);
                 acc += std::mem::take(&mut self.steps[cell]);
                 coverage = snap(acc, antialias);
                 run_start = cell;
@@ -382,17 +400,45 @@ fn snap(acc: f32, antialias: bool) -> f32 {
     }
 }
 
-/// Composites `color` at `coverage` onto pixels `run` of `target` (which starts at `x_off`;
-/// pixels outside it are skipped). `solid` is `color` in RGBA8.
+/// A solid colour as the runs of one path composite it.
+#[derive(Clone, Copy)]
+struct RunPaint {
+    color: Paint,
+    /// `color` in RGBA8.
+    solid: Pixel,
+    /// Whether `color` is opaque.
+    opaque: bool,
+    /// The opacity of the group the path is alone in, in 8.8 fixed point.
+    layer_opacity: Option<u32>,
+}
+
+impl RunPaint {
+    #[inline(always)]
+    fn new(color: Paint, layer_opacity: Option<u32>) -> RunPaint {
+        RunPaint {
+            color,
+            solid: color.map(to_u8),
+            opaque: color[3] >= 1.0,
+            layer_opacity,
+        }
+    }
+}
+
+/// A group's opacity in 8.8 fixed point, rounded as the layer composite rounds it.
+#[inline(always)]
+fn layer_opacity(opacity: f32) -> u32 {
+    (opacity * 256.0 + 0.5) as u32
+}
+
+/// Composites `paint` at `coverage` onto pixels `run` of `target` (which starts at `x_off`;
+/// pixels outside it are skipped).
 #[inline(always)]
 fn draw_run(
     target: &mut [Pixel],
     x_off: usize,
     run: std::ops::Range<usize>,
     coverage: f32,
-    color: Paint,
-    solid: Pixel,
-    opaque: bool,
+    paint: RunPaint,
 ) {
     if coverage == 0.0 || run.is_empty() {
         return;
@@ -402,5 +448,27 @@ fn draw_run(
     let Some(pixels) = target.get_mut(start..end) else {
         return;
     };
-    paint_over(pixels, color, coverage, solid, opaque);
+    match paint.layer_opacity {
+        None => paint_over(pixels, paint.color, coverage, paint.solid, paint.opaque),
+        Some(op) => draw_run_in_group(pixels, paint.color, coverage, op),
+    }
+}
+
+/// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
+/// point) holding only this path would: see [`FillRow`]. Out of line, so that the loop of
+/// the common case stays as small as it was.
+#[inline(never)]
+fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32) {
+    // What the group's layer would hold here: the colour at this coverage over a clear
+    // pixel (`paint_over` onto zeros leaves exactly this), then scaled by the opacity and
+    // composited source-over, as the layer composite does it per pixel.
+    let layer = color.map(|c| to_u8(c * coverage));
+    if layer[3] == 0 {
+        // A transparent layer pixel leaves the parent as it is.
+        return;
+    }
+    let s = layer.map(|c| ((u32::from(c) * op + 128) >> 8) as u8);
+    // `paint_over` at full coverage of a colour whose RGBA8 form is `s` composites `s`
+    // itself: `to_u8(c / 255)` is `c` for every byte.
+    paint_over(pixels, s.map(|c| f32::from(c) / 255.0), 1.0, s, s[3] == 255);
 }
