@@ -159,11 +159,23 @@ impl<'s> FillRow<'s> {
         target: &mut [Pixel],
         x_off: usize,
     ) {
-        let s = self.scene.sub_scanlines() as i32;
         let (left, right) = coverage.limit;
-        let weight = 1.0 / s as f32;
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();
+        // An aliased path's edges are vertical over whole rows (one edge per row, at the
+        // row centre's crossing), so every sub-scanline of the row has the same crossings:
+        // one of them, at the weight of all, adds the same coverage (exactly: the weights
+        // are powers of two, and the crossings are whole pixels).
+        let s =
+            if self.fill.antialias() {
+                self.scene.sub_scanlines() as i32
+            } else {
+                debug_assert!(active.iter().all(|a| a.step == 0.0
+                    && a.k0 == 0
+                    && a.k1 == self.scene.sub_scanlines() as i32));
+                1
+            };
+        let weight = 1.0 / s as f32;
         for k in 0..s {
             let mut n = 0;
             for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
