@@ -98,6 +98,15 @@ impl RowWalker<'_, '_> {
     ) -> Result<(), S::Error> {
         let mut i = start;
         while i < end {
+            // Ops without an edge on this row draw nothing (a group of them composites a
+            // clear layer): go straight to the one that draws the next edge of the row.
+            let Some(&next_edge) = self.entries.get(self.cursor) else {
+                return Ok(());
+            };
+            i = self.scene.op_toward_edge(next_edge, i);
+            if i >= end {
+                return Ok(());
+            }
             match self.scene.ops()[i] {
                 Op::Fill(f) => {
                     i += 1;
