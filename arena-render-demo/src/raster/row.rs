@@ -13,9 +13,9 @@
 //! this same code.
 
 use super::Scratch;
-use super::kernel::{
-    CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
-};
+use super::coverage::{CoverageRow, touched_words};
+use super::crossing::{Crossing, Span, activate, most_crossings};
+use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
     Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
