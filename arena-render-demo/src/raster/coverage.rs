@@ -11,9 +11,11 @@ pub(crate) fn touched_words(pixels: usize) -> usize {
 /// One path's coverage on one row, as steps in a difference array.
 ///
 /// Invariant: `steps` has `span + 2` cells, cell `i` for pixel `origin + i`, holding the
-/// change of coverage from the previous pixel; `touched` has a bit per cell that may be
-/// non-zero. Between paths every step is zero and every bit clear; while a path is
-/// rasterised, every non-zero step's bit is set (a set bit may have a zero step).
+/// change of coverage from the previous pixel; `touched` has a bit per cell, set when that
+/// cell or the next may be non-zero (a step at `x` writes the cells of `floor(x)` and the
+/// pixel after it, so one bit per step marks both). Between paths every step is zero and
+/// every bit clear; while a path is rasterised, every non-zero step is in the pair of some
+/// set bit (a set bit may mark zero steps).
 pub(crate) struct CoverageRow<'c> {
     steps: &'c mut [f32],
     touched: &'c mut [u64],
@@ -67,7 +69,6 @@ impl<'c> CoverageRow<'c> {
         self.steps[i] += weight * (1.0 - frac);
         self.steps[i + 1] += weight * frac;
         self.touched[i / 64] |= 1 << (i % 64);
-        self.touched[(i + 1) / 64] |= 1 << ((i + 1) % 64);
         i
     }
 
@@ -91,13 +92,17 @@ impl<'c> CoverageRow<'c> {
         for word in lo / 64..=hi / 64 {
             let mut bits = std::mem::take(&mut self.touched[word]);
             while bits != 0 {
-                let cell = word * 64 + bits.trailing_zeros() as usize;
+                let first = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let run = self.origin + run_start..self.origin + cell;
-                draw_run(target, x_off, run, coverage, paint);
-                acc += std::mem::take(&mut self.steps[cell]);
-                coverage = snap(acc, antialias);
-                run_start = cell;
+                // The marked pair, in order (a cell met twice has a zero step the second
+                // time, and an empty run before it).
+                for cell in [first, first + 1] {
+                    let run = self.origin + run_start..self.origin + cell;
+                    draw_run(target, x_off, run, coverage, paint);
+                    acc += std::mem::take(&mut self.steps[cell]);
+                    coverage = snap(acc, antialias);
+                    run_start = cell;
+                }
             }
         }
         // The steps of a path sum to zero: past the last one, nothing is covered.
@@ -127,26 +132,28 @@ impl<'c> CoverageRow<'c> {
         for word in lo / 64..=hi / 64 {
             let mut bits = std::mem::take(&mut self.touched[word]);
             while bits != 0 {
-                let cell = word * 64 + bits.trailing_zeros() as usize;
+                let first = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                if coverage != 0.0 && cell > run_start {
-                    // Pixels of the run inside the target, and their colours.
-                    let (a, b) = (self.origin + run_start, self.origin + cell);
-                    let start = a.max(x_off);
-                    let end = b.min(x_off + target.len());
-                    if start < end {
-                        let shades = &mut colors[start - self.origin..end - self.origin];
-                        shade(start, shades);
-                        paint_shades_over(
-                            &mut target[start - x_off..end - x_off],
-                            shades,
-                            coverage,
-                        );
+                for cell in [first, first + 1] {
+                    if coverage != 0.0 && cell > run_start {
+                        // Pixels of the run inside the target, and their colours.
+                        let (a, b) = (self.origin + run_start, self.origin + cell);
+                        let start = a.max(x_off);
+                        let end = b.min(x_off + target.len());
+                        if start < end {
+                            let shades = &mut colors[start - self.origin..end - self.origin];
+                            shade(start, shades);
+                            paint_shades_over(
+                                &mut target[start - x_off..end - x_off],
+                                shades,
+                                coverage,
+                            );
+                        }
                     }
+                    acc += std::mem::take(&mut self.steps[cell]);
+                    coverage = snap(acc, antialias);
+                    run_start = cell;
                 }
-                acc += std::mem::take(&mut self.steps[cell]);
-                coverage = snap(acc, antialias);
-                run_start = cell;
             }
         }
         debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
