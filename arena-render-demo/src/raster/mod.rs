@@ -1,11 +1,15 @@
-//! The scan-line rasterizer: the kernel (one path on one row) and the row walker (a scene's
-//! ops on one row, its scratch from a [`Scratch`]).
+//! The scan-line rasterizer: the kernel (one path on one row: `kernel` drives it, `crossing`
+//! turns edges into crossings and spans, `coverage` turns spans into coverage runs and
+//! composites them) and the row walker (a scene's ops on one row, its scratch from a
+//! [`Scratch`]).
 
+mod coverage;
+mod crossing;
 mod kernel;
 mod row;
 mod scratch;
 
-pub(crate) use kernel::touched_words;
-pub use kernel::{ActiveEdge, Crossing, Span};
+pub(crate) use coverage::touched_words;
+pub use crossing::{ActiveEdge, Crossing, Span};
 pub(crate) use row::draw_row;
 pub use scratch::Scratch;

@@ -13,9 +13,9 @@
 //! this same code.
 
 use super::Scratch;
-use super::kernel::{
-    CoverageRow, Crossing, FillRow, Span, activate, most_crossings, touched_words,
-};
+use super::coverage::{CoverageRow, touched_words};
+use super::crossing::{Crossing, Span, activate, most_crossings};
+use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
     Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
@@ -98,24 +98,19 @@ impl RowWalker<'_, '_> {
     ) -> Result<(), S::Error> {
         let mut i = start;
         while i < end {
+            // Ops without an edge on this row draw nothing (a group of them composites a
+            // clear layer): go straight to the one that draws the next edge of the row.
+            let Some(&next_edge) = self.entries.get(self.cursor) else {
+                return Ok(());
+            };
+            i = self.scene.op_toward_edge(next_edge, i);
+            if i >= end {
+                return Ok(());
+            }
             match self.scene.ops()[i] {
                 Op::Fill(f) => {
                     i += 1;
-                    let fill = self.scene.fill(f);
-                    if !fill.bounds().has_row(self.y) {
-                        continue;
-                    }
-                    let first = self.cursor;
-                    let edge_end = fill.edges().end;
-                    while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
-                        self.cursor += 1;
-                    }
-                    if self.cursor == first {
-                        continue;
-                    }
-                    let all = self.entries;
-                    let entries = &all[first..self.cursor];
-                    scratch.scope(|inner| self.fill(inner, fill, entries, target, x_off))?;
+                    self.fill_op(scratch, f, None, target, x_off)?;
                 }
                 Op::Group {
                     opacity,
@@ -129,6 +124,11 @@ impl RowWalker<'_, '_> {
                     let (inner_start, content_end) = (i + 1, content_end as usize);
                     let (clip_end, group_end) = (clip_end as usize, group_end as usize);
                     i = group_end;
+                    if let Some(f) = self.lone_solid_fill(inner_start, group_end, blend) {
+                        // Drawn as the layer would composite it, without the layer.
+                        self.fill_op(scratch, f, Some(opacity), target, x_off)?;
+                        continue;
+                    }
                     if !bounds.has_row(self.y) {
                         // Its clip path may still have edges on the row.
                         self.skip_edges(edge_end);
@@ -165,6 +165,48 @@ impl RowWalker<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Draws fill `f` onto `target` (a layer row covering pixels from `x_off`) if it has
+    /// edges on this row, moving the edge cursor past them; `group_opacity`: the fill is the
+    /// only content of a group with that opacity (see [`RowWalker::lone_solid_fill`]).
+    /// Inlined: most fills of a scene miss a given row, and the test for that is a few
+    /// instructions.
+    #[inline(always)]
+    fn fill_op<S: Scratch>(
+        &mut self,
+        scratch: &mut S,
+        f: u32,
+        group_opacity: Option<f32>,
+        target: &mut [Pixel],
+        x_off: usize,
+    ) -> Result<(), S::Error> {
+        let fill = self.scene.fill(f);
+        if !fill.bounds().has_row(self.y) {
+            return Ok(());
+        }
+        let first = self.cursor;
+        self.skip_edges(fill.edges().end);
+        if self.cursor == first {
+            return Ok(());
+        }
+        let all = self.entries;
+        let entries = &all[first..self.cursor];
+        scratch.scope(|inner| self.fill(inner, fill, group_opacity, entries, target, x_off))
+    }
+
+    /// The fill of a group whose content (ops `content..end`) is one solid fill, composited
+    /// normally without clip or mask. Such a group's layer holds that one path over clear
+    /// pixels, so the path can be drawn straight onto the parent with the layer's colours
+    /// scaled by the opacity: the same pixels without a layer row to clear, fill and
+    /// composite (paths with `opacity` are such groups, and common in icons).
+    fn lone_solid_fill(&self, content: usize, end: usize, blend: Blend) -> Option<u32> {
+        match self.scene.ops()[content..end] {
+            [Op::Fill(f)] if blend == Blend::Normal => {
+                matches!(self.scene.fill(f).paint(), PaintRef::Solid(_)).then_some(f)
+            }
+            _ => None,
+        }
     }
 
     /// Multiplies `layer` (pixels from `x_off`) by the coverage of the clip region at op
@@ -256,6 +298,7 @@ impl RowWalker<'_, '_> {
         &mut self,
         scratch: &mut S,
         fill: &FillItem,
+        group_opacity: Option<f32>,
         entries: &[u32],
         target: &mut [Pixel],
         x_off: usize,
@@ -271,7 +314,10 @@ impl RowWalker<'_, '_> {
                 Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
             }
         };
-        let row = FillRow::new(self.scene, self.tiles, fill, self.y);
+        let mut row = FillRow::new(self.scene, self.tiles, fill, self.y);
+        if let Some(opacity) = group_opacity {
+            row = row.in_group(opacity);
+        }
         row.rasterize(
             &active,
             &mut crossings,
@@ -282,5 +328,47 @@ impl RowWalker<'_, '_> {
             x_off,
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::options::RenderOptions;
+    use crate::render::Renderer;
+    use crate::scene::Scene;
+
+    fn render(svg: &str) -> Vec<u8> {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+        Renderer::new(&scene).unwrap().render(1).unwrap().0.data
+    }
+
+    #[test]
+    fn a_lone_fill_in_a_group_draws_the_pixels_of_the_group_layer() {
+        // The same two rectangles, with fractional top and bottom edges (partial coverage),
+        // over an opaque background: as one path, the group's only fill (drawn without a
+        // layer), and as two paths (drawn into a layer, then composited). The rectangles
+        // meet on a pixel boundary, so in the layer no pixel is painted twice.
+        let scene = |paths: &str| {
+            format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12">
+                  <rect width="12" height="12" fill="#3a6"/>
+                  <g opacity="0.45">{paths}</g></svg>"##
+            )
+        };
+        let style = r##"fill="#c83" fill-opacity="0.7""##;
+        let lone = render(&scene(&format!(
+            r#"<path d="M1 1.3H5V8.6H1Z M5 2.7H9V10.2H5Z" {style}/>"#
+        )));
+        let layered = render(&scene(&format!(
+            r#"<path d="M1 1.3H5V8.6H1Z" {style}/><path d="M5 2.7H9V10.2H5Z" {style}/>"#
+        )));
+        assert_eq!(lone, layered);
+        // Both drew the group: a pixel inside it differs from the background.
+        let background = render(&scene(""));
+        assert_ne!(
+            lone[(4 * 12 + 3) * 4..][..4],
+            background[(4 * 12 + 3) * 4..][..4]
+        );
     }
 }

@@ -26,18 +26,28 @@ pub struct SceneParams {
     pub max_shade_pixels: usize,
 }
 
-/// Per pixel row, the edges that touch it and the pixels they can reach.
+/// Per pixel row, the edges that touch it and the pixels they can reach; per edge, the op
+/// that draws it, and per op, the region it is in, so that a row can go straight to the
+/// next op with an edge on it.
 ///
 /// Invariants: `offsets` has `height + 1` non-decreasing entries; the edge indices of row
 /// `y` are `edges[offsets[y]..offsets[y + 1]]`, ascending, and are exactly the edges whose
 /// sub-scanline range meets the row. `spans[y]` is `(first, end)`, `(0, 0)` for a row
-/// without edges, and every crossing of the row lies in `first..end - 1`.
+/// without edges, and every crossing of the row lies in `first..end - 1`. `op_of_edge[e]`
+/// is the index of the `Op::Fill` whose fill owns edge `e`; `parent[i]` is the index of the
+/// header of the innermost region holding op `i` (always less than `i`), or [`NO_PARENT`]
+/// at the top level.
 #[derive(Clone, Debug)]
 pub(crate) struct RowIndex {
     offsets: Vec<u32>,
     edges: Vec<u32>,
     spans: Vec<(u32, u32)>,
+    op_of_edge: Vec<u32>,
+    parent: Vec<u32>,
 }
+
+/// [`RowIndex`]'s parent of a top-level op.
+const NO_PARENT: u32 = u32::MAX;
 
 impl RowIndex {
     /// Indexes `edges` (drawn by `fills` and `ops`) for a `width` x `height` image with
@@ -99,10 +109,13 @@ impl RowIndex {
                 *c += 1;
             }
         }
+        let (op_of_edge, parent) = op_tree(ops, fills, edges.len());
         let index = RowIndex {
             offsets,
             edges: row_edges,
             spans,
+            op_of_edge,
+            parent,
         };
         let (max_layer_pixels, max_depth) = widest_layer_chain(ops, max_row_span);
         let params = SceneParams {
@@ -131,6 +144,22 @@ impl RowIndex {
         (c0 as usize, c1 as usize)
     }
 
+    /// The op at the level of the region being walked (whose ops from `next` on are
+    /// walked) that holds the op drawing edge `e`: that op itself, or the header of the
+    /// region around it that opens at or after `next`. `e` must be drawn at or after `next`.
+    #[inline(always)]
+    pub(crate) fn op_toward_edge(&self, e: u32, next: usize) -> usize {
+        let mut op = self.op_of_edge[e as usize];
+        debug_assert!(op as usize >= next);
+        loop {
+            let up = self.parent[op as usize];
+            if up == NO_PARENT || (up as usize) < next {
+                return op as usize;
+            }
+            op = up;
+        }
+    }
+
     /// The most edges of one fill in one row: runs of one fill in each row's list.
     fn most_row_edges(&self, edge_count: usize, fills: &[FillItem]) -> usize {
         let mut fill_of_edge = vec![0u32; edge_count];
@@ -150,6 +179,31 @@ impl RowIndex {
         }
         most
     }
+}
+
+/// Per edge, the op that draws it; per op, the header of its innermost region (see
+/// [`RowIndex`]).
+fn op_tree(ops: &[Op], fills: &[FillItem], edge_count: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut op_of_edge = vec![0u32; edge_count];
+    let mut parent = Vec::with_capacity(ops.len());
+    // Open regions: (end, header).
+    let mut open: Vec<(u32, u32)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        while open.last().is_some_and(|&(end, _)| end as usize <= i) {
+            open.pop();
+        }
+        parent.push(open.last().map_or(NO_PARENT, |&(_, header)| header));
+        match *op {
+            Op::Fill(f) => {
+                let r = fills[f as usize].edges();
+                op_of_edge[r.start as usize..r.end as usize].fill(i as u32);
+            }
+            Op::Group { end, .. } | Op::Clip { end, .. } | Op::Mask { end, .. } => {
+                open.push((end, i as u32));
+            }
+        }
+    }
+    (op_of_edge, parent)
 }
 
 /// The most crossings of one fill on one sub-scanline: a difference array per fill.

@@ -205,6 +205,14 @@ impl Scene {
         self.rows.edges_of(y)
     }
 
+    /// Where a row walking ops from `next` on should go to draw edge `e` (drawn at or after
+    /// `next`): the op that draws it, or the header of the region around that op which
+    /// opens at or after `next`. The ops before it have no edge on the row and draw nothing.
+    #[inline(always)]
+    pub(crate) fn op_toward_edge(&self, e: u32, next: usize) -> usize {
+        self.rows.op_toward_edge(e, next)
+    }
+
     /// The pixels row `y` can draw: `(first, end)`.
     #[inline(always)]
     pub(crate) fn row_span(&self, y: u32) -> (usize, usize) {
@@ -254,5 +262,44 @@ mod tests {
         assert_eq!(p.max_layer_pixels, 2 * 9);
         assert!(FillRule::EvenOdd.inside(3) && !FillRule::EvenOdd.inside(2));
         assert!(FillRule::NonZero.inside(-1) && !FillRule::NonZero.inside(0));
+    }
+
+    #[test]
+    fn a_row_goes_to_the_next_op_with_an_edge_through_the_region_headers() {
+        // ops: 0 Fill(a), 1 Group(outer), 2 Fill(b), 3 Group(inner), 4 Fill(c), 5 Fill(d).
+        let t = tree(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">
+              <path d="M1 1H3V3H1Z"/>
+              <g opacity="0.5"><path d="M2 2H4V4H2Z"/>
+                <g opacity="0.5"><path d="M3 3H5V5H3Z"/><path d="M4 4H6V6H4Z"/></g>
+              </g>
+              <path d="M5 5H7V7H5Z"/></svg>"#,
+        );
+        let scene = Scene::build(&t, &RenderOptions::default()).unwrap();
+        let kinds: Vec<char> = scene
+            .ops()
+            .iter()
+            .map(|op| match op {
+                Op::Fill(_) => 'f',
+                _ => 'g',
+            })
+            .collect();
+        assert_eq!(kinds, ['f', 'g', 'f', 'g', 'f', 'f', 'f']);
+        let first_edge = |op: usize| match scene.ops()[op] {
+            Op::Fill(f) => scene.fill(f).edges().start,
+            _ => unreachable!(),
+        };
+        // From the top level, an edge inside the groups leads to the outer group's header.
+        assert_eq!(scene.op_toward_edge(first_edge(0), 0), 0);
+        assert_eq!(scene.op_toward_edge(first_edge(4), 1), 1);
+        assert_eq!(scene.op_toward_edge(first_edge(5), 0), 1);
+        // Inside the outer group, to the inner group's header; inside that, to the fill.
+        assert_eq!(scene.op_toward_edge(first_edge(2), 2), 2);
+        assert_eq!(scene.op_toward_edge(first_edge(4), 2), 3);
+        assert_eq!(scene.op_toward_edge(first_edge(4), 3), 3);
+        assert_eq!(scene.op_toward_edge(first_edge(5), 4), 5);
+        assert_eq!(scene.op_toward_edge(first_edge(5), 5), 5);
+        // After the groups, the last fill is its own target.
+        assert_eq!(scene.op_toward_edge(first_edge(6), 2), 6);
     }
 }

@@ -1,0 +1,251 @@
+//! Coverage of one path on one row: the steps of its spans in a difference array, turned
+//! into runs of constant coverage and composited onto the target row run by run.
+
+use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
+
+/// Words of the touched-cell bitset for a row span of `pixels` (`pixels + 2` step cells).
+pub(crate) fn touched_words(pixels: usize) -> usize {
+    (pixels + 2).div_ceil(64)
+}
+
+/// One path's coverage on one row, as steps in a difference array.
+///
+/// Invariant: `steps` has `span + 2` cells, cell `i` for pixel `origin + i`, holding the
+/// change of coverage from the previous pixel; `touched` has a bit per cell, set when that
+/// cell or the next may be non-zero (a step at `x` writes the cells of `floor(x)` and the
+/// pixel after it, so one bit per step marks both). Between paths every step is zero and
+/// every bit clear; while a path is rasterised, every non-zero step is in the pair of some
+/// set bit (a set bit may mark zero steps).
+pub(crate) struct CoverageRow<'c> {
+    steps: &'c mut [f32],
+    touched: &'c mut [u64],
+    /// The pixel of cell 0.
+    origin: usize,
+    /// The x range spans are clamped to: `origin` and `origin + span`.
+    limit: (f32, f32),
+}
+
+impl<'c> CoverageRow<'c> {
+    /// A coverage row for the `span` pixels from `origin`, over `steps` (`span + 2` zeros)
+    /// and `touched` ([`touched_words`] of `span` zero words).
+    pub(crate) fn new(
+        steps: &'c mut [f32],
+        touched: &'c mut [u64],
+        origin: usize,
+        span: usize,
+    ) -> CoverageRow<'c> {
+        debug_assert_eq!(steps.len(), span + 2);
+        debug_assert_eq!(touched.len(), touched_words(span));
+        CoverageRow {
+            steps,
+            touched,
+            origin,
+            limit: (origin as f32, (origin + span) as f32),
+        }
+    }
+
+    /// The x range spans are clamped to: the row span's first pixel and its end.
+    #[inline(always)]
+    pub(super) fn limit(&self) -> (f32, f32) {
+        self.limit
+    }
+
+    /// The number of step cells: the row span plus two.
+    #[inline(always)]
+    pub(crate) fn cells(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Adds a step of `weight` at `x` (within `limit`): pixel `floor(x)` gains the part of
+    /// it right of `x`, every pixel after it the whole weight. Returns the cell of
+    /// `floor(x)`.
+    #[inline(always)]
+    pub(super) fn add_step(&mut self, x: f32, weight: f32) -> usize {
+        let x = x - self.origin as f32;
+        // `x` is within `0..=span` (the spans are clamped to `limit`): the cast to `i32` is
+        // exact, and cheaper than a saturating cast to `usize`.
+        let i = x as i32 as usize;
+        let frac = x - i as f32;
+        self.steps[i] += weight * (1.0 - frac);
+        self.steps[i + 1] += weight * frac;
+        self.touched[i / 64] |= 1 << (i % 64);
+        i
+    }
+
+    /// Turns the steps in `lo..=hi` into coverage and composites `color` at that coverage
+    /// onto `target` (a layer row starting at pixel `x_off`), clearing the steps.
+    ///
+    /// Coverage is constant between two steps, so the work is one run per step: a fill
+    /// for an opaque colour at full coverage, nothing at zero, a blend otherwise.
+    pub(super) fn blend(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+        paint: RunPaint,
+        antialias: bool,
+    ) {
+        let mut acc = 0.0f32;
+        let mut coverage = 0.0f32;
+        let mut run_start = lo;
+        for word in lo / 64..=hi / 64 {
+            let mut bits = std::mem::take(&mut self.touched[word]);
+            while bits != 0 {
+                let first = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                // The marked pair, in order (a cell met twice has a zero step the second
+                // time, and an empty run before it).
+                for cell in [first, first + 1] {
+                    let run = self.origin + run_start..self.origin + cell;
+                    draw_run(target, x_off, run, coverage, paint);
+                    acc += std::mem::take(&mut self.steps[cell]);
+                    coverage = snap(acc, antialias);
+                    run_start = cell;
+                }
+            }
+        }
+        // The steps of a path sum to zero: past the last one, nothing is covered.
+        debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
+    }
+
+    /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
+    /// of the pixels from `x` into `out`, and is asked only for the covered pixels inside
+    /// `target`; `colors` (one per cell) holds them meanwhile.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the kernel's memory, passed in by parts"
+    )]
+    pub(super) fn blend_shaded(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        target: &mut [Pixel],
+        x_off: usize,
+        colors: &mut [Pixel],
+        shade: impl Fn(usize, &mut [Pixel]),
+        antialias: bool,
+    ) {
+        let mut acc = 0.0f32;
+        let mut coverage = 0.0f32;
+        let mut run_start = lo;
+        for word in lo / 64..=hi / 64 {
+            let mut bits = std::mem::take(&mut self.touched[word]);
+            while bits != 0 {
+                let first = word * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                for cell in [first, first + 1] {
+                    if coverage != 0.0 && cell > run_start {
+                        // Pixels of the run inside the target, and their colours.
+                        let (a, b) = (self.origin + run_start, self.origin + cell);
+                        let start = a.max(x_off);
+                        let end = b.min(x_off + target.len());
+                        if start < end {
+                            let shades = &mut colors[start - self.origin..end - self.origin];
+                            shade(start, shades);
+                            paint_shades_over(
+                                &mut target[start - x_off..end - x_off],
+                                shades,
+                                coverage,
+                            );
+                        }
+                    }
+                    acc += std::mem::take(&mut self.steps[cell]);
+                    coverage = snap(acc, antialias);
+                    run_start = cell;
+                }
+            }
+        }
+        debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
+    }
+}
+
+/// Coverage from the running sum: clamped, with the prefix sum's rounding crumbs (of order
+/// 1e-7) snapped to 0 and 1, and thresholded when not anti-aliasing.
+#[inline(always)]
+fn snap(acc: f32, antialias: bool) -> f32 {
+    if !antialias {
+        return if acc >= 0.5 { 1.0 } else { 0.0 };
+    }
+    if acc < 1e-5 {
+        0.0
+    } else if acc > 1.0 - 1e-5 {
+        1.0
+    } else {
+        acc
+    }
+}
+
+/// A solid colour as the runs of one path composite it.
+#[derive(Clone, Copy)]
+pub(super) struct RunPaint {
+    color: Paint,
+    /// `color` in RGBA8.
+    solid: Pixel,
+    /// Whether `color` is opaque.
+    opaque: bool,
+    /// The opacity of the group the path is alone in, in 8.8 fixed point.
+    layer_opacity: Option<u32>,
+}
+
+impl RunPaint {
+    #[inline(always)]
+    /// `color` for the runs of a path, drawn in a group with `layer_opacity` if any.
+    pub(super) fn new(color: Paint, layer_opacity: Option<u32>) -> RunPaint {
+        RunPaint {
+            color,
+            solid: color.map(to_u8),
+            opaque: color[3] >= 1.0,
+            layer_opacity,
+        }
+    }
+}
+
+/// A group's opacity in 8.8 fixed point, rounded as the layer composite rounds it.
+#[inline(always)]
+pub(super) fn layer_opacity(opacity: f32) -> u32 {
+    (opacity * 256.0 + 0.5) as u32
+}
+
+/// Composites `paint` at `coverage` onto pixels `run` of `target` (which starts at `x_off`;
+/// pixels outside it are skipped).
+#[inline(always)]
+fn draw_run(
+    target: &mut [Pixel],
+    x_off: usize,
+    run: std::ops::Range<usize>,
+    coverage: f32,
+    paint: RunPaint,
+) {
+    if coverage == 0.0 || run.is_empty() {
+        return;
+    }
+    let start = run.start.max(x_off) - x_off;
+    let end = (run.end.max(x_off) - x_off).min(target.len());
+    let Some(pixels) = target.get_mut(start..end) else {
+        return;
+    };
+    match paint.layer_opacity {
+        None => paint_over(pixels, paint.color, coverage, paint.solid, paint.opaque),
+        Some(op) => draw_run_in_group(pixels, paint.color, coverage, op),
+    }
+}
+
+/// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
+/// point) holding only this path would: see `FillRow`. Out of line, so that the loop of
+/// the common case stays as small as it was.
+#[inline(never)]
+fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32) {
+    // What the group's layer would hold here: the colour at this coverage over a clear
+    // pixel (`paint_over` onto zeros leaves exactly this), then scaled by the opacity and
+    // composited source-over, as the layer composite does it per pixel.
+    let layer = color.map(|c| to_u8(c * coverage));
+    if layer[3] == 0 {
+        // A transparent layer pixel leaves the parent as it is.
+        return;
+    }
+    let s = layer.map(|c| ((u32::from(c) * op + 128) >> 8) as u8);
+    // `paint_over` at full coverage of a colour whose RGBA8 form is `s` composites `s`
+    // itself: `to_u8(c / 255)` is `c` for every byte.
+    paint_over(pixels, s.map(|c| f32::from(c) / 255.0), 1.0, s, s[3] == 255);
+}
