@@ -86,27 +86,9 @@ impl<'c> CoverageRow<'c> {
         paint: RunPaint,
         antialias: bool,
     ) {
-        let mut acc = 0.0f32;
-        let mut coverage = 0.0f32;
-        let mut run_start = lo;
-        for word in lo / 64..=hi / 64 {
-            let mut bits = std::mem::take(&mut self.touched[word]);
-            while bits != 0 {
-                let first = word * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                // The marked pair, in order (a cell met twice has a zero step the second
-                // time, and an empty run before it).
-                for cell in [first, first + 1] {
-                    let run = self.origin + run_start..self.origin + cell;
-                    draw_run(target, x_off, run, coverage, paint);
-                    acc += std::mem::take(&mut self.steps[cell]);
-                    coverage = snap(acc, antialias);
-                    run_start = cell;
-                }
-            }
-        }
-        // The steps of a path sum to zero: past the last one, nothing is covered.
-        debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
+        self.runs(lo, hi, antialias, |run, coverage| {
+            draw_run(target, x_off, run, coverage, paint);
+        });
     }
 
     /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
@@ -126,6 +108,30 @@ impl<'c> CoverageRow<'c> {
         shade: impl Fn(usize, &mut [Pixel]),
         antialias: bool,
     ) {
+        let origin = self.origin;
+        self.runs(lo, hi, antialias, |run, coverage| {
+            // Pixels of the run inside the target, and their colours.
+            let start = run.start.max(x_off);
+            let end = run.end.min(x_off + target.len());
+            if coverage != 0.0 && start < end {
+                let shades = &mut colors[start - origin..end - origin];
+                shade(start, shades);
+                paint_shades_over(&mut target[start - x_off..end - x_off], shades, coverage);
+            }
+        });
+    }
+
+    /// Walks the steps in `lo..=hi` in order, clearing them, and hands each run of pixels
+    /// between two steps to `run` with its coverage (constant over the run; empty runs
+    /// too, at their coverage).
+    #[inline(always)]
+    fn runs(
+        &mut self,
+        lo: usize,
+        hi: usize,
+        antialias: bool,
+        mut run: impl FnMut(std::ops::Range<usize>, f32),
+    ) {
         let mut acc = 0.0f32;
         let mut coverage = 0.0f32;
         let mut run_start = lo;
@@ -134,28 +140,17 @@ impl<'c> CoverageRow<'c> {
             while bits != 0 {
                 let first = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
+                // The marked pair, in order (a cell met twice has a zero step the second
+                // time, and an empty run before it).
                 for cell in [first, first + 1] {
-                    if coverage != 0.0 && cell > run_start {
-                        // Pixels of the run inside the target, and their colours.
-                        let (a, b) = (self.origin + run_start, self.origin + cell);
-                        let start = a.max(x_off);
-                        let end = b.min(x_off + target.len());
-                        if start < end {
-                            let shades = &mut colors[start - self.origin..end - self.origin];
-                            shade(start, shades);
-                            paint_shades_over(
-                                &mut target[start - x_off..end - x_off],
-                                shades,
-                                coverage,
-                            );
-                        }
-                    }
+                    run(self.origin + run_start..self.origin + cell, coverage);
                     acc += std::mem::take(&mut self.steps[cell]);
                     coverage = snap(acc, antialias);
                     run_start = cell;
                 }
             }
         }
+        // The steps of a path sum to zero: past the last one, nothing is covered.
         debug_assert!(coverage == 0.0, "coverage {acc} left at the end of a row");
     }
 }
