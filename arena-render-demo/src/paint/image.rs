@@ -2,11 +2,17 @@
 //! once per scene) sampled per pixel through the inverse of its device transform, as
 //! tiny-skia samples the pattern resvg fills an image's rectangle with (pad spread,
 //! nearest, bilinear or bicubic filtering).
+//!
+//! The work per pixel is only the weighted sum: the source is converted to `f32` once per
+//! scene, and when the image is not rotated or skewed (a pixel's image x then depends only
+//! on its device column, its image y only on its device row) every column's and every
+//! row's taps (clamped source indices and filter weights) are computed once per scene too.
 
 use std::sync::Arc;
 
 use tiny_skia_path::Transform;
 
+use super::floor;
 use crate::pixel::{Pixel, to_u8};
 
 /// A decoded raster image.
@@ -41,14 +47,6 @@ impl Raster {
     pub(crate) fn height(&self) -> u32 {
         self.height
     }
-
-    /// The pixel at `(x, y)`, clamped to the image (tiny-skia's pad spread).
-    #[inline(always)]
-    fn at(&self, x: i32, y: i32) -> [f32; 4] {
-        let x = x.clamp(0, self.width as i32 - 1) as usize;
-        let y = y.clamp(0, self.height as i32 - 1) as usize;
-        self.pixels[y * self.width as usize + x].map(|c| f32::from(c) / 255.0)
-    }
 }
 
 /// How an image is filtered (`image-rendering`).
@@ -72,26 +70,133 @@ impl Filter {
             R::OptimizeSpeed | R::CrispEdges | R::Pixelated => Filter::Nearest,
         }
     }
+
+    /// The taps of one axis at image coordinate `u`, on an axis `len` pixels long: as
+    /// tiny-skia, the `N` pixels around `u` (padded at the ends) with the weights of `u`'s
+    /// fractional position (`sampler_2x2`, `sampler_4x4`); nearest takes the pixel `u` is in.
+    #[inline(always)]
+    fn taps(self, u: f32, len: u32) -> Taps {
+        let last = len as i32 - 1;
+        let index = |v: f32| (floor(v) as i32).clamp(0, last) as u32;
+        match self {
+            Filter::Nearest => Taps {
+                index: [index(u), 0, 0, 0],
+                weight: [1.0, 0.0, 0.0, 0.0],
+            },
+            Filter::Bilinear => {
+                let base = u - 0.5;
+                let [w0, w1] = bilinear_weights(fract(u + 0.5));
+                Taps {
+                    index: [index(base), index(base + 1.0), 0, 0],
+                    weight: [w0, w1, 0.0, 0.0],
+                }
+            }
+            Filter::Bicubic => {
+                let base = u - 1.5;
+                Taps {
+                    index: std::array::from_fn(|i| index(base + i as f32)),
+                    weight: bicubic_weights(fract(u + 0.5)),
+                }
+            }
+        }
+    }
+}
+
+/// The source pixels and weights of one axis for one sample: the first `N` entries count,
+/// `N` being 1, 2 or 4 for the nearest, bilinear and bicubic filters.
+///
+/// Invariant: every index is inside the image along its axis.
+#[derive(Clone, Copy, Debug)]
+struct Taps {
+    index: [u32; 4],
+    weight: [f32; 4],
+}
+
+/// `c / 255` for every 8-bit channel value `c`: what a channel weighs in the filters.
+const UNIT: [f32; 256] = {
+    let mut table = [0.0; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = c as f32 / 255.0;
+        c += 1;
+    }
+    table
+};
+
+/// Images of at most this many pixels are converted to `f32` texels for filtering (16 bytes
+/// each: 64 MiB at most); larger ones convert each tap through [`UNIT`], with the same
+/// results.
+const MAX_UNIT_TEXELS: usize = 1 << 22;
+
+/// A source pixel as the filters read it: premultiplied channels in `0.0..=1.0`.
+trait Texel: Copy {
+    /// The channels in `0.0..=1.0`.
+    fn unit(self) -> [f32; 4];
+    /// The channels in RGBA8: `to_u8` of [`Texel::unit`].
+    fn rgba8(self) -> Pixel;
+}
+
+impl Texel for [f32; 4] {
+    #[inline(always)]
+    fn unit(self) -> [f32; 4] {
+        self
+    }
+
+    #[inline(always)]
+    fn rgba8(self) -> Pixel {
+        self.map(to_u8)
+    }
+}
+
+impl Texel for Pixel {
+    #[inline(always)]
+    fn unit(self) -> [f32; 4] {
+        self.map(|c| UNIT[usize::from(c)])
+    }
+
+    /// `to_u8(c / 255)` is `c` for every channel value (a test checks it).
+    #[inline(always)]
+    fn rgba8(self) -> Pixel {
+        self
+    }
+}
+
+/// The taps of every device column and row an axis-aligned image covers.
+///
+/// Invariant: `cols[i]` are the x taps of device column `left + i`, `rows[j]` the y taps of
+/// device row `top + j`, computed with the same formula as a sample of a single pixel.
+#[derive(Clone, Debug)]
+struct Grid {
+    left: usize,
+    top: usize,
+    cols: Vec<Taps>,
+    rows: Vec<Taps>,
 }
 
 /// An image placed on the canvas: device pixels map to image pixels through `inverse`.
 ///
 /// Invariant: `inverse` is the inverse of the image's device transform; `filter` is
-/// already reduced as tiny-skia reduces it (nearest for a translation).
+/// already reduced as tiny-skia reduces it (nearest for a translation); `unit` is empty or
+/// `raster`'s pixels as [`Texel::unit`] gives them; `grid` exists only when `inverse`
+/// neither rotates nor skews.
 #[derive(Clone, Debug)]
 pub(crate) struct ImageShader {
     raster: Arc<Raster>,
+    unit: Vec<[f32; 4]>,
     inverse: Transform,
     filter: Filter,
+    grid: Option<Grid>,
 }
 
 impl ImageShader {
-    /// `raster` drawn at (0, 0) to (width, height) under `to_device`; `None` when that
-    /// transform cannot be inverted (the image draws nothing).
+    /// `raster` drawn at (0, 0) to (width, height) under `to_device` on a canvas of
+    /// `canvas` pixels; `None` when that transform cannot be inverted (the image draws
+    /// nothing).
     pub(crate) fn new(
         raster: Arc<Raster>,
         to_device: Transform,
         filter: Filter,
+        canvas: (u32, u32),
     ) -> Option<ImageShader> {
         let inverse = to_device.invert()?;
         // As tiny-skia: a translation needs no filtering.
@@ -100,59 +205,170 @@ impl ImageShader {
         } else {
             filter
         };
+        let unit = if filter != Filter::Nearest && raster.pixels.len() <= MAX_UNIT_TEXELS {
+            raster.pixels.iter().map(|p| p.unit()).collect()
+        } else {
+            Vec::new()
+        };
+        let grid = (inverse.kx == 0.0 && inverse.ky == 0.0)
+            .then(|| Self::grid(&raster, to_device, inverse, filter, canvas))
+            .flatten();
         Some(ImageShader {
             raster,
+            unit,
             inverse,
             filter,
+            grid,
+        })
+    }
+
+    /// The taps of the device columns and rows the image's rectangle touches (within the
+    /// canvas); `None` if its bounds are not finite.
+    fn grid(
+        raster: &Raster,
+        to_device: Transform,
+        inverse: Transform,
+        filter: Filter,
+        canvas: (u32, u32),
+    ) -> Option<Grid> {
+        let (w, h) = (raster.width as f32, raster.height as f32);
+        let bounds = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)?.transform(to_device)?;
+        // Device pixels from the one the rectangle starts in to the one it ends in, plus one
+        // either side for the rounding of the edges.
+        let span = |lo: f32, hi: f32, len: u32| {
+            let lo = (floor(lo) - 1.0).clamp(0.0, len as f32) as usize;
+            let hi = (floor(hi) + 2.0).clamp(0.0, len as f32) as usize;
+            lo..hi.max(lo)
+        };
+        let (xs, ys) = (
+            span(bounds.left(), bounds.right(), canvas.0),
+            span(bounds.top(), bounds.bottom(), canvas.1),
+        );
+        // The same arithmetic as the per-pixel path of `shade_filtered`: with the skew terms
+        // zero, a column's x and a row's y do not depend on the other coordinate.
+        let cols = xs
+            .clone()
+            .map(|x| {
+                let (u, _) = image_point(inverse, x, 0);
+                filter.taps(u, raster.width)
+            })
+            .collect();
+        let rows = ys
+            .clone()
+            .map(|y| {
+                let (_, v) = image_point(inverse, 0, y as u32);
+                filter.taps(v, raster.height)
+            })
+            .collect();
+        Some(Grid {
+            left: xs.start,
+            top: ys.start,
+            cols,
+            rows,
         })
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
-        let ts = self.inverse;
-        let py = y as f32 + 0.5;
-        for (i, px) in out.iter_mut().enumerate() {
-            let dx = (x0 + i) as f32 + 0.5;
-            let u = ts.sx * dx + ts.kx * py + ts.tx;
-            let v = ts.ky * dx + ts.sy * py + ts.ty;
-            let color = match self.filter {
-                Filter::Nearest => self.raster.at(u.floor() as i32, v.floor() as i32),
-                Filter::Bilinear => self.sample(u, v, bilinear_weights),
-                Filter::Bicubic => {
-                    let c = self.sample(u, v, bicubic_weights);
-                    // As tiny-skia: clamp to 0..=1 and each colour channel to alpha.
-                    let a = c[3].clamp(0.0, 1.0);
-                    [
-                        c[0].clamp(0.0, a),
-                        c[1].clamp(0.0, a),
-                        c[2].clamp(0.0, a),
-                        a,
-                    ]
-                }
-            };
-            *px = color.map(to_u8);
+        let rgba8 = &self.raster.pixels[..];
+        match (self.filter, self.unit.is_empty()) {
+            (Filter::Nearest, _) => self.shade_filtered::<1, _>(rgba8, y, x0, out),
+            (Filter::Bilinear, true) => self.shade_filtered::<2, _>(rgba8, y, x0, out),
+            (Filter::Bilinear, false) => self.shade_filtered::<2, _>(&self.unit, y, x0, out),
+            (Filter::Bicubic, true) => self.shade_filtered::<4, _>(rgba8, y, x0, out),
+            (Filter::Bicubic, false) => self.shade_filtered::<4, _>(&self.unit, y, x0, out),
         }
     }
 
-    /// The weighted sum of the `N` x `N` pixels around `(u, v)`, with `weights` of the
-    /// fractional position (tiny-skia's `sampler_2x2` and `sampler_4x4`).
+    /// The row for a filter of `N` x `N` taps, through the grid where it covers the span.
     #[inline(always)]
-    fn sample<const N: usize>(&self, u: f32, v: f32, weights: fn(f32) -> [f32; N]) -> [f32; 4] {
-        let start = -((N / 2) as f32) + 0.5;
-        let (wx, wy) = (weights((u + 0.5).fract()), weights((v + 0.5).fract()));
-        let mut sum = [0.0f32; 4];
-        for (j, wy) in wy.iter().enumerate() {
-            let y = (v + start + j as f32).floor() as i32;
-            for (i, wx) in wx.iter().enumerate() {
-                let x = (u + start + i as f32).floor() as i32;
-                let c = self.raster.at(x, y);
-                let w = wx * wy;
-                for k in 0..4 {
-                    sum[k] += w * c[k];
+    fn shade_filtered<const N: usize, T: Texel>(
+        &self,
+        texels: &[T],
+        y: u32,
+        x0: usize,
+        out: &mut [Pixel],
+    ) {
+        let width = self.raster.width as usize;
+        if let Some(grid) = &self.grid {
+            let row = (y as usize)
+                .checked_sub(grid.top)
+                .and_then(|j| grid.rows.get(j));
+            let cols = x0
+                .checked_sub(grid.left)
+                .and_then(|i| grid.cols.get(i..i + out.len()));
+            if let (Some(ty), Some(cols)) = (row, cols) {
+                // The N source rows of this device row, found once for the whole span.
+                let lines: [&[_]; N] =
+                    std::array::from_fn(|j| &texels[ty.index[j] as usize * width..][..width]);
+                for (px, tx) in out.iter_mut().zip(cols) {
+                    *px = filtered::<N, _>(&lines, tx, ty);
                 }
+                return;
             }
         }
-        sum
+        for (i, px) in out.iter_mut().enumerate() {
+            let (u, v) = image_point(self.inverse, x0 + i, y);
+            let (tx, ty) = (
+                self.filter.taps(u, self.raster.width),
+                self.filter.taps(v, self.raster.height),
+            );
+            let lines: [&[_]; N] =
+                std::array::from_fn(|j| &texels[ty.index[j] as usize * width..][..width]);
+            *px = filtered::<N, _>(&lines, &tx, &ty);
+        }
+    }
+}
+
+/// The image-space point of device pixel `(x, y)`'s centre.
+#[inline(always)]
+fn image_point(ts: Transform, x: usize, y: u32) -> (f32, f32) {
+    let (dx, py) = (x as f32 + 0.5, y as f32 + 0.5);
+    (
+        ts.sx * dx + ts.kx * py + ts.tx,
+        ts.ky * dx + ts.sy * py + ts.ty,
+    )
+}
+
+/// One output pixel: the source pixel itself for `N = 1`, else the weighted sum of the `N`
+/// x `N` taps (`lines[j]` is the source row of `ty.index[j]`), clamped as tiny-skia clamps
+/// a bicubic result (to `0..=1`, each colour channel to alpha).
+#[inline(always)]
+fn filtered<const N: usize, T: Texel>(lines: &[&[T]; N], tx: &Taps, ty: &Taps) -> Pixel {
+    if N == 1 {
+        return lines[0][tx.index[0] as usize].rgba8();
+    }
+    let mut sum = [0.0f32; 4];
+    for (line, wy) in lines.iter().zip(&ty.weight[..N]) {
+        for (&i, wx) in tx.index[..N].iter().zip(&tx.weight[..N]) {
+            let c = line[i as usize].unit();
+            let w = wx * wy;
+            for k in 0..4 {
+                sum[k] += w * c[k];
+            }
+        }
+    }
+    if N == 4 {
+        let a = sum[3].clamp(0.0, 1.0);
+        sum = [
+            sum[0].clamp(0.0, a),
+            sum[1].clamp(0.0, a),
+            sum[2].clamp(0.0, a),
+            a,
+        ];
+    }
+    sum.map(to_u8)
+}
+
+/// `v - v.trunc()` without a call into libm (see [`floor`]).
+#[inline(always)]
+fn fract(v: f32) -> f32 {
+    if v.abs() < 8_388_608.0 {
+        // The truncation keeps the sign of `v`, so that -0.0 gives 0.0 as `trunc` does.
+        v - (v as i32 as f32).copysign(v)
+    } else {
+        // Beyond 2^23 every f32 is an integer: 0; NaN when `v` is not finite.
+        0.0 * v.abs()
     }
 }
 
@@ -181,31 +397,104 @@ mod tests {
     }
 
     #[test]
+    fn fract_matches_the_standard_one() {
+        for v in [
+            -2.75f32,
+            -0.5,
+            -0.0,
+            0.0,
+            0.3,
+            1.0,
+            7.99,
+            8_388_607.5,
+            3e9,
+            -3e9,
+        ] {
+            assert_eq!(fract(v).to_bits(), v.fract().to_bits(), "{v}");
+        }
+        assert!(fract(f32::NAN).is_nan() && fract(f32::INFINITY).is_nan());
+    }
+
+    #[test]
+    fn texels_in_f32_round_trip_to_the_same_rgba8() {
+        for c in 0..=255u8 {
+            let p = [c, 255 - c, c / 2, 255];
+            assert_eq!(p.unit().rgba8(), p.rgba8());
+            assert_eq!(p.unit(), p.map(|c| f32::from(c) / 255.0));
+        }
+    }
+
+    #[test]
     fn a_scaled_image_is_sampled_through_the_inverse_transform() {
         // 2x1 image, red then blue, scaled by 4: pixels 0..4 red, 4..8 blue (nearest).
-        let raster = Raster::new(2, 1, vec![[255, 0, 0, 255], [0, 0, 255, 255]]).unwrap();
-        let shader = ImageShader::new(
-            Arc::new(raster),
-            Transform::from_scale(4.0, 4.0),
-            Filter::Nearest,
-        )
-        .unwrap();
+        let raster = || Raster::new(2, 1, vec![[255, 0, 0, 255], [0, 0, 255, 255]]).map(Arc::new);
+        let scale = Transform::from_scale(4.0, 4.0);
+        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Nearest, (8, 4)).unwrap();
         let mut row = [[0; 4]; 8];
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[..4], [[255, 0, 0, 255]; 4]);
         assert_eq!(row[4..], [[0, 0, 255, 255]; 4]);
         // Bilinear blends across the middle and pads at the ends.
-        let raster = Raster::new(2, 1, vec![[255, 0, 0, 255], [0, 0, 255, 255]]).unwrap();
-        let shader = ImageShader::new(
-            Arc::new(raster),
-            Transform::from_scale(4.0, 4.0),
-            Filter::Bilinear,
-        )
-        .unwrap();
+        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Bilinear, (8, 4)).unwrap();
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[0], [255, 0, 0, 255]);
         assert_eq!(row[7], [0, 0, 255, 255]);
         assert!(row[3][0] > 0 && row[3][2] > 0 && row[3][0] > row[4][0]);
         assert!(Raster::new(2, 2, vec![[0; 4]; 3]).is_none());
+    }
+
+    /// A 5x4 image of distinct translucent colours, premultiplied.
+    fn raster() -> Arc<Raster> {
+        let pixels = (0..20u16)
+            .map(|i| {
+                let a = 135 + i * 6;
+                [i * 6 % a, i * 37 % a, a - i, a].map(|c| c as u8)
+            })
+            .collect();
+        Arc::new(Raster::new(5, 4, pixels).unwrap())
+    }
+
+    /// Every pixel of a 40 x 30 canvas, one row span at a time and as single pixels.
+    fn shade_all(shader: &ImageShader) -> (Vec<Pixel>, Vec<Pixel>) {
+        let (mut rows, mut single) = (vec![[0; 4]; 40 * 30], vec![[0; 4]; 40 * 30]);
+        for y in 0..30 {
+            shader.shade_row(y, 0, &mut rows[y as usize * 40..][..40]);
+            for x in 0..40 {
+                let i = y as usize * 40 + x;
+                shader.shade_row(y, x, &mut single[i..i + 1]);
+            }
+        }
+        (rows, single)
+    }
+
+    #[test]
+    fn the_grid_and_the_rgba8_source_give_the_per_pixel_results() {
+        let placements = [
+            Transform::from_row(6.3, 0.0, 0.0, 5.1, 3.7, 4.2),
+            Transform::from_row(-4.0, 0.0, 0.0, 3.3, 30.5, 1.0),
+            Transform::from_row(0.7, 0.0, 0.0, 0.9, 1.25, 2.5),
+        ];
+        for ts in placements {
+            for filter in [Filter::Nearest, Filter::Bilinear, Filter::Bicubic] {
+                let fast = ImageShader::new(raster(), ts, filter, (40, 30)).unwrap();
+                assert!(fast.grid.is_some() && (filter == Filter::Nearest) == fast.unit.is_empty());
+                let mut slow = fast.clone();
+                slow.grid = None;
+                let mut rgba8 = slow.clone();
+                rgba8.unit = Vec::new();
+                let (rows, single) = shade_all(&fast);
+                assert_eq!(rows, single, "{ts:?} {filter:?}");
+                assert_eq!(rows, shade_all(&slow).0, "{ts:?} {filter:?}");
+                assert_eq!(rows, shade_all(&rgba8).0, "{ts:?} {filter:?}");
+                // The image covers most of the canvas: the test compares drawn pixels.
+                assert!(rows.iter().filter(|p| p[3] > 0).count() > 300);
+            }
+        }
+        // A rotated image has no grid, and is sampled per pixel.
+        let rotated = Transform::from_rotate(20.0).post_scale(4.0, 4.0);
+        let shader = ImageShader::new(raster(), rotated, Filter::Bicubic, (40, 30)).unwrap();
+        assert!(shader.grid.is_none());
+        let (rows, single) = shade_all(&shader);
+        assert_eq!(rows, single);
     }
 }

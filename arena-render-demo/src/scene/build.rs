@@ -45,6 +45,7 @@ pub(crate) fn walk(
         error: None,
         tiles: Vec::new(),
         sub_scanlines,
+        canvas: (width, height),
         tile_pixels,
     };
     // As resvg: the root's children under the device transform (the root group itself
@@ -86,6 +87,8 @@ struct Builder<'t> {
     error: Option<SceneError>,
     tiles: Vec<(Content, (u32, u32))>,
     sub_scanlines: u32,
+    /// The canvas size in pixels.
+    canvas: (u32, u32),
     tile_pixels: &'t mut u64,
 }
 
@@ -273,7 +276,7 @@ impl Builder<'_> {
         };
         let (w, h) = (raster.width() as f32, raster.height() as f32);
         let filter = Filter::of(image.rendering_mode());
-        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter, self.canvas) else {
             return;
         };
         let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
