@@ -6,10 +6,13 @@
 //! gradient is the two-point conical gradient from the focal circle (`fx`, `fy`, `fr`) to
 //! the end circle (`cx`, `cy`, `r`), and pixels where it is undefined stay transparent.
 
+mod stops;
+
 use tiny_skia_path::{Point, Transform};
 
 use super::floor;
 use crate::pixel::{Paint, Pixel, to_u8};
+use stops::{LUT_SIZE, Stops};
 
 /// How a gradient continues beyond its end points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,30 +42,18 @@ enum Shape {
     },
 }
 
-/// One stop: its offset and its straight-alpha colour.
-#[derive(Clone, Copy, Debug)]
-struct Stop {
-    offset: f32,
-    color: [f32; 4],
-}
-
 /// A gradient ready to colour pixels.
 ///
-/// Invariants: `stops` has at least two entries, offsets non-decreasing from 0 to 1;
-/// `to_gradient` maps device space to gradient space.
+/// Invariants: `lut` has [`LUT_SIZE`] entries; `to_gradient` maps device space to gradient
+/// space.
 #[derive(Clone, Debug)]
 pub(crate) struct Gradient {
     shape: Shape,
     spread: Spread,
-    stops: Vec<Stop>,
     to_gradient: Transform,
     /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops.
     lut: Vec<Pixel>,
 }
-
-/// Entries of a gradient's colour table: neighbouring entries differ by at most a 1024th of
-/// the gradient's colour range, under one 8-bit step for any gradient.
-const LUT_SIZE: usize = 1024;
 
 impl Gradient {
     /// The gradient of a `usvg` linear gradient drawn with `opacity`, in the coordinate
@@ -83,13 +74,14 @@ impl Gradient {
             return None;
         }
         let axis = Point::from_xy(d.x / len2, d.y / len2);
-        let mut gradient = Gradient::new(g, Shape::Linear { start, axis }, opacity, to_device)?;
+        let stops = Stops::of(g, opacity)?;
+        let mut gradient = Gradient::new(g, &stops, Shape::Linear { start, axis }, to_device)?;
         // Coincident end points: as tiny-skia, one colour: the last stop's with a pad spread,
         // else the average over the gradient.
         if len2.sqrt() <= DEGENERATE_LENGTH {
             gradient.shape = Shape::Solid(match gradient.spread {
-                Spread::Pad => premultiply(gradient.stops[gradient.stops.len() - 1].color),
-                Spread::Reflect | Spread::Repeat => premultiply(gradient.average_color()),
+                Spread::Pad => stops.last_color(),
+                Spread::Reflect | Spread::Repeat => stops.average_color(),
             });
         }
         Some(gradient)
@@ -110,13 +102,14 @@ impl Gradient {
             return None;
         }
         let shape = Shape::Conical { c0, r0, cd, dr, a };
-        Gradient::new(g, shape, opacity, to_device)
+        Gradient::new(g, &Stops::of(g, opacity)?, shape, to_device)
     }
 
+    /// The gradient of `g`'s spread and transform with `stops` and `shape`.
     fn new(
         g: &usvg::BaseGradient,
+        stops: &Stops,
         shape: Shape,
-        opacity: f32,
         to_device: Transform,
     ) -> Option<Gradient> {
         let to_gradient = to_device.pre_concat(g.transform()).invert()?;
@@ -125,51 +118,12 @@ impl Gradient {
             usvg::SpreadMethod::Reflect => Spread::Reflect,
             usvg::SpreadMethod::Repeat => Spread::Repeat,
         };
-        let mut stops: Vec<Stop> = Vec::with_capacity(g.stops().len() + 2);
-        let mut previous = 0.0f32;
-        for s in g.stops() {
-            let c = s.color();
-            // Stop opacity times paint opacity, in 8 bits as tiny-skia stores it.
-            let alpha = f32::from(to_u8(s.opacity().get() * opacity)) / 255.0;
-            let offset = s.offset().get().clamp(previous, 1.0);
-            previous = offset;
-            let color = [c.red, c.green, c.blue].map(|v| f32::from(v) / 255.0);
-            stops.push(Stop {
-                offset,
-                color: [color[0], color[1], color[2], alpha],
-            });
-        }
-        let (first, last) = (*stops.first()?, *stops.last()?);
-        if first.offset > 0.0 {
-            stops.insert(
-                0,
-                Stop {
-                    offset: 0.0,
-                    ..first
-                },
-            );
-        }
-        if last.offset < 1.0 {
-            stops.push(Stop {
-                offset: 1.0,
-                ..last
-            });
-        }
-        let mut gradient = Gradient {
+        Some(Gradient {
             shape,
             spread,
-            stops,
             to_gradient,
-            lut: Vec::new(),
-        };
-        gradient.lut = (0..LUT_SIZE)
-            .map(|i| {
-                gradient
-                    .color_at(i as f32 / (LUT_SIZE - 1) as f32)
-                    .map(to_u8)
-            })
-            .collect();
-        Some(gradient)
+            lut: stops.lut(),
+        })
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
@@ -247,45 +201,6 @@ impl Gradient {
             }
         }
     }
-
-    /// The premultiplied colour at `t` in `0..=1`.
-    #[inline]
-    fn color_at(&self, t: f32) -> Paint {
-        let stops = &self.stops;
-        // The last stop whose offset is at or before t; the first is at 0.
-        let i = stops[1..].iter().take_while(|s| s.offset <= t).count();
-        let color = if i + 1 >= stops.len() {
-            stops[stops.len() - 1].color
-        } else {
-            let (s0, s1) = (stops[i], stops[i + 1]);
-            let span = s1.offset - s0.offset;
-            let f = if span > 0.0 {
-                (t - s0.offset) / span
-            } else {
-                0.0
-            };
-            std::array::from_fn(|k| s0.color[k] + (s1.color[k] - s0.color[k]) * f)
-        };
-        premultiply(color)
-    }
-
-    /// The straight-alpha colour averaged over `t` in `0..=1` (stops span exactly that).
-    fn average_color(&self) -> [f32; 4] {
-        let mut sum = [0.0f32; 4];
-        for pair in self.stops.windows(2) {
-            let w = pair[1].offset - pair[0].offset;
-            for (k, v) in sum.iter_mut().enumerate() {
-                *v += 0.5 * w * (pair[0].color[k] + pair[1].color[k]);
-            }
-        }
-        sum
-    }
-}
-
-/// A straight-alpha colour, premultiplied.
-fn premultiply(color: [f32; 4]) -> Paint {
-    let a = color[3];
-    [color[0] * a, color[1] * a, color[2] * a, a]
 }
 
 #[cfg(test)]
