@@ -10,8 +10,7 @@ mod stops;
 
 use tiny_skia_path::{Point, Transform};
 
-use super::floor;
-use crate::pixel::{Paint, Pixel, to_u8};
+use crate::pixel::{CLEAR, Paint, Pixel, to_u8};
 use stops::{LUT_SIZE, Stops};
 
 /// How a gradient continues beyond its end points.
@@ -44,14 +43,15 @@ enum Shape {
 
 /// A gradient ready to colour pixels.
 ///
-/// Invariants: `lut` has [`LUT_SIZE`] entries; `to_gradient` maps device space to gradient
-/// space.
+/// Invariants: `lut` has [`LUT_SIZE`] entries and a transparent one after them (where the
+/// gradient is undefined); `to_gradient` maps device space to gradient space.
 #[derive(Clone, Debug)]
 pub(crate) struct Gradient {
     shape: Shape,
     spread: Spread,
     to_gradient: Transform,
-    /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops.
+    /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops, and
+    /// transparent.
     lut: Vec<Pixel>,
 }
 
@@ -118,155 +118,147 @@ impl Gradient {
             usvg::SpreadMethod::Reflect => Spread::Reflect,
             usvg::SpreadMethod::Repeat => Spread::Repeat,
         };
+        let mut lut = stops.lut();
+        lut.push(CLEAR);
         Some(Gradient {
             shape,
             spread,
             to_gradient,
-            lut: stops.lut(),
+            lut,
         })
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
-        if let Shape::Solid(color) = self.shape {
-            out.fill(color.map(to_u8));
-            return;
-        }
         let ts = self.to_gradient;
         let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
-        // The gradient-space point is affine in x: it steps by a constant per pixel.
-        let mut p = Point::from_xy(
+        let p = Point::from_xy(
             ts.sx * dx + ts.kx * py + ts.tx,
             ts.ky * dx + ts.sy * py + ts.ty,
         );
-        for px in out.iter_mut() {
-            *px = match self.parameter(p) {
-                Some(t) => {
-                    let i = (self.spread(t) * (LUT_SIZE - 1) as f32 + 0.5) as usize;
-                    self.lut[i.min(LUT_SIZE - 1)]
-                }
-                None => [0; 4],
-            };
-            p.x += ts.sx;
-            p.y += ts.ky;
-        }
-    }
-
-    /// The gradient parameter at `p` (gradient space), `None` where it is undefined.
-    #[inline]
-    fn parameter(&self, p: Point) -> Option<f32> {
         match self.shape {
-            Shape::Solid(_) => Some(0.0),
-            Shape::Linear { start, axis } => {
-                Some((p.x - start.x) * axis.x + (p.y - start.y) * axis.y)
-            }
+            Shape::Solid(color) => out.fill(color.map(to_u8)),
+            Shape::Linear { start, axis } => self.shade_spread(out, p, move |x, y| {
+                ((x - start.x) * axis.x + (y - start.y) * axis.y, true)
+            }),
             Shape::Conical { c0, r0, cd, dr, a } => {
-                // |p - c0 - t cd| = r0 + t dr, the largest t with a non-negative radius.
-                let (px, py) = (p.x - c0.x, p.y - c0.y);
-                let b = px * cd.x + py * cd.y + r0 * dr;
-                let c = px * px + py * py - r0 * r0;
-                let radius_ok = |t: f32| r0 + t * dr >= 0.0;
+                // |p - c0 - t cd| = r0 + t dr: the largest t with a non-negative radius, of
+                // `a t^2 - 2 b t + c = 0`.
+                let b_c = move |x: f32, y: f32| {
+                    let (px, py) = (x - c0.x, y - c0.y);
+                    (px * cd.x + py * cd.y + r0 * dr, px * px + py * py - r0 * r0)
+                };
+                let radius_ok = move |t: f32| r0 + t * dr >= 0.0;
+                // Both roots in order, largest first (the order depends only on a's sign);
+                // a negative discriminant makes both NaN, and NaN has no radius.
+                let larger_first = move |hi: f32, lo: f32| {
+                    let (hi_ok, lo_ok) = (radius_ok(hi), radius_ok(lo));
+                    (if hi_ok { hi } else { lo }, hi_ok || lo_ok)
+                };
                 if a.abs() < 1e-6 * (cd.x.abs() + cd.y.abs() + dr.abs()).max(1e-12) {
                     // One root: 2 b t = c.
-                    let t = c / (2.0 * b);
-                    return (t.is_finite() && radius_ok(t)).then_some(t);
-                }
-                let disc = b * b - a * c;
-                if disc < 0.0 {
-                    return None;
-                }
-                let root = disc.sqrt();
-                let (t1, t2) = ((b + root) / a, (b - root) / a);
-                let (hi, lo) = if t1 >= t2 { (t1, t2) } else { (t2, t1) };
-                if radius_ok(hi) {
-                    Some(hi)
-                } else if radius_ok(lo) {
-                    Some(lo)
+                    self.shade_spread(out, p, move |x, y| {
+                        let (b, c) = b_c(x, y);
+                        let t = c / (2.0 * b);
+                        (t, t.is_finite() && radius_ok(t))
+                    });
+                } else if a > 0.0 {
+                    self.shade_spread(out, p, move |x, y| {
+                        let (b, c) = b_c(x, y);
+                        let root = (b * b - a * c).sqrt();
+                        larger_first((b + root) / a, (b - root) / a)
+                    });
                 } else {
-                    None
+                    self.shade_spread(out, p, move |x, y| {
+                        let (b, c) = b_c(x, y);
+                        let root = (b * b - a * c).sqrt();
+                        larger_first((b - root) / a, (b + root) / a)
+                    });
                 }
             }
         }
     }
 
-    /// `t` mapped into `0..=1` by the spread method.
-    #[inline]
-    fn spread(&self, t: f32) -> f32 {
+    /// [`Gradient::shade_chunks`] with the gradient's spread method.
+    #[inline(always)]
+    fn shade_spread(&self, out: &mut [Pixel], p: Point, param: impl Fn(f32, f32) -> (f32, bool)) {
         match self.spread {
-            Spread::Pad => t.clamp(0.0, 1.0),
-            Spread::Repeat => t - floor(t),
-            Spread::Reflect => {
-                let m = t - 2.0 * floor(t * 0.5);
+            Spread::Pad => self.shade_chunks(out, p, param, |t| t.clamp(0.0, 1.0)),
+            Spread::Repeat => self.shade_chunks(out, p, param, |t| t - floor_wide(t)),
+            Spread::Reflect => self.shade_chunks(out, p, param, |t| {
+                let m = t - 2.0 * floor_wide(t * 0.5);
                 if m > 1.0 { 2.0 - m } else { m }
+            }),
+        }
+    }
+
+    /// Colours `out` from the gradient-space point `p` of its first pixel: `param` gives
+    /// the gradient parameter of a point and whether it is defined there, `spread` maps it
+    /// into `0..=1`.
+    ///
+    /// The point steps by a constant per pixel (it is affine in x). The steps are taken
+    /// [`CHUNK`] pixels at a time into arrays on the stack, so that the loop computing the
+    /// parameters has no dependency from one pixel to the next and vectorises; a last loop
+    /// looks the colours up.
+    #[inline(always)]
+    fn shade_chunks(
+        &self,
+        out: &mut [Pixel],
+        mut p: Point,
+        param: impl Fn(f32, f32) -> (f32, bool),
+        spread: impl Fn(f32) -> f32,
+    ) {
+        let (step_x, step_y) = (self.to_gradient.sx, self.to_gradient.ky);
+        let last = LUT_SIZE - 1;
+        for chunk in out.chunks_mut(CHUNK) {
+            let (mut xs, mut ys) = ([0.0f32; CHUNK], [0.0f32; CHUNK]);
+            for (x, y) in xs.iter_mut().zip(&mut ys).take(chunk.len()) {
+                (*x, *y) = (p.x, p.y);
+                p.x += step_x;
+                p.y += step_y;
+            }
+            let mut index = [0u32; CHUNK];
+            for ((i, &x), &y) in index.iter_mut().zip(&xs).zip(&ys) {
+                let (t, defined) = param(x, y);
+                let nearest = truncate((spread(t) * last as f32 + 0.5).max(0.0).min(last as f32));
+                // Undefined: the transparent entry after the table.
+                *i = if defined { nearest } else { LUT_SIZE as u32 };
+            }
+            for (px, &i) in chunk.iter_mut().zip(&index) {
+                *px = self.lut[i as usize];
             }
         }
     }
 }
+
+/// `v` rounded towards zero, for `v` in `0.0..=1024.0`, as `v as u32` but in operations
+/// that vectorise (a float-to-integer cast saturates, and SSE2 has no vector form of that):
+/// adding 2^23 leaves `v` rounded to the nearest integer in the low mantissa bits; one less
+/// where that rounded up.
+#[inline(always)]
+fn truncate(v: f32) -> u32 {
+    const MAGIC: f32 = 8_388_608.0;
+    debug_assert!((0.0..=1024.0).contains(&v));
+    let r = v + MAGIC;
+    let nearest = r.to_bits() - MAGIC.to_bits();
+    nearest - u32::from(r - MAGIC > v)
+}
+
+/// `v.floor()`, as [`floor`] but in operations that vectorise (no cast): adding and
+/// subtracting 2^23 rounds `v` to an integer; one less where that rounded up. (It gives 0.0
+/// for -0.0, which a spread maps to the same colour.)
+#[inline(always)]
+fn floor_wide(v: f32) -> f32 {
+    const MAGIC: f32 = 8_388_608.0;
+    let m = MAGIC.copysign(v);
+    let r = (v + m) - m;
+    let r = if r > v { r - 1.0 } else { r };
+    // Beyond 2^23 every f32 is an integer already (or not finite).
+    if v.abs() < MAGIC { r } else { v }
+}
+
+/// Pixels a gradient shades at a time (see [`Gradient::shade_chunks`]).
+const CHUNK: usize = 16;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn first_paint(svg: &str) -> (usvg::Tree, Transform) {
-        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
-        (tree, Transform::identity())
-    }
-
-    fn shade(svg: &str, y: u32, width: usize) -> Vec<Pixel> {
-        let (tree, ts) = first_paint(svg);
-        let usvg::Node::Path(path) = &tree.root().children()[0] else {
-            panic!("a path")
-        };
-        let g = match path.fill().unwrap().paint() {
-            usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, ts),
-            usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, ts),
-            _ => panic!("a gradient"),
-        }
-        .unwrap();
-        let mut out = vec![[0; 4]; width];
-        g.shade_row(y, 0, &mut out);
-        out
-    }
-
-    #[test]
-    fn linear_pad_repeat_and_reflect_spread_differently() {
-        let svg = |spread: &str| {
-            format!(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="1">
-                <linearGradient id="g" gradientUnits="userSpaceOnUse" x1="0" x2="10"
-                    spreadMethod="{spread}">
-                  <stop offset="0" stop-color="black"/><stop offset="1" stop-color="red"/>
-                </linearGradient><rect width="40" height="1" fill="url(#g)"/></svg>"#
-            )
-        };
-        let red = |v: &[Pixel]| v.iter().map(|p| p[0]).collect::<Vec<_>>();
-        let pad = red(&shade(&svg("pad"), 0, 40));
-        let repeat = red(&shade(&svg("repeat"), 0, 40));
-        let reflect = red(&shade(&svg("reflect"), 0, 40));
-        // Pixel 4's centre is at t = 0.45; pixel 14 at 1.45.
-        assert_eq!((pad[4], pad[14]), (115, 255));
-        assert_eq!((repeat[4], repeat[14]), (115, 115));
-        assert_eq!((reflect[4], reflect[14]), (115, 140));
-        assert!(pad.iter().all(|&p| p > 0) && pad[0] < pad[9]);
-    }
-
-    #[test]
-    fn radial_gradients_grow_from_the_focal_point() {
-        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
-            <radialGradient id="g" gradientUnits="userSpaceOnUse" cx="10" cy="10" r="10"
-                fx="6" fy="10">
-              <stop offset="0" stop-color="white" stop-opacity="0.5"/>
-              <stop offset="1" stop-color="blue"/>
-            </radialGradient><rect width="20" height="20" fill="url(#g)"/></svg>"#;
-        let row = shade(svg, 10, 20);
-        // Near the focal point: close to the first stop, half transparent, premultiplied.
-        let near = row[6];
-        assert!(near[0] == near[1] && near[0] <= near[3], "{near:?}");
-        assert!((128..=140).contains(&near[3]), "{near:?}");
-        // Outside the end circle (the corner), padded: the last stop.
-        assert_eq!(shade(svg, 0, 1)[0], [0, 0, 255, 255]);
-        assert!(row[0][2] > row[6][2] && row[0][3] > row[6][3]);
-        // The focal point is left of the centre: colour changes faster on the left.
-        assert!(row[3][0] < row[9][0]);
-    }
-}
+mod tests;
