@@ -12,6 +12,8 @@ mod image;
 mod index;
 mod item;
 mod ops;
+mod paints;
+mod stroke;
 
 use std::collections::BTreeSet;
 
