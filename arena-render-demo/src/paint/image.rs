@@ -3,10 +3,10 @@
 //! tiny-skia samples the pattern resvg fills an image's rectangle with (pad spread,
 //! nearest, bilinear or bicubic filtering).
 //!
-//! The work per pixel is only the weighted sum: the source is converted to `f32` once per
-//! scene, and when the image is not rotated or skewed (a pixel's image x then depends only
-//! on its device column, its image y only on its device row) every column's and every
-//! row's taps (clamped source indices and filter weights) are computed once per scene too.
+//! The work per pixel is mostly the weighted sum: the source is converted to `f32` once per
+//! scene, and when the image is not rotated or skewed (a pixel's image y then depends only
+//! on its device row) a span's row taps (clamped source rows and filter weights) are
+//! computed once for the whole span.
 
 use std::sync::Arc;
 
@@ -161,42 +161,28 @@ impl Texel for Pixel {
     }
 }
 
-/// The taps of every device column and row an axis-aligned image covers.
-///
-/// Invariant: `cols[i]` are the x taps of device column `left + i`, `rows[j]` the y taps of
-/// device row `top + j`, computed with the same formula as a sample of a single pixel.
-#[derive(Clone, Debug)]
-struct Grid {
-    left: usize,
-    top: usize,
-    cols: Vec<Taps>,
-    rows: Vec<Taps>,
-}
-
 /// An image placed on the canvas: device pixels map to image pixels through `inverse`.
 ///
 /// Invariant: `inverse` is the inverse of the image's device transform; `filter` is
 /// already reduced as tiny-skia reduces it (nearest for a translation); `unit` is empty or
-/// `raster`'s pixels as [`Texel::unit`] gives them; `grid` exists only when `inverse`
-/// neither rotates nor skews.
+/// `raster`'s pixels as [`Texel::unit`] gives them; `level` says that `inverse` neither
+/// rotates nor skews.
 #[derive(Clone, Debug)]
 pub(crate) struct ImageShader {
     raster: Arc<Raster>,
     unit: Vec<[f32; 4]>,
     inverse: Transform,
     filter: Filter,
-    grid: Option<Grid>,
+    level: bool,
 }
 
 impl ImageShader {
-    /// `raster` drawn at (0, 0) to (width, height) under `to_device` on a canvas of
-    /// `canvas` pixels; `None` when that transform cannot be inverted (the image draws
-    /// nothing).
+    /// `raster` drawn at (0, 0) to (width, height) under `to_device`; `None` when that
+    /// transform cannot be inverted (the image draws nothing).
     pub(crate) fn new(
         raster: Arc<Raster>,
         to_device: Transform,
         filter: Filter,
-        canvas: (u32, u32),
     ) -> Option<ImageShader> {
         let inverse = to_device.invert()?;
         // As tiny-skia: a translation needs no filtering.
@@ -210,61 +196,12 @@ impl ImageShader {
         } else {
             Vec::new()
         };
-        let grid = (inverse.kx == 0.0 && inverse.ky == 0.0)
-            .then(|| Self::grid(&raster, to_device, inverse, filter, canvas))
-            .flatten();
         Some(ImageShader {
             raster,
             unit,
             inverse,
             filter,
-            grid,
-        })
-    }
-
-    /// The taps of the device columns and rows the image's rectangle touches (within the
-    /// canvas); `None` if its bounds are not finite.
-    fn grid(
-        raster: &Raster,
-        to_device: Transform,
-        inverse: Transform,
-        filter: Filter,
-        canvas: (u32, u32),
-    ) -> Option<Grid> {
-        let (w, h) = (raster.width as f32, raster.height as f32);
-        let bounds = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)?.transform(to_device)?;
-        // Device pixels from the one the rectangle starts in to the one it ends in, plus one
-        // either side for the rounding of the edges.
-        let span = |lo: f32, hi: f32, len: u32| {
-            let lo = (floor(lo) - 1.0).clamp(0.0, len as f32) as usize;
-            let hi = (floor(hi) + 2.0).clamp(0.0, len as f32) as usize;
-            lo..hi.max(lo)
-        };
-        let (xs, ys) = (
-            span(bounds.left(), bounds.right(), canvas.0),
-            span(bounds.top(), bounds.bottom(), canvas.1),
-        );
-        // The same arithmetic as the per-pixel path of `shade_filtered`: with the skew terms
-        // zero, a column's x and a row's y do not depend on the other coordinate.
-        let cols = xs
-            .clone()
-            .map(|x| {
-                let (u, _) = image_point(inverse, x, 0);
-                filter.taps(u, raster.width)
-            })
-            .collect();
-        let rows = ys
-            .clone()
-            .map(|y| {
-                let (_, v) = image_point(inverse, 0, y as u32);
-                filter.taps(v, raster.height)
-            })
-            .collect();
-        Some(Grid {
-            left: xs.start,
-            top: ys.start,
-            cols,
-            rows,
+            level: inverse.kx == 0.0 && inverse.ky == 0.0,
         })
     }
 
@@ -280,7 +217,7 @@ impl ImageShader {
         }
     }
 
-    /// The row for a filter of `N` x `N` taps, through the grid where it covers the span.
+    /// The row for a filter of `N` x `N` taps.
     #[inline(always)]
     fn shade_filtered<const N: usize, T: Texel>(
         &self,
@@ -289,33 +226,28 @@ impl ImageShader {
         x0: usize,
         out: &mut [Pixel],
     ) {
-        let width = self.raster.width as usize;
-        if let Some(grid) = &self.grid {
-            let row = (y as usize)
-                .checked_sub(grid.top)
-                .and_then(|j| grid.rows.get(j));
-            let cols = x0
-                .checked_sub(grid.left)
-                .and_then(|i| grid.cols.get(i..i + out.len()));
-            if let (Some(ty), Some(cols)) = (row, cols) {
-                // The N source rows of this device row, found once for the whole span.
-                let lines: [&[_]; N] =
-                    std::array::from_fn(|j| &texels[ty.index[j] as usize * width..][..width]);
-                for (px, tx) in out.iter_mut().zip(cols) {
-                    *px = filtered::<N, _>(&lines, tx, ty);
-                }
-                return;
+        let (width, height) = (self.raster.width, self.raster.height);
+        let rows = |ty: &Taps| -> [&[T]; N] {
+            std::array::from_fn(|j| {
+                &texels[ty.index[j] as usize * width as usize..][..width as usize]
+            })
+        };
+        if self.level {
+            // The image y of a level image does not depend on the device x (its skew term
+            // is zero, so this is the per-pixel arithmetic below): the N source rows and
+            // their weights are found once for the whole span.
+            let ty = self.filter.taps(image_point(self.inverse, x0, y).1, height);
+            let lines = rows(&ty);
+            for (i, px) in out.iter_mut().enumerate() {
+                let (u, _) = image_point(self.inverse, x0 + i, y);
+                *px = filtered::<N, _>(&lines, &self.filter.taps(u, width), &ty);
             }
+            return;
         }
         for (i, px) in out.iter_mut().enumerate() {
             let (u, v) = image_point(self.inverse, x0 + i, y);
-            let (tx, ty) = (
-                self.filter.taps(u, self.raster.width),
-                self.filter.taps(v, self.raster.height),
-            );
-            let lines: [&[_]; N] =
-                std::array::from_fn(|j| &texels[ty.index[j] as usize * width..][..width]);
-            *px = filtered::<N, _>(&lines, &tx, &ty);
+            let (tx, ty) = (self.filter.taps(u, width), self.filter.taps(v, height));
+            *px = filtered::<N, _>(&rows(&ty), &tx, &ty);
         }
     }
 }
@@ -429,13 +361,13 @@ mod tests {
         // 2x1 image, red then blue, scaled by 4: pixels 0..4 red, 4..8 blue (nearest).
         let raster = || Raster::new(2, 1, vec![[255, 0, 0, 255], [0, 0, 255, 255]]).map(Arc::new);
         let scale = Transform::from_scale(4.0, 4.0);
-        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Nearest, (8, 4)).unwrap();
+        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Nearest).unwrap();
         let mut row = [[0; 4]; 8];
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[..4], [[255, 0, 0, 255]; 4]);
         assert_eq!(row[4..], [[0, 0, 255, 255]; 4]);
         // Bilinear blends across the middle and pads at the ends.
-        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Bilinear, (8, 4)).unwrap();
+        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Bilinear).unwrap();
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[0], [255, 0, 0, 255]);
         assert_eq!(row[7], [0, 0, 255, 255]);
@@ -468,7 +400,7 @@ mod tests {
     }
 
     #[test]
-    fn the_grid_and_the_rgba8_source_give_the_per_pixel_results() {
+    fn level_spans_and_the_rgba8_source_give_the_per_pixel_results() {
         let placements = [
             Transform::from_row(6.3, 0.0, 0.0, 5.1, 3.7, 4.2),
             Transform::from_row(-4.0, 0.0, 0.0, 3.3, 30.5, 1.0),
@@ -476,10 +408,10 @@ mod tests {
         ];
         for ts in placements {
             for filter in [Filter::Nearest, Filter::Bilinear, Filter::Bicubic] {
-                let fast = ImageShader::new(raster(), ts, filter, (40, 30)).unwrap();
-                assert!(fast.grid.is_some() && (filter == Filter::Nearest) == fast.unit.is_empty());
+                let fast = ImageShader::new(raster(), ts, filter).unwrap();
+                assert!(fast.level && (filter == Filter::Nearest) == fast.unit.is_empty());
                 let mut slow = fast.clone();
-                slow.grid = None;
+                slow.level = false;
                 let mut rgba8 = slow.clone();
                 rgba8.unit = Vec::new();
                 let (rows, single) = shade_all(&fast);
@@ -490,10 +422,10 @@ mod tests {
                 assert!(rows.iter().filter(|p| p[3] > 0).count() > 300);
             }
         }
-        // A rotated image has no grid, and is sampled per pixel.
+        // A rotated image is sampled per pixel.
         let rotated = Transform::from_rotate(20.0).post_scale(4.0, 4.0);
-        let shader = ImageShader::new(raster(), rotated, Filter::Bicubic, (40, 30)).unwrap();
-        assert!(shader.grid.is_none());
+        let shader = ImageShader::new(raster(), rotated, Filter::Bicubic).unwrap();
+        assert!(!shader.level);
         let (rows, single) = shade_all(&shader);
         assert_eq!(rows, single);
     }

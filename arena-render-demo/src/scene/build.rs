@@ -46,7 +46,6 @@ pub(crate) fn walk(
         image_depth: 0,
         error: None,
         paints: Paints::new(options, sub_scanlines, tile_pixels),
-        canvas: (width, height),
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
@@ -87,8 +86,6 @@ struct Builder<'t> {
     /// The first image that could not be decoded: the scene is refused.
     error: Option<SceneError>,
     paints: Paints<'t>,
-    /// The canvas size in pixels.
-    canvas: (u32, u32),
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
@@ -275,7 +272,7 @@ impl Builder<'_> {
         };
         let (w, h) = (raster.width() as f32, raster.height() as f32);
         let filter = Filter::of(image.rendering_mode());
-        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter, self.canvas) else {
+        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
             return;
         };
         let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
