@@ -4,10 +4,12 @@
 //! nearest, bilinear or bicubic filtering).
 //!
 //! The work per pixel is mostly the weighted sum: the source is converted to `f32` once per
-//! scene, and when the image is not rotated or skewed (a pixel's image y then depends only
-//! on its device row) a span's row taps (clamped source rows and filter weights) are
-//! computed once for the whole span.
+//! scene, and when the image is not rotated or skewed (a pixel's image x then depends only
+//! on its device column, its image y only on its device row) a span's row taps (clamped
+//! source rows and filter weights) are computed once for the span, and every column's taps
+//! once per scene, within a memory budget per scene ([`MAX_COLUMN_TAPS`]).
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use tiny_skia_path::Transform;
@@ -161,12 +163,18 @@ impl Texel for Pixel {
     }
 }
 
+/// Column taps the images of one scene may keep (32 bytes each: 32 MiB at most), so that a
+/// file repeating an image many times cannot make them take memory out of proportion to
+/// its content; images beyond it compute their column taps per pixel (the same values).
+pub(crate) const MAX_COLUMN_TAPS: usize = 1 << 20;
+
 /// An image placed on the canvas: device pixels map to image pixels through `inverse`.
 ///
 /// Invariant: `inverse` is the inverse of the image's device transform; `filter` is
 /// already reduced as tiny-skia reduces it (nearest for a translation); `unit` is empty or
 /// `raster`'s pixels as [`Texel::unit`] gives them; `level` says that `inverse` neither
-/// rotates nor skews.
+/// rotates nor skews; `columns[i]`, if any, are the x taps of device column `left + i` of a
+/// level image, computed as for a single pixel.
 #[derive(Clone, Debug)]
 pub(crate) struct ImageShader {
     raster: Arc<Raster>,
@@ -174,15 +182,20 @@ pub(crate) struct ImageShader {
     inverse: Transform,
     filter: Filter,
     level: bool,
+    left: usize,
+    columns: Vec<Taps>,
 }
 
 impl ImageShader {
     /// `raster` drawn at (0, 0) to (width, height) under `to_device`; `None` when that
-    /// transform cannot be inverted (the image draws nothing).
+    /// transform cannot be inverted (the image draws nothing). `columns` is the canvas
+    /// width and the column taps the scene may still keep, which this image's table (if
+    /// any) takes from.
     pub(crate) fn new(
         raster: Arc<Raster>,
         to_device: Transform,
         filter: Filter,
+        (canvas_width, taps_left): (u32, &mut usize),
     ) -> Option<ImageShader> {
         let inverse = to_device.invert()?;
         // As tiny-skia: a translation needs no filtering.
@@ -196,13 +209,43 @@ impl ImageShader {
         } else {
             Vec::new()
         };
-        Some(ImageShader {
+        let level = inverse.kx == 0.0 && inverse.ky == 0.0;
+        let mut shader = ImageShader {
             raster,
             unit,
             inverse,
             filter,
-            level: inverse.kx == 0.0 && inverse.ky == 0.0,
-        })
+            level,
+            left: 0,
+            columns: Vec::new(),
+        };
+        let columns = level
+            .then(|| shader.device_columns(to_device, canvas_width))
+            .flatten()
+            .filter(|xs| xs.len() <= *taps_left);
+        if let Some(xs) = columns {
+            *taps_left -= xs.len();
+            shader.left = xs.start;
+            // The same arithmetic as the per-pixel path of `shade_filtered`.
+            shader.columns = xs
+                .map(|x| {
+                    let (u, _) = image_point(inverse, x, 0);
+                    filter.taps(u, shader.raster.width)
+                })
+                .collect();
+        }
+        Some(shader)
+    }
+
+    /// The device columns the image's rectangle touches (within a canvas `width` wide),
+    /// with one more either side for the rounding of its edges; `None` if its bounds are
+    /// not finite.
+    fn device_columns(&self, to_device: Transform, width: u32) -> Option<Range<usize>> {
+        let (w, h) = (self.raster.width as f32, self.raster.height as f32);
+        let bounds = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)?.transform(to_device)?;
+        let lo = (floor(bounds.left()) - 1.0).clamp(0.0, width as f32) as usize;
+        let hi = (floor(bounds.right()) + 2.0).clamp(0.0, width as f32) as usize;
+        Some(lo..hi.max(lo))
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
@@ -235,12 +278,22 @@ impl ImageShader {
         if self.level {
             // The image y of a level image does not depend on the device x (its skew term
             // is zero, so this is the per-pixel arithmetic below): the N source rows and
-            // their weights are found once for the whole span.
+            // their weights are found once for the whole span; the column taps come from
+            // the table where it covers the span.
             let ty = self.filter.taps(image_point(self.inverse, x0, y).1, height);
             let lines = rows(&ty);
-            for (i, px) in out.iter_mut().enumerate() {
-                let (u, _) = image_point(self.inverse, x0 + i, y);
-                *px = filtered::<N, _>(&lines, &self.filter.taps(u, width), &ty);
+            let columns = x0
+                .checked_sub(self.left)
+                .and_then(|i| self.columns.get(i..i + out.len()));
+            if let Some(columns) = columns {
+                for (px, tx) in out.iter_mut().zip(columns) {
+                    *px = filtered::<N, _>(&lines, tx, &ty);
+                }
+            } else {
+                for (i, px) in out.iter_mut().enumerate() {
+                    let (u, _) = image_point(self.inverse, x0 + i, y);
+                    *px = filtered::<N, _>(&lines, &self.filter.taps(u, width), &ty);
+                }
             }
             return;
         }
@@ -361,13 +414,15 @@ mod tests {
         // 2x1 image, red then blue, scaled by 4: pixels 0..4 red, 4..8 blue (nearest).
         let raster = || Raster::new(2, 1, vec![[255, 0, 0, 255], [0, 0, 255, 255]]).map(Arc::new);
         let scale = Transform::from_scale(4.0, 4.0);
-        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Nearest).unwrap();
+        let shader =
+            ImageShader::new(raster().unwrap(), scale, Filter::Nearest, (8, &mut 100)).unwrap();
         let mut row = [[0; 4]; 8];
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[..4], [[255, 0, 0, 255]; 4]);
         assert_eq!(row[4..], [[0, 0, 255, 255]; 4]);
         // Bilinear blends across the middle and pads at the ends.
-        let shader = ImageShader::new(raster().unwrap(), scale, Filter::Bilinear).unwrap();
+        let shader =
+            ImageShader::new(raster().unwrap(), scale, Filter::Bilinear, (8, &mut 100)).unwrap();
         shader.shade_row(1, 0, &mut row);
         assert_eq!(row[0], [255, 0, 0, 255]);
         assert_eq!(row[7], [0, 0, 255, 255]);
@@ -408,14 +463,21 @@ mod tests {
         ];
         for ts in placements {
             for filter in [Filter::Nearest, Filter::Bilinear, Filter::Bicubic] {
-                let fast = ImageShader::new(raster(), ts, filter).unwrap();
+                let mut budget = 1000;
+                let fast = ImageShader::new(raster(), ts, filter, (40, &mut budget)).unwrap();
                 assert!(fast.level && (filter == Filter::Nearest) == fast.unit.is_empty());
+                assert!(!fast.columns.is_empty() && budget == 1000 - fast.columns.len());
+                // Over budget: no table, the column taps per pixel.
+                let mut none = 1;
+                let per_span = ImageShader::new(raster(), ts, filter, (40, &mut none)).unwrap();
+                assert!(per_span.columns.is_empty() && none == 1);
                 let mut slow = fast.clone();
                 slow.level = false;
                 let mut rgba8 = slow.clone();
                 rgba8.unit = Vec::new();
                 let (rows, single) = shade_all(&fast);
                 assert_eq!(rows, single, "{ts:?} {filter:?}");
+                assert_eq!(rows, shade_all(&per_span).0, "{ts:?} {filter:?}");
                 assert_eq!(rows, shade_all(&slow).0, "{ts:?} {filter:?}");
                 assert_eq!(rows, shade_all(&rgba8).0, "{ts:?} {filter:?}");
                 // The image covers most of the canvas: the test compares drawn pixels.
@@ -424,8 +486,8 @@ mod tests {
         }
         // A rotated image is sampled per pixel.
         let rotated = Transform::from_rotate(20.0).post_scale(4.0, 4.0);
-        let shader = ImageShader::new(raster(), rotated, Filter::Bicubic).unwrap();
-        assert!(!shader.level);
+        let shader = ImageShader::new(raster(), rotated, Filter::Bicubic, (40, &mut 1000)).unwrap();
+        assert!(!shader.level && shader.columns.is_empty());
         let (rows, single) = shade_all(&shader);
         assert_eq!(rows, single);
     }

@@ -46,6 +46,8 @@ pub(crate) fn walk(
         image_depth: 0,
         error: None,
         paints: Paints::new(options, sub_scanlines, tile_pixels),
+        width,
+        column_taps: options.column_taps,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
@@ -71,6 +73,10 @@ pub(crate) fn walk(
 pub(crate) struct WalkOptions {
     /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
     pub(crate) hairlines: bool,
+    /// How many image column taps the walk may keep, at most
+    /// [`MAX_COLUMN_TAPS`](crate::paint::MAX_COLUMN_TAPS); pattern tiles, walked once per
+    /// use, keep none.
+    pub(crate) column_taps: usize,
 }
 
 /// The walk's state: the op list so far, the unsupported features seen, and the paints
@@ -86,6 +92,10 @@ struct Builder<'t> {
     /// The first image that could not be decoded: the scene is refused.
     error: Option<SceneError>,
     paints: Paints<'t>,
+    /// The canvas width in pixels.
+    width: u32,
+    /// The image column taps this walk may still keep (see [`WalkOptions::column_taps`]).
+    column_taps: usize,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
@@ -272,7 +282,12 @@ impl Builder<'_> {
         };
         let (w, h) = (raster.width() as f32, raster.height() as f32);
         let filter = Filter::of(image.rendering_mode());
-        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+        let Some(shader) = ImageShader::new(
+            Arc::new(raster),
+            ts,
+            filter,
+            (self.width, &mut self.column_taps),
+        ) else {
             return;
         };
         let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)

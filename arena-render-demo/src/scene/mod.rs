@@ -70,6 +70,7 @@ impl Scene {
         let base = geometry.transform(options);
         let walk = build::WalkOptions {
             hairlines: options.hairlines,
+            column_taps: crate::paint::MAX_COLUMN_TAPS,
         };
         let content = build::walk(
             tree.root(),
