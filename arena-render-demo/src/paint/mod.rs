@@ -11,7 +11,7 @@ use tiny_skia_path::Transform;
 
 use crate::pixel::{CLEAR, Paint, Pixel};
 pub(crate) use gradient::Gradient;
-pub(crate) use image::{Filter, ImageShader, Raster};
+pub(crate) use image::{Filter, ImageShader, MAX_COLUMN_TAPS, Raster};
 pub use pattern::Tile;
 pub(crate) use pattern::{MAX_TILE_SIDE, Pattern};
 

@@ -53,6 +53,21 @@ pub(crate) fn paint_over(
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
     let cov = u32::from(to_u8(coverage));
+    if cov == 255 {
+        // Full coverage (a span's interior, the common case) scales nothing, as
+        // `div255(c * 255)` is `c`; and an opaque colour leaves nothing of the pixel under
+        // it (`keep` is 0): the same results as the general loop, with less work.
+        for (d, s) in pixels.iter_mut().zip(shades) {
+            let s = Pair::of(*s);
+            let keep = 255 - s.alpha();
+            *d = if keep == 0 {
+                s.pixel()
+            } else {
+                s.plus(Pair::of(*d).scaled_255(keep)).pixel()
+            };
+        }
+        return;
+    }
     for (d, s) in pixels.iter_mut().zip(shades) {
         let s = Pair::of(*s).scaled_255(cov);
         let keep = 255 - s.alpha();
@@ -264,6 +279,38 @@ mod tests {
             assert_eq!(Pair::of(p).plus(Pair::of(q)).pixel(), want);
             assert_eq!(Pair::of(p).masked(0).pixel(), sum);
         }
+    }
+
+    #[test]
+    fn shades_at_full_coverage_composite_as_at_any_other() {
+        // The general formula at coverage 1, written out per channel.
+        let over = |d: Pixel, s: Pixel| -> Pixel {
+            let keep = 255 - u16::from(s[3]);
+            std::array::from_fn(|k| {
+                (u16::from(s[k]) + div255(u16::from(d[k]) * keep)).min(255) as u8
+            })
+        };
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed.to_le_bytes()
+        };
+        let (mut row, mut shades) = (vec![CLEAR; 512], vec![CLEAR; 512]);
+        for (i, (d, s)) in row.iter_mut().zip(&mut shades).enumerate() {
+            *d = next();
+            *s = next();
+            // Premultiplied shades, a quarter of them opaque.
+            s[3] = if i % 4 == 0 {
+                255
+            } else {
+                s[3].max(s[0]).max(s[1]).max(s[2])
+            };
+        }
+        let want: Vec<Pixel> = row.iter().zip(&shades).map(|(&d, &s)| over(d, s)).collect();
+        paint_shades_over(&mut row, &shades, 1.0);
+        assert_eq!(row, want);
     }
 
     #[test]

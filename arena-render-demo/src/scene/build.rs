@@ -4,13 +4,15 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use tiny_skia_path::{LineCap, PathStroker, Transform};
+use tiny_skia_path::Transform;
 
 use super::flatten::Edge;
 use super::item::{FillItem, FillRule, Op, PixelBounds};
 use super::ops::{OpList, RegionStart};
+use super::paints::{Converted, Paints};
+use super::stroke::{self, StrokeOutline, hairline_alpha, hairline_coverage};
 use crate::options::{MAX_IMAGE_DEPTH, SceneError};
-use crate::paint::{Filter, ImageShader, MAX_TILE_SIDE, PaintRef, Pattern, Shader};
+use crate::paint::{Filter, ImageShader, PaintRef, Shader};
 use crate::pixel::Blend;
 
 /// What the walk found: the scene's content before it is indexed by row.
@@ -43,9 +45,9 @@ pub(crate) fn walk(
         unsupported: BTreeSet::new(),
         image_depth: 0,
         error: None,
-        tiles: Vec::new(),
-        sub_scanlines,
-        tile_pixels,
+        paints: Paints::new(options, sub_scanlines, tile_pixels),
+        width,
+        column_taps: options.column_taps,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
@@ -62,7 +64,7 @@ pub(crate) fn walk(
         shaders,
         ops,
         unsupported: builder.unsupported,
-        tiles: builder.tiles,
+        tiles: builder.paints.into_tiles(),
     })
 }
 
@@ -71,10 +73,15 @@ pub(crate) fn walk(
 pub(crate) struct WalkOptions {
     /// Draw strokes a pixel wide or less as hairlines (as resvg does), else at their width.
     pub(crate) hairlines: bool,
+    /// How many image column taps the walk may keep, at most
+    /// [`MAX_COLUMN_TAPS`](crate::paint::MAX_COLUMN_TAPS); pattern tiles, walked once per
+    /// use, keep none.
+    pub(crate) column_taps: usize,
 }
 
-/// The walk's state: the op list so far, the unsupported features seen, and the pattern
-/// tiles found (their content walked on its own canvas, at the same sampling).
+/// The walk's state: the op list so far, the unsupported features seen, and the paints
+/// (with the pattern tiles found, their content walked on its own canvas, at the same
+/// sampling).
 struct Builder<'t> {
     /// See [`WalkOptions::hairlines`].
     hairlines: bool,
@@ -84,9 +91,11 @@ struct Builder<'t> {
     image_depth: usize,
     /// The first image that could not be decoded: the scene is refused.
     error: Option<SceneError>,
-    tiles: Vec<(Content, (u32, u32))>,
-    sub_scanlines: u32,
-    tile_pixels: &'t mut u64,
+    paints: Paints<'t>,
+    /// The canvas width in pixels.
+    width: u32,
+    /// The image column taps this walk may still keep (see [`WalkOptions::column_taps`]).
+    column_taps: usize,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
@@ -273,7 +282,12 @@ impl Builder<'_> {
         };
         let (w, h) = (raster.width() as f32, raster.height() as f32);
         let filter = Filter::of(image.rendering_mode());
-        let Some(shader) = ImageShader::new(Arc::new(raster), ts, filter) else {
+        let Some(shader) = ImageShader::new(
+            Arc::new(raster),
+            ts,
+            filter,
+            (self.width, &mut self.column_taps),
+        ) else {
             return;
         };
         let rect = tiny_skia_path::Rect::from_xywh(0.0, 0.0, w, h)
@@ -306,69 +320,19 @@ impl Builder<'_> {
     /// maps to device pixels; `None` when it draws nothing (or is not supported, which is
     /// recorded).
     fn paint(&mut self, paint: &usvg::Paint, opacity: f32, ts: Transform) -> Option<PaintRef> {
-        if opacity <= 0.0 {
-            return None;
-        }
-        if let usvg::Paint::Color(c) = paint {
-            let a = opacity;
-            return Some(PaintRef::Solid([
-                f32::from(c.red) / 255.0 * a,
-                f32::from(c.green) / 255.0 * a,
-                f32::from(c.blue) / 255.0 * a,
-                a,
-            ]));
-        }
-        let shader = match paint {
-            usvg::Paint::Pattern(pattern) => self.pattern(pattern, opacity, ts)?,
-            _ => Shader::gradient(paint, opacity, ts)?,
-        };
-        Some(self.ops.add_shader(shader))
-    }
-
-    /// A pattern drawn with `opacity` under `ts`: as resvg, its tile is rendered at the
-    /// device scale of `ts` and the pattern's transform (at most [`MAX_TILE_SIDE`] pixels a
-    /// side), and repeated. `None` for a tile under one pixel, which draws nothing.
-    fn pattern(&mut self, pattern: &usvg::Pattern, opacity: f32, ts: Transform) -> Option<Shader> {
-        let placed = ts.pre_concat(pattern.transform());
-        let (mut sx, mut sy) = placed.get_scale();
-        let rect = pattern.rect();
-        let longest = (rect.width() * sx).max(rect.height() * sy);
-        if longest > MAX_TILE_SIDE as f32 {
-            let k = MAX_TILE_SIDE as f32 / longest;
-            (sx, sy) = (sx * k, sy * k);
-        }
-        let (w, h) = ((rect.width() * sx).round(), (rect.height() * sy).round());
-        if !(w >= 1.0 && h >= 1.0) {
-            return None;
-        }
-        let size = (w as u32, h as u32);
-        let pixels = u64::from(size.0) * u64::from(size.1);
-        if pixels > *self.tile_pixels {
-            self.unsupported
-                .insert("patterns beyond the tile memory limit");
-            return None;
-        }
-        *self.tile_pixels -= pixels;
-        let scale = Transform::from_scale(sx, sy);
-        let sub = self.sub_scanlines;
-        let options = WalkOptions {
-            hairlines: self.hairlines,
-        };
-        let content = match walk(pattern.root(), scale, size, sub, options, self.tile_pixels) {
-            Ok(content) => content,
+        match self
+            .paints
+            .convert(paint, opacity, ts, &mut self.unsupported)
+        {
+            Ok(Some(Converted::Solid(color))) => Some(PaintRef::Solid(color)),
+            Ok(Some(Converted::Shader(shader))) => Some(self.ops.add_shader(shader)),
+            Ok(None) => None,
             Err(error) => {
-                // An image in the tile could not be decoded: the scene is refused.
+                // An image in a pattern tile could not be decoded: the scene is refused.
                 self.error.get_or_insert(error);
-                return None;
+                None
             }
-        };
-        self.unsupported.extend(content.unsupported.iter().copied());
-        self.tiles.push((content, size));
-        let tile_to_device = placed
-            .pre_translate(rect.x(), rect.y())
-            .pre_scale(1.0 / sx, 1.0 / sy);
-        let tile = self.tiles.len() as u32 - 1;
-        Pattern::new(tile, tile_to_device, opacity).map(Shader::Pattern)
+        }
     }
 
     fn fill(&mut self, path: &usvg::Path, ts: Transform) {
@@ -398,33 +362,15 @@ impl Builder<'_> {
         let Some(color) = self.paint(usvg_stroke.paint(), opacity, ts) else {
             return;
         };
-        // As tiny-skia does: dash and stroke in user space at the device resolution, then
-        // transform the outline; the outline is filled with the nonzero rule.
-        let res_scale = PathStroker::compute_resolution_scale(&ts);
-        let dashed;
-        let source = match &stroke.dash {
-            Some(dash) => match path.data().dash(dash, res_scale) {
-                Some(p) => {
-                    dashed = p;
-                    &dashed
-                }
-                None => return,
-            },
-            None => path.data(),
-        };
-        if hairline.is_some() {
-            if let Some(device) = source.clone().transform(ts) {
-                let capped = stroke.line_cap != LineCap::Butt;
+        match stroke::outline(path.data(), &stroke, ts, hairline.is_some()) {
+            Some(StrokeOutline::Hairline { device, capped }) => {
                 self.ops.add_hairline(&device, color, capped);
             }
-            return;
-        }
-        let Some(outline) = source.stroke(&stroke, res_scale) else {
-            return;
-        };
-        if let Some(device) = outline.transform(ts) {
-            self.ops
-                .add_fill(&device, color, FillRule::NonZero, antialias);
+            Some(StrokeOutline::Area(device)) => {
+                self.ops
+                    .add_fill(&device, color, FillRule::NonZero, antialias);
+            }
+            None => {}
         }
     }
 }
@@ -435,32 +381,4 @@ fn fill_rule(rule: usvg::FillRule) -> FillRule {
         usvg::FillRule::NonZero => FillRule::NonZero,
         usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
-}
-
-/// The coverage a stroke `width` wide under `ts` is drawn with as a hairline, or `None`
-/// when it is wider than a pixel: tiny-skia's test (its `treat_as_hairline`), which
-/// measures the transformed width with a fast approximation of the length.
-fn hairline_coverage(width: f32, ts: Transform) -> Option<f32> {
-    if width == 0.0 {
-        return Some(1.0);
-    }
-    let fast_len = |x: f32, y: f32| {
-        let (x, y) = (x.abs(), y.abs());
-        let (long, short) = if x < y { (y, x) } else { (x, y) };
-        long + short / 2.0
-    };
-    // The images of (width, 0) and (0, width) under the transform without translation.
-    let len0 = fast_len(ts.sx * width, ts.ky * width);
-    let len1 = fast_len(ts.kx * width, ts.sy * width);
-    (len0 <= 1.0 && len1 <= 1.0).then_some((len0 + len1) / 2.0)
-}
-
-/// The alpha tiny-skia scales a hairline's paint by for `coverage`: quantised to 1/256
-/// and then to 8 bits, as it does.
-fn hairline_alpha(coverage: f32) -> f32 {
-    if coverage >= 1.0 {
-        return 1.0;
-    }
-    let scale = (coverage * 256.0) as i32;
-    ((255 * scale) >> 8) as f32 / 255.0
 }

@@ -12,6 +12,8 @@ mod image;
 mod index;
 mod item;
 mod ops;
+mod paints;
+mod stroke;
 
 use std::collections::BTreeSet;
 
@@ -68,6 +70,7 @@ impl Scene {
         let base = geometry.transform(options);
         let walk = build::WalkOptions {
             hairlines: options.hairlines,
+            column_taps: crate::paint::MAX_COLUMN_TAPS,
         };
         let content = build::walk(
             tree.root(),

@@ -1,0 +1,219 @@
+//! The gradients against their definitions, and the fast shading against the per-pixel
+//! formulas.
+
+use super::*;
+
+fn first_paint(svg: &str) -> (usvg::Tree, Transform) {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+    (tree, Transform::identity())
+}
+
+fn shade(svg: &str, y: u32, width: usize) -> Vec<Pixel> {
+    let (tree, ts) = first_paint(svg);
+    let usvg::Node::Path(path) = &tree.root().children()[0] else {
+        panic!("a path")
+    };
+    let g = match path.fill().unwrap().paint() {
+        usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, ts),
+        usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, ts),
+        _ => panic!("a gradient"),
+    }
+    .unwrap();
+    let mut out = vec![[0; 4]; width];
+    g.shade_row(y, 0, &mut out);
+    out
+}
+
+#[test]
+fn linear_pad_repeat_and_reflect_spread_differently() {
+    let svg = |spread: &str| {
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="1">
+            <linearGradient id="g" gradientUnits="userSpaceOnUse" x1="0" x2="10"
+                spreadMethod="{spread}">
+              <stop offset="0" stop-color="black"/><stop offset="1" stop-color="red"/>
+            </linearGradient><rect width="40" height="1" fill="url(#g)"/></svg>"#
+        )
+    };
+    let red = |v: &[Pixel]| v.iter().map(|p| p[0]).collect::<Vec<_>>();
+    let pad = red(&shade(&svg("pad"), 0, 40));
+    let repeat = red(&shade(&svg("repeat"), 0, 40));
+    let reflect = red(&shade(&svg("reflect"), 0, 40));
+    // Pixel 4's centre is at t = 0.45; pixel 14 at 1.45.
+    assert_eq!((pad[4], pad[14]), (115, 255));
+    assert_eq!((repeat[4], repeat[14]), (115, 115));
+    assert_eq!((reflect[4], reflect[14]), (115, 140));
+    assert!(pad.iter().all(|&p| p > 0) && pad[0] < pad[9]);
+}
+
+#[test]
+fn radial_gradients_grow_from_the_focal_point() {
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
+        <radialGradient id="g" gradientUnits="userSpaceOnUse" cx="10" cy="10" r="10"
+            fx="6" fy="10">
+          <stop offset="0" stop-color="white" stop-opacity="0.5"/>
+          <stop offset="1" stop-color="blue"/>
+        </radialGradient><rect width="20" height="20" fill="url(#g)"/></svg>"#;
+    let row = shade(svg, 10, 20);
+    // Near the focal point: close to the first stop, half transparent, premultiplied.
+    let near = row[6];
+    assert!(near[0] == near[1] && near[0] <= near[3], "{near:?}");
+    assert!((128..=140).contains(&near[3]), "{near:?}");
+    // Outside the end circle (the corner), padded: the last stop.
+    assert_eq!(shade(svg, 0, 1)[0], [0, 0, 255, 255]);
+    assert!(row[0][2] > row[6][2] && row[0][3] > row[6][3]);
+    // The focal point is left of the centre: colour changes faster on the left.
+    assert!(row[3][0] < row[9][0]);
+}
+
+/// The gradient parameter at `p`, one point at a time, as the formulas define it (`None`
+/// where it is undefined): the model the vectorised shading must match exactly.
+fn parameter(g: &Gradient, p: Point) -> Option<f32> {
+    match g.shape {
+        Shape::Solid(_) => Some(0.0),
+        Shape::Linear { start, axis } => Some((p.x - start.x) * axis.x + (p.y - start.y) * axis.y),
+        Shape::Conical { c0, r0, cd, dr, a } => {
+            let (px, py) = (p.x - c0.x, p.y - c0.y);
+            let b = px * cd.x + py * cd.y + r0 * dr;
+            let c = px * px + py * py - r0 * r0;
+            let radius_ok = |t: f32| r0 + t * dr >= 0.0;
+            if a.abs() < 1e-6 * (cd.x.abs() + cd.y.abs() + dr.abs()).max(1e-12) {
+                let t = c / (2.0 * b);
+                return (t.is_finite() && radius_ok(t)).then_some(t);
+            }
+            let disc = b * b - a * c;
+            if disc < 0.0 {
+                return None;
+            }
+            let root = disc.sqrt();
+            let (t1, t2) = ((b + root) / a, (b - root) / a);
+            let (hi, lo) = if t1 >= t2 { (t1, t2) } else { (t2, t1) };
+            [hi, lo].into_iter().find(|&t| radius_ok(t))
+        }
+    }
+}
+
+/// Row `y` from pixel `x0` on, one pixel at a time through [`parameter`].
+fn reference_row(g: &Gradient, y: u32, x0: usize, len: usize) -> Vec<Pixel> {
+    let ts = g.to_gradient;
+    let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
+    let mut p = Point::from_xy(
+        ts.sx * dx + ts.kx * py + ts.tx,
+        ts.ky * dx + ts.sy * py + ts.ty,
+    );
+    let mut row = Vec::with_capacity(len);
+    for _ in 0..len {
+        row.push(match parameter(g, p) {
+            Some(t) => {
+                let t = match g.spread {
+                    Spread::Pad => t.clamp(0.0, 1.0),
+                    Spread::Repeat => t - t.floor(),
+                    Spread::Reflect => {
+                        let m = t - 2.0 * (t * 0.5).floor();
+                        if m > 1.0 { 2.0 - m } else { m }
+                    }
+                };
+                let i = (t * (LUT_SIZE - 1) as f32 + 0.5) as usize;
+                g.lut[i.min(LUT_SIZE - 1)]
+            }
+            None => CLEAR,
+        });
+        p.x += ts.sx;
+        p.y += ts.ky;
+    }
+    row
+}
+
+#[test]
+fn vectorised_shading_matches_the_per_pixel_formulas() {
+    // (gradient element, attributes): focal point at the centre, inside, on the end
+    // circle (a = 0: one root), outside it (a > 0), a focal radius larger than the end
+    // radius, and linear gradients, each with every spread and a skewing transform.
+    let shapes = [
+        ("radialGradient", r#"cx="24" cy="20" r="14""#),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="14" fx="18" fy="26" fr="2""#,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="10" fx="34" fy="20""#,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="6" fx="8" fy="30" fr="3""#,
+        ),
+        (
+            "radialGradient",
+            r#"cx="20" cy="24" r="4" fx="26" fy="24" fr="9""#,
+        ),
+        ("linearGradient", r#"x1="5" y1="7" x2="30" y2="19""#),
+    ];
+    let mut compared = 0;
+    for (element, attributes) in shapes {
+        for spread in ["pad", "reflect", "repeat"] {
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48">
+                <{element} id="g" gradientUnits="userSpaceOnUse" {attributes}
+                    spreadMethod="{spread}" gradientTransform="skewX(12) rotate(7 24 24)">
+                  <stop offset="0" stop-color="#fe2" stop-opacity="0.7"/>
+                  <stop offset="0.4" stop-color="#0a8"/><stop offset="1" stop-color="#30c"/>
+                </{element}><rect width="48" height="48" fill="url(#g)"/></svg>"##
+            );
+            let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
+            let usvg::Node::Path(path) = &tree.root().children()[0] else {
+                panic!("a path")
+            };
+            let to_device = Transform::from_row(1.3, 0.2, -0.1, 1.2, -3.0, 2.0);
+            let g = match path.fill().unwrap().paint() {
+                usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, to_device),
+                usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, to_device),
+                _ => panic!("a gradient"),
+            }
+            .unwrap();
+            for y in 0..64 {
+                // Spans of several chunks, and of a part of one.
+                for (x0, len) in [(0, 64), (3, 37), (40, 5)] {
+                    let mut row = vec![[1; 4]; len];
+                    g.shade_row(y, x0, &mut row);
+                    let want = reference_row(&g, y, x0, len);
+                    assert_eq!(
+                        row, want,
+                        "{element} {attributes} {spread}: row {y} from {x0}"
+                    );
+                    compared += row.iter().filter(|p| p[3] > 0).count();
+                }
+            }
+        }
+    }
+    assert!(compared > 50_000, "{compared}");
+}
+
+#[test]
+fn the_vectorising_floor_and_truncation_match_the_casts() {
+    // Magnitudes from 2^-10 to 2^25 (past the 2^23 limit), both signs, with neighbours.
+    let mut v = 1.0f32 / 1024.0;
+    while v < 3.4e7 {
+        for w in [
+            v,
+            -v,
+            v + 0.5,
+            -v - 0.5,
+            v.next_up(),
+            (-v).next_down(),
+            v.floor(),
+        ] {
+            assert_eq!(floor_wide(w), w.floor(), "{w}");
+        }
+        v *= 1.0137;
+    }
+    for i in 0..=4096 * 4 {
+        let v = i as f32 / 16.0;
+        for w in [v, v.next_up(), v.next_down().max(0.0)] {
+            if w <= 1024.0 {
+                assert_eq!(truncate(w), w as u32, "{w}");
+            }
+        }
+    }
+    assert!(floor_wide(f32::INFINITY).is_infinite() && floor_wide(f32::NAN).is_nan());
+}

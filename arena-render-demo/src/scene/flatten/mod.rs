@@ -1,0 +1,220 @@
+//! Curves to device-space edges: each path is flattened into line segments within
+//! [`FLATTEN_TOLERANCE`] of the curve, and each segment becomes an [`Edge`] described by the
+//! sub-scanlines it crosses.
+
+mod curves;
+mod edge;
+mod hairline;
+
+use std::ops::Range;
+
+use tiny_skia_path::{Path, PathSegment, Point};
+
+use super::PixelBounds;
+pub(crate) use curves::floor;
+use curves::{
+    FLATTEN_TOLERANCE, aliased_cubic_segments, last, second_difference, segments_for, weighted,
+};
+pub(crate) use edge::Edge;
+
+/// Turns device-space paths into edges for a canvas of a given size.
+///
+/// Invariant: every edge in `edges` satisfies [`Edge`]'s invariant for this canvas;
+/// `points` is empty between calls (it is kept only to reuse its memory).
+pub(crate) struct Flattener {
+    edges: Vec<Edge>,
+    points: Vec<Point>,
+    width: u32,
+    height: u32,
+    sub_scanlines: u32,
+}
+
+impl Flattener {
+    /// A flattener for a `width` x `height` canvas sampled at `sub_scanlines` per row.
+    pub(crate) fn new(width: u32, height: u32, sub_scanlines: u32) -> Flattener {
+        Flattener {
+            edges: Vec::new(),
+            points: Vec::new(),
+            width,
+            height,
+            sub_scanlines,
+        }
+    }
+
+    /// The number of edges made so far.
+    pub(crate) fn edge_count(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// The edges made so far.
+    pub(crate) fn into_edges(self) -> Vec<Edge> {
+        self.edges
+    }
+
+    /// Flattens a device-space path into edges. Returns their index range and the pixels
+    /// they can touch, or `None` when the path has no edge that crosses a sub-scanline.
+    pub(crate) fn add_path(&mut self, path: &Path) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Fill { crisp: false })
+    }
+
+    /// [`Flattener::add_path`] for a path drawn without anti-aliasing
+    /// (`shape-rendering="crispEdges"` or `"optimizeSpeed"`): a pixel is inside where its
+    /// centre is, as in tiny-skia's aliased scan converter, and curves are cut as coarsely
+    /// as it cuts them.
+    pub(crate) fn add_crisp_path(&mut self, path: &Path) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Fill { crisp: true })
+    }
+
+    /// Flattens a device-space path into the outline of its hairline (a stroke 1 px or less
+    /// wide, drawn as tiny-skia does): every segment becomes a band one pixel thick across
+    /// its major axis (vertical thickness for a mostly horizontal segment), so a thin line
+    /// is never lost between sub-scanlines. With `capped` (square or round caps), the open
+    /// ends of each contour reach half a pixel further. Fill the result with the nonzero
+    /// rule, at the stroke's alpha scaled by its width.
+    pub(crate) fn add_hairline(
+        &mut self,
+        path: &Path,
+        capped: bool,
+    ) -> Option<(Range<u32>, PixelBounds)> {
+        self.add_contours(path, Outline::Hairline { capped })
+    }
+
+    /// Flattens the contours of `path` and turns them into edges as `outline` says.
+    fn add_contours(&mut self, path: &Path, outline: Outline) -> Option<(Range<u32>, PixelBounds)> {
+        let edge_start = self.edges.len();
+        let mut points = std::mem::take(&mut self.points);
+        points.clear();
+        for segment in path.segments() {
+            match segment {
+                PathSegment::MoveTo(p) => {
+                    self.close(&mut points, outline, false);
+                    points.push(p);
+                }
+                PathSegment::LineTo(p) => points.push(p),
+                PathSegment::QuadTo(p1, p2) if self.off_canvas(&[last(&points), p1, p2]) => {
+                    points.push(p2);
+                }
+                PathSegment::CubicTo(p1, p2, p3)
+                    if self.off_canvas(&[last(&points), p1, p2, p3]) =>
+                {
+                    points.push(p3);
+                }
+                PathSegment::QuadTo(p1, p2) => {
+                    let p0 = last(&points);
+                    let dd = second_difference(p0, p1, p2);
+                    let n = segments_for(dd / (4.0 * FLATTEN_TOLERANCE));
+                    for i in 1..=n {
+                        let t = i as f32 / n as f32;
+                        let mt = 1.0 - t;
+                        points.push(weighted(&[(p0, mt * mt), (p1, 2.0 * mt * t), (p2, t * t)]));
+                    }
+                }
+                PathSegment::CubicTo(p1, p2, p3) => {
+                    let p0 = last(&points);
+                    let n = if matches!(outline, Outline::Fill { crisp: true }) {
+                        aliased_cubic_segments([p0, p1, p2, p3])
+                    } else {
+                        let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
+                        segments_for(0.75 * dd / FLATTEN_TOLERANCE)
+                    };
+                    for i in 1..=n {
+                        let t = i as f32 / n as f32;
+                        let mt = 1.0 - t;
+                        points.push(weighted(&[
+                            (p0, mt * mt * mt),
+                            (p1, 3.0 * mt * mt * t),
+                            (p2, 3.0 * mt * t * t),
+                            (p3, t * t * t),
+                        ]));
+                    }
+                }
+                PathSegment::Close => self.close(&mut points, outline, true),
+            }
+        }
+        self.close(&mut points, outline, false);
+        self.points = points;
+        let edge_end = self.edges.len();
+        if edge_end == edge_start {
+            return None;
+        }
+        let edges = &self.edges[edge_start..edge_end];
+        let s = self.sub_scanlines as i32;
+        // Crossings happen only at sampled sub-scanlines, between an edge's first and last.
+        let ends = |e: &Edge| {
+            (
+                e.x_at_sub(e.subs().start, s),
+                e.x_at_sub(e.subs().end - 1, s),
+            )
+        };
+        let min_x = edges
+            .iter()
+            .map(|e| ends(e).0.min(ends(e).1))
+            .fold(f32::MAX, f32::min);
+        let max_x = edges
+            .iter()
+            .map(|e| ends(e).0.max(ends(e).1))
+            .fold(f32::MIN, f32::max);
+        let width = self.width as f32;
+        let bounds = PixelBounds {
+            row_start: (edges.iter().map(|e| e.subs().start).min().unwrap_or(0) / s) as u32,
+            row_end: ((edges.iter().map(|e| e.subs().end).max().unwrap_or(0) - 1) / s + 1) as u32,
+            col_start: floor(min_x).clamp(0.0, width) as u32,
+            // Coverage can spill one pixel right of the last crossing's pixel.
+            col_end: (floor(max_x) + 2.0).clamp(0.0, width) as u32,
+        };
+        Some((edge_start as u32..edge_end as u32, bounds))
+    }
+
+    /// Whether a curve's control points (and so the whole curve) lie entirely above, below,
+    /// left or right of the canvas. Such a curve is drawn as its chord: above, below or right
+    /// it reaches no pixel; left of the canvas it only adds winding to the pixels right of it,
+    /// and a curve and its chord cross every row with the same signed count (together they
+    /// form a closed loop). Without this, a huge curve far off the canvas (a mutated file with
+    /// a coordinate of 1e29, found by the `demo_svg` fuzz target) costs as many segments as
+    /// one on it, and tens of thousands of them take seconds.
+    fn off_canvas(&self, points: &[Point]) -> bool {
+        let (w, h) = (self.width as f32, self.height as f32);
+        points.iter().all(|p| p.x < 0.0)
+            || points.iter().all(|p| p.x > w)
+            || points.iter().all(|p| p.y < 0.0)
+            || points.iter().all(|p| p.y > h)
+    }
+
+    /// Turns the contour in `points` into edges as `outline` says and clears it. `closed`
+    /// says whether the path closed it (a filled contour is closed either way).
+    fn close(&mut self, points: &mut Vec<Point>, outline: Outline, closed: bool) {
+        match outline {
+            Outline::Fill { crisp } if points.len() >= 2 => {
+                let n = points.len();
+                for i in 0..n {
+                    let segment = (points[i], points[(i + 1) % n]);
+                    Edge::push(
+                        &mut self.edges,
+                        segment,
+                        crisp,
+                        self.height,
+                        self.sub_scanlines,
+                    );
+                }
+            }
+            Outline::Fill { .. } => {}
+            Outline::Hairline { capped } => {
+                let (height, sub) = (self.height, self.sub_scanlines);
+                let edges = &mut self.edges;
+                hairline::hairline_bands(points, closed, capped, |a, b| {
+                    Edge::push(edges, (a, b), false, height, sub);
+                });
+            }
+        }
+        points.clear();
+    }
+}
+
+/// How a flattened contour becomes edges.
+#[derive(Clone, Copy, Debug)]
+enum Outline {
+    /// The contour itself, closed; `crisp` snaps its rows to pixel centres.
+    Fill { crisp: bool },
+    /// The contour's hairline bands; `capped` extends open ends by half a pixel.
+    Hairline { capped: bool },
+}
