@@ -13,6 +13,20 @@ pub const MAX_DIMENSION: u32 = 16384;
 /// an image whose header asks for more is refused before its pixels are allocated.
 pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
 
+/// The most pixels the raster images of one scene may decode to together (128 Mi, 512 MiB
+/// decoded): every `<image>` is decoded on its own, an image drawn many times (by `<use>` or
+/// in a pattern) once per drawing, so each image's limit alone does not bound the scene.
+pub const MAX_SCENE_IMAGE_PIXELS: u64 = 2 * MAX_IMAGE_PIXELS;
+
+/// The most images one SVG file may load while it is parsed: usvg loads an image again for
+/// every `<use>` of it, and an SVG image's own images with it, so a small file can ask for
+/// millions of loads.
+pub const MAX_IMAGE_LOADS: usize = 1024;
+
+/// The most bytes of image data one SVG file may load while it is parsed (256 MiB), each
+/// load counted (a data URL is decoded into its own copy every time it is loaded).
+pub const MAX_IMAGE_BYTES: u64 = 256 << 20;
+
 /// Nested SVG images (an SVG image in an SVG image ...) drawn at most; deeper ones are
 /// skipped and named as unsupported.
 pub const MAX_IMAGE_DEPTH: usize = 8;
@@ -112,6 +126,14 @@ pub enum SceneError {
         /// Declared height.
         height: u32,
     },
+    /// The scene's raster images together decode to more than [`MAX_SCENE_IMAGE_PIXELS`]
+    /// pixels.
+    ImagesTooLarge {
+        /// The declared pixels of the image that did not fit.
+        pixels: u64,
+        /// What the scene's images could still decode when it came.
+        left: u64,
+    },
     /// An image's data cannot be decoded.
     BrokenImage {
         /// PNG, JPEG, GIF or WebP.
@@ -141,6 +163,13 @@ impl fmt::Display for SceneError {
                 f,
                 "a {format} image declares {width}x{height} pixels, outside the 1 to \
                  {MAX_IMAGE_PIXELS} pixels this renderer decodes; scale the image down"
+            ),
+            SceneError::ImagesTooLarge { pixels, left } => write!(
+                f,
+                "the images together decode to more than the {MAX_SCENE_IMAGE_PIXELS} pixels \
+                 this renderer decodes for one SVG (an image of {pixels} pixels came with \
+                 {left} left; an image drawn several times, by <use> or in a pattern, counts \
+                 each time); use fewer or smaller images"
             ),
             SceneError::BrokenImage { format, reason } => write!(
                 f,

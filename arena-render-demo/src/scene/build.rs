@@ -27,15 +27,15 @@ pub(crate) struct Content {
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
 /// at `sub_scanlines` per row.
 ///
-/// `tile_pixels` is what pattern tiles may still take, in pixels, over the whole image
-/// (nested patterns included); a pattern beyond it is skipped and named.
+/// `allowance` is what pattern tiles and decoded images may still take over the whole image
+/// (nested patterns included).
 pub(crate) fn walk(
     root: &usvg::Group,
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
     options: WalkOptions,
-    tile_pixels: &mut u64,
+    allowance: &mut Allowance,
 ) -> Result<Content, SceneError> {
     let mut builder = Builder {
         hairlines: options.hairlines,
@@ -45,7 +45,7 @@ pub(crate) fn walk(
         error: None,
         tiles: Vec::new(),
         sub_scanlines,
-        tile_pixels,
+        allowance,
     };
     // As resvg: the root's children under the device transform (the root group itself
     // carries nothing to draw).
@@ -73,6 +73,16 @@ pub(crate) struct WalkOptions {
     pub(crate) hairlines: bool,
 }
 
+/// The memory one scene may still take for what the walk makes on the heap, in pixels.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowance {
+    /// For pattern tiles: a pattern beyond it is skipped and named.
+    pub(crate) tile_pixels: u64,
+    /// For decoded raster images, each drawing of an image counted: an image beyond it
+    /// refuses the scene.
+    pub(crate) image_pixels: u64,
+}
+
 /// The walk's state: the op list so far, the unsupported features seen, and the pattern
 /// tiles found (their content walked on its own canvas, at the same sampling).
 struct Builder<'t> {
@@ -86,7 +96,7 @@ struct Builder<'t> {
     error: Option<SceneError>,
     tiles: Vec<(Content, (u32, u32))>,
     sub_scanlines: u32,
-    tile_pixels: &'t mut u64,
+    allowance: &'t mut Allowance,
 }
 
 /// An opaque paint: clip coverage, and a mask's rectangle.
@@ -249,6 +259,18 @@ impl Builder<'_> {
             self.error = Some(error);
             return;
         }
+        if !matches!(image.kind(), usvg::ImageKind::SVG(_)) {
+            // Checked above: the declared size is whole pixels within MAX_IMAGE_PIXELS.
+            let pixels = declared.width() as u64 * declared.height() as u64;
+            if pixels > self.allowance.image_pixels {
+                self.error = Some(SceneError::ImagesTooLarge {
+                    pixels,
+                    left: self.allowance.image_pixels,
+                });
+                return;
+            }
+            self.allowance.image_pixels -= pixels;
+        }
         let raster = match super::image::decode(image.kind()) {
             None => {
                 let usvg::ImageKind::SVG(tree) = image.kind() else {
@@ -343,18 +365,18 @@ impl Builder<'_> {
         }
         let size = (w as u32, h as u32);
         let pixels = u64::from(size.0) * u64::from(size.1);
-        if pixels > *self.tile_pixels {
+        if pixels > self.allowance.tile_pixels {
             self.unsupported
                 .insert("patterns beyond the tile memory limit");
             return None;
         }
-        *self.tile_pixels -= pixels;
+        self.allowance.tile_pixels -= pixels;
         let scale = Transform::from_scale(sx, sy);
         let sub = self.sub_scanlines;
         let options = WalkOptions {
             hairlines: self.hairlines,
         };
-        let content = match walk(pattern.root(), scale, size, sub, options, self.tile_pixels) {
+        let content = match walk(pattern.root(), scale, size, sub, options, self.allowance) {
             Ok(content) => content,
             Err(error) => {
                 // An image in the tile could not be decoded: the scene is refused.
@@ -463,4 +485,55 @@ fn hairline_alpha(coverage: f32) -> f32 {
     }
     let scale = (coverage * 256.0) as i32;
     ((255 * scale) >> 8) as f32 / 255.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 12x9 PNG (the `images-raster.svg` fixture's), drawn three times: once as itself,
+    /// twice through `<use>`.
+    const THRICE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg"
+        xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">
+      <image id="i" xlink:href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAwAAAAJCAYAAAA
+GuM1UAAAAO0lEQVR4nO2LsQ0AIAgEv2AAdQprx3E/R3AlS1xBoaIj9Fzy+WuOTh+TUXB1dRnXZ+PyhIYQGXx2NHB5e
+YwOn6MxFCcAAAAASUVORK5CYII="/>
+      <use xlink:href="#i" y="10"/><use xlink:href="#i" y="20"/></svg>"##;
+
+    fn walk_with(image_pixels: u64) -> Result<Content, SceneError> {
+        let tree = usvg::Tree::from_str(THRICE, &usvg::Options::default()).unwrap();
+        let mut allowance = Allowance {
+            tile_pixels: 0,
+            image_pixels,
+        };
+        let options = WalkOptions { hairlines: true };
+        walk(
+            tree.root(),
+            Transform::identity(),
+            (40, 40),
+            1,
+            options,
+            &mut allowance,
+        )
+    }
+
+    #[test]
+    fn every_drawing_of_an_image_counts_against_the_scene_allowance() {
+        let drawn = walk_with(3 * 108).unwrap();
+        assert_eq!(drawn.shaders.len(), 3, "three image shaders");
+        let Err(error) = walk_with(3 * 108 - 1) else {
+            panic!("the third drawing is beyond the allowance");
+        };
+        let refused = SceneError::ImagesTooLarge {
+            pixels: 108,
+            left: 107,
+        };
+        assert_eq!(error, refused);
+        let message = refused.to_string();
+        assert!(
+            message.contains("an image of 108 pixels came with 107 left")
+                && message.contains("use fewer or smaller images"),
+            "{message}"
+        );
+    }
 }

@@ -21,7 +21,7 @@ pub use index::SceneParams;
 pub(crate) use item::{FillItem, Op};
 pub use item::{FillRule, PixelBounds};
 
-use crate::options::{Geometry, RenderOptions, SceneError};
+use crate::options::{Geometry, MAX_SCENE_IMAGE_PIXELS, RenderOptions, SceneError};
 use crate::paint::Shader;
 use crate::pixel::{CLEAR, Pixel};
 
@@ -64,19 +64,15 @@ impl Scene {
         let geometry = Geometry::of(tree, options)?;
         let size = (geometry.width, geometry.height);
         let sub_scanlines = options.sub_scanlines();
-        let mut tile_pixels = MAX_TILE_PIXELS;
+        let mut allowance = build::Allowance {
+            tile_pixels: MAX_TILE_PIXELS,
+            image_pixels: MAX_SCENE_IMAGE_PIXELS,
+        };
         let base = geometry.transform(options);
         let walk = build::WalkOptions {
             hairlines: options.hairlines,
         };
-        let content = build::walk(
-            tree.root(),
-            base,
-            size,
-            sub_scanlines,
-            walk,
-            &mut tile_pixels,
-        )?;
+        let content = build::walk(tree.root(), base, size, sub_scanlines, walk, &mut allowance)?;
         Ok(Scene::index(
             content,
             size,
