@@ -160,7 +160,27 @@ pub fn parse_with(
         image_href_resolver: images::resolver(&loads),
         ..fonts.usvg_options(resources_dir, &missing)
     };
-    let tree = usvg::Tree::from_str(text, &options).map_err(|e| match e {
+    // usvg panics on some inputs (an `<image>` whose box, scaled to the image's aspect
+    // ratio, is thinner than the precision of its position: an `unwrap` in
+    // tiny-skia-path's `Size::to_non_zero_rect`). A panic there is a bug in the dependency
+    // and says nothing about the tree being built, which is dropped: report it as an error
+    // instead of aborting with a half-written output.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        usvg::Tree::from_str(text, &options)
+    }))
+    .map_err(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        LoadError::Invalid(format!(
+            "usvg, the SVG parser, failed on this file ({why}); this is a bug in usvg, often \
+             an <image> whose box is far thinner than its distance from the origin: check \
+             the images' sizes"
+        ))
+    })?;
+    let tree = parsed.map_err(|e| match e {
         usvg::Error::ParsingFailed(e) => LoadError::MalformedXml(e.to_string()),
         usvg::Error::InvalidSize => LoadError::Invalid(
             "no usable size: give the <svg> element a positive width and height or a viewBox"

@@ -13,6 +13,12 @@ pub const MAX_DIMENSION: u32 = 16384;
 /// an image whose header asks for more is refused before its pixels are allocated.
 pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
 
+/// The most one side of a raster image may be longer than the other (4096:1). usvg lays an
+/// image out by scaling it into its box keeping the aspect ratio and panics (an `unwrap` in
+/// tiny-skia-path's `Size::to_non_zero_rect`) when the short side comes out below the
+/// precision of the box's position; no real image comes near this ratio.
+pub const MAX_IMAGE_ASPECT: u64 = 1 << 12;
+
 /// The most pixels the raster images of one scene may decode to together (128 Mi, 512 MiB
 /// decoded): every `<image>` is decoded on its own, an image drawn many times (by `<use>` or
 /// in a pattern) once per drawing, so each image's limit alone does not bound the scene.

@@ -190,3 +190,30 @@ fn a_linked_image_that_cannot_be_loaded_is_an_error_naming_the_link() {
         );
     }
 }
+
+/// usvg panics laying out an `<image>` whose box, scaled to the image's aspect ratio, is
+/// thinner than the precision of its position (a 12x9 PNG in a 28 x 0.0000005 box at
+/// (2, 3): the fitted image is 0.00000067 wide at x = 16, where one step of `f32` is
+/// 0.0000019). The demo reports the dependency's panic as an error naming the likely cause.
+#[test]
+fn a_panic_inside_usvg_is_an_error_not_an_abort() {
+    let text = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32">
+          <image x="2" y="3" width="28" height="0.0000005" href="data:image/png;base64,{}"/>
+          </svg>"#,
+        image_cases::base64(
+            Input::parse(&fs::read(corpus_dir().join("valid-png")).unwrap())
+                .unwrap()
+                .payload
+        )
+    );
+    let Err(error) = load::parse(text.as_bytes()) else {
+        panic!("usvg no longer panics here: drop the catch_unwind in load.rs and this test");
+    };
+    let error = error.to_string();
+    assert!(
+        error.contains("usvg, the SVG parser, failed on this file")
+            && error.contains("check the images' sizes"),
+        "{error}"
+    );
+}

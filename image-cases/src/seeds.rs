@@ -304,6 +304,14 @@ pub fn seeds(max_depth: usize) -> Vec<Seed> {
         Input::new(Kind::Gif, &gif_big_frame),
         Outcome::Fails("GIF"),
     );
+    // usvg's layout panics when an image's short side, scaled into its box, falls below
+    // the precision of the box's position: a 8192:1 image is refused before that.
+    let png_strip = png_declaring(&png, 8192, 1);
+    add(
+        "png-aspect-8192-to-1",
+        Input::new(Kind::Png, &png_strip),
+        Outcome::Fails("a PNG image declares 8192x1 pixels, beyond"),
+    );
     let png_zero = png_declaring(&png, 0, 9);
     add(
         "png-zero-width",
@@ -363,6 +371,14 @@ pub fn seeds(max_depth: usize) -> Vec<Seed> {
         "truncated-svg",
         Input::new(Kind::Svg, &small.as_bytes()[..small.len() / 2]),
         Outcome::Fails("an SVG image cannot be read (malformed XML"),
+    );
+    // An SVG image whose arc would become gigabytes of curves in usvg: the coordinate
+    // check the demo runs on files runs on SVG images too.
+    let arc = svg(r#"<path d="M 0 0 A 5e54 5e54 0 0 1 10 10" stroke="red"/>"#);
+    add(
+        "svg-with-absurd-arc",
+        Input::new(Kind::Svg, arc.as_bytes()),
+        Outcome::Fails("d = 5e54 user units"),
     );
     let at_limit = nested_svg(max_depth);
     add(

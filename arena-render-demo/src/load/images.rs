@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use usvg::roxmltree;
 
-use crate::options::{MAX_IMAGE_BYTES, MAX_IMAGE_LOADS};
+use crate::options::{MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_LOADS, MAX_IMAGE_PIXELS};
 
 /// Why an `<image>` could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +29,17 @@ pub enum ImageError {
     },
     /// A raster image whose header declares no pixels.
     Empty {
+        /// PNG, JPEG, GIF or WebP.
+        format: &'static str,
+        /// Declared width.
+        width: usize,
+        /// Declared height.
+        height: usize,
+    },
+    /// A raster image whose header declares more than [`MAX_IMAGE_PIXELS`] pixels or a
+    /// side more than [`MAX_IMAGE_ASPECT`] times the other: refused before usvg lays it out
+    /// (at an extreme aspect ratio usvg's layout panics).
+    TooLarge {
         /// PNG, JPEG, GIF or WebP.
         format: &'static str,
         /// Declared width.
@@ -77,6 +88,16 @@ impl fmt::Display for ImageError {
                 f,
                 "a {format} image declares {width}x{height} pixels, which is empty; fix or \
                  replace the image"
+            ),
+            ImageError::TooLarge {
+                format,
+                width,
+                height,
+            } => write!(
+                f,
+                "a {format} image declares {width}x{height} pixels, beyond the \
+                 {MAX_IMAGE_PIXELS} pixels or the {MAX_IMAGE_ASPECT}:1 aspect ratio this \
+                 renderer lays out; scale the image down"
             ),
             ImageError::BadSvg { reason } => write!(
                 f,
@@ -150,6 +171,12 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
             if !admit(loads, bytes.len()) {
                 return None;
             }
+            // usvg parses an SVG image on its own, without the coordinate check the file
+            // itself passed: check it here, before usvg turns its arcs into curves.
+            if let Err(problem) = check_svg_geometry(media_type, &bytes) {
+                refuse(loads, problem);
+                return None;
+            }
             let kind = data(media_type, Arc::clone(&bytes), options);
             let checked = match &kind {
                 Some(kind) => check(kind),
@@ -192,14 +219,44 @@ fn check(kind: &usvg::ImageKind) -> Result<(), ImageError> {
         format,
         reason: e.to_string(),
     })?;
-    if size.width == 0 || size.height == 0 {
+    let (width, height) = (size.width, size.height);
+    if width == 0 || height == 0 {
         return Err(ImageError::Empty {
             format,
-            width: size.width,
-            height: size.height,
+            width,
+            height,
+        });
+    }
+    let (long, short) = (width.max(height) as u64, width.min(height) as u64);
+    if long.saturating_mul(short) > MAX_IMAGE_PIXELS || long / short > MAX_IMAGE_ASPECT {
+        return Err(ImageError::TooLarge {
+            format,
+            width,
+            height,
         });
     }
     Ok(())
+}
+
+/// The coordinate check of [`super::check_geometry`] on data usvg will parse as an SVG image
+/// (an `image/svg+xml` data URL, or `text/plain` that is XML); anything else passes.
+fn check_svg_geometry(media_type: &str, bytes: &[u8]) -> Result<(), ImageError> {
+    if !matches!(media_type, "image/svg+xml" | "text/plain") {
+        return Ok(());
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(());
+    };
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let Ok(doc) = roxmltree::Document::parse_with_options(text, options) else {
+        return Ok(());
+    };
+    super::check_geometry(&doc).map_err(|absurd| ImageError::BadSvg {
+        reason: absurd.to_string(),
+    })
 }
 
 /// Why usvg's data URL loader gave nothing for `bytes` of `media_type`.
