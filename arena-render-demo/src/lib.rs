@@ -92,8 +92,8 @@ pub mod vello;
 pub use image::{Comparison, Image, render_reference};
 pub use options::{
     Geometry, MAX_DIMENSION, MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_DEPTH, MAX_IMAGE_LOADS,
-    MAX_IMAGE_PIXELS, MAX_SCENE_IMAGE_PIXELS, OverBudget, RenderError, RenderOptions,
-    SUB_SCANLINES, SceneError,
+    MAX_IMAGE_PIXELS, MAX_PIXELS_PER_BYTE, MAX_SCENE_IMAGE_PIXELS, OverBudget, RenderError,
+    RenderOptions, SPARSE_IMAGE_FLOOR, SUB_SCANLINES, SceneError,
 };
 pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};

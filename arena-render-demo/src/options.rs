@@ -19,6 +19,15 @@ pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
 /// precision of the box's position; no real image comes near this ratio.
 pub const MAX_IMAGE_ASPECT: u64 = 1 << 12;
 
+/// The most pixels a raster image may declare per byte of its data, beyond the first
+/// [`SPARSE_IMAGE_FLOOR`]: zune-jpeg fills in what a JPEG's data does not reach (as resvg
+/// draws it), so a header asking for 16 million pixels over 700 bytes took seconds to decode.
+/// Real images stay far below (photos a few pixels per byte, flat drawings a few hundred).
+pub const MAX_PIXELS_PER_BYTE: u64 = 1024;
+
+/// The pixels any raster image may declare whatever its data size (1 Mi).
+pub const SPARSE_IMAGE_FLOOR: u64 = 1 << 20;
+
 /// The most pixels the raster images of one scene may decode to together (128 Mi, 512 MiB
 /// decoded): every `<image>` is decoded on its own, an image drawn many times (by `<use>` or
 /// in a pattern) once per drawing, so each image's limit alone does not bound the scene.

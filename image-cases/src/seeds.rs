@@ -312,6 +312,14 @@ pub fn seeds(max_depth: usize) -> Vec<Seed> {
         Input::new(Kind::Png, &png_strip),
         Outcome::Fails("a PNG image declares 8192x1 pixels, beyond"),
     );
+    // A JPEG whose header declares 16.6 million pixels (within the limits) for the data
+    // of 108: zune-jpeg fills in what the data does not reach, and took seconds over it.
+    let sparse = jpeg_declaring(&jpeg, 65000, 255);
+    add(
+        "sparse-jpeg-65000x255",
+        Input::new(Kind::Jpeg, &sparse),
+        Outcome::Fails("a JPEG image declares 65000x255 pixels in 680 bytes"),
+    );
     let png_zero = png_declaring(&png, 0, 9);
     add(
         "png-zero-width",

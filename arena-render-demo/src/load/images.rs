@@ -10,7 +10,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use usvg::roxmltree;
 
-use crate::options::{MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_LOADS, MAX_IMAGE_PIXELS};
+use crate::options::{
+    MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_LOADS, MAX_IMAGE_PIXELS, MAX_PIXELS_PER_BYTE,
+    SPARSE_IMAGE_FLOOR,
+};
 
 /// Why an `<image>` could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +49,18 @@ pub enum ImageError {
         width: usize,
         /// Declared height.
         height: usize,
+    },
+    /// A raster image declaring more pixels than its data can describe: more than
+    /// [`SPARSE_IMAGE_FLOOR`] and more than [`MAX_PIXELS_PER_BYTE`] per byte.
+    Sparse {
+        /// PNG, JPEG, GIF or WebP.
+        format: &'static str,
+        /// Declared width.
+        width: usize,
+        /// Declared height.
+        height: usize,
+        /// The size of the image's data.
+        bytes: usize,
     },
     /// An SVG image (or a `text/plain` data URL, which usvg tries as SVG when it is no
     /// raster format) that does not parse.
@@ -98,6 +113,17 @@ impl fmt::Display for ImageError {
                 "a {format} image declares {width}x{height} pixels, beyond the \
                  {MAX_IMAGE_PIXELS} pixels or the {MAX_IMAGE_ASPECT}:1 aspect ratio this \
                  renderer lays out; scale the image down"
+            ),
+            ImageError::Sparse {
+                format,
+                width,
+                height,
+                bytes,
+            } => write!(
+                f,
+                "a {format} image declares {width}x{height} pixels in {bytes} bytes, more than \
+                 its data can describe (over {MAX_PIXELS_PER_BYTE} pixels per byte): it is \
+                 truncated or crafted; fix or replace the image"
             ),
             ImageError::BadSvg { reason } => write!(
                 f,
@@ -228,11 +254,20 @@ fn check(kind: &usvg::ImageKind) -> Result<(), ImageError> {
         });
     }
     let (long, short) = (width.max(height) as u64, width.min(height) as u64);
-    if long.saturating_mul(short) > MAX_IMAGE_PIXELS || long / short > MAX_IMAGE_ASPECT {
+    let pixels = long.saturating_mul(short);
+    if pixels > MAX_IMAGE_PIXELS || long / short > MAX_IMAGE_ASPECT {
         return Err(ImageError::TooLarge {
             format,
             width,
             height,
+        });
+    }
+    if pixels > SPARSE_IMAGE_FLOOR && pixels / MAX_PIXELS_PER_BYTE > data.len() as u64 {
+        return Err(ImageError::Sparse {
+            format,
+            width,
+            height,
+            bytes: data.len(),
         });
     }
     Ok(())
