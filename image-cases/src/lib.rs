@@ -18,6 +18,12 @@ pub use seeds::{Outcome, Seed, seeds};
 /// The side of the square canvas every input is drawn on, in SVG units.
 pub const CANVAS: u32 = 32;
 
+/// The start of every SVG document made here, up to the size attributes.
+const SVG_OPEN: &str = concat!(
+    r#"<svg xmlns="http://www.w3.org/2000/svg""#,
+    r#" xmlns:xlink="http://www.w3.org/1999/xlink""#
+);
+
 /// The media type of a data URL, by the selector's low three bits.
 const MEDIA_TYPES: [&str; 8] = [
     "image/png",
@@ -127,10 +133,11 @@ impl<'a> Input<'a> {
         } else {
             ""
         };
+        let (media_type, data) = (self.media_type(), base64(self.payload));
+        let attributes = format!(r#"x="2" y="3"{size}{rendering}{aspect}"#);
         format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{CANVAS}" height="{CANVAS}"><image x="2" y="3"{size}{rendering}{aspect} xlink:href="data:{};base64,{}"/></svg>"#,
-            self.media_type(),
-            base64(self.payload)
+            r#"{SVG_OPEN} width="{CANVAS}" height="{CANVAS}"><image {attributes} {}</svg>"#,
+            format_args!(r#"xlink:href="data:{media_type};base64,{data}"/>"#)
         )
     }
 }

@@ -2,7 +2,7 @@
 //! of the demo's `images-raster.svg` fixture (which the demo's tests check against resvg).
 
 use crate::encode::{base64, crc32, unbase64};
-use crate::{CANVAS, Input, Kind};
+use crate::{CANVAS, Input, Kind, SVG_OPEN};
 
 /// The fixture whose data URLs hold the valid images the seeds start from.
 const FIXTURE: &str = include_str!("../../arena-render-demo/fixtures/images-raster.svg");
@@ -135,16 +135,15 @@ fn corrupt(bytes: &[u8], from: f32) -> Vec<u8> {
 
 /// An SVG document of `CANVAS` x `CANVAS` units with `body` inside.
 fn svg(body: &str) -> String {
-    format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{CANVAS}" height="{CANVAS}">{body}</svg>"#
-    )
+    format!(r#"{SVG_OPEN} width="{CANVAS}" height="{CANVAS}">{body}</svg>"#)
 }
 
 /// An `<image>` of `media_type` holding `bytes`, filling the canvas.
 fn image_element(media_type: &str, bytes: &[u8], extra: &str) -> String {
+    let data = base64(bytes);
     format!(
-        r#"<image width="{CANVAS}" height="{CANVAS}"{extra} xlink:href="data:{media_type};base64,{}"/>"#,
-        base64(bytes)
+        r#"<image width="{CANVAS}" height="{CANVAS}"{extra} {}"#,
+        format_args!(r#"xlink:href="data:{media_type};base64,{data}"/>"#)
     )
 }
 
