@@ -43,13 +43,18 @@
 //! [`MAX_TILE_PIXELS`]). Text (usvg lays it out with the [`fonts::Fonts`] it is given and
 //! turns it into paths). Images: PNG, JPEG, GIF and WebP, embedded or linked, decoded once
 //! per scene with the decoders resvg uses (an image declaring more than
-//! [`MAX_IMAGE_PIXELS`] is refused before it is decoded) and sampled per pixel as resvg
+//! [`MAX_IMAGE_PIXELS`] is refused before it is decoded, and all of a scene's together are
+//! limited to [`MAX_SCENE_IMAGE_PIXELS`]) and sampled per pixel as resvg
 //! samples them (`image-rendering`); SVG images are drawn as part of the scene, nested up
 //! to [`MAX_IMAGE_DEPTH`] deep. `shape-rendering="crispEdges"` draws without anti-aliasing,
 //! and strokes a pixel wide or less are hairlines, as in resvg. Filters are reported by
 //! [`Scene::unsupported`] and skipped. Files with coordinates or radii beyond
 //! [`load::MAX_COORDINATE`] user units are refused with an error before usvg parses them:
-//! usvg would turn their arcs into more curves than memory or time allow.
+//! usvg would turn their arcs into more curves than memory or time allow. So are files with
+//! an image usvg would drop without a word (a format it does not read, a header without a
+//! size, an SVG image that does not parse, a missing linked file), and files that load more
+//! than [`MAX_IMAGE_LOADS`] images or [`MAX_IMAGE_BYTES`] of image data while they are
+//! parsed ([`load::ImageError`]).
 //!
 //! # Modules, bottom floor first
 //!
@@ -86,8 +91,9 @@ pub mod vello;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{
-    Geometry, MAX_DIMENSION, MAX_IMAGE_DEPTH, MAX_IMAGE_PIXELS, OverBudget, RenderError,
-    RenderOptions, SUB_SCANLINES, SceneError,
+    Geometry, MAX_DIMENSION, MAX_IMAGE_ASPECT, MAX_IMAGE_BYTES, MAX_IMAGE_DEPTH, MAX_IMAGE_LOADS,
+    MAX_IMAGE_PIXELS, MAX_PIXELS_PER_BYTE, MAX_SCENE_IMAGE_PIXELS, OverBudget, RenderError,
+    RenderOptions, SPARSE_IMAGE_FLOOR, SUB_SCANLINES, SceneError,
 };
 pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};

@@ -11,6 +11,10 @@ use usvg::roxmltree;
 
 use crate::fonts::Fonts;
 
+mod images;
+
+pub use images::ImageError;
+
 /// The built-in demo scene, embedded in the binary.
 pub const BUILTIN_SCENE: &str = include_str!("builtin.svg");
 
@@ -58,6 +62,8 @@ pub enum LoadError {
         /// The value, in user units.
         value: f64,
     },
+    /// An `<image>` could not be loaded, or the file loads too many images.
+    Image(ImageError),
     /// Another I/O error.
     Io(io::Error),
 }
@@ -80,6 +86,7 @@ impl fmt::Display for LoadError {
                 "a <{element}> has {attribute} = {value:e} user units, beyond the \
                  {MAX_COORDINATE:e} this renderer accepts; fix the file's coordinates"
             ),
+            LoadError::Image(e) => e.fmt(f),
             LoadError::Io(e) => write!(f, "cannot read: {e}"),
         }
     }
@@ -148,8 +155,32 @@ pub fn parse_with(
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
     let missing = Mutex::new(BTreeSet::new());
-    let options = fonts.usvg_options(resources_dir, &missing);
-    let tree = usvg::Tree::from_str(text, &options).map_err(|e| match e {
+    let loads = Mutex::new(images::Loads::default());
+    let options = usvg::Options {
+        image_href_resolver: images::resolver(&loads),
+        ..fonts.usvg_options(resources_dir, &missing)
+    };
+    // usvg panics on some inputs (an `<image>` whose box, scaled to the image's aspect
+    // ratio, is thinner than the precision of its position: an `unwrap` in
+    // tiny-skia-path's `Size::to_non_zero_rect`). A panic there is a bug in the dependency
+    // and says nothing about the tree being built, which is dropped: report it as an error
+    // instead of aborting with a half-written output.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        usvg::Tree::from_str(text, &options)
+    }))
+    .map_err(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        LoadError::Invalid(format!(
+            "usvg, the SVG parser, failed on this file ({why}); this is a bug in usvg, often \
+             an <image> whose box is far thinner than its distance from the origin: check \
+             the images' sizes"
+        ))
+    })?;
+    let tree = parsed.map_err(|e| match e {
         usvg::Error::ParsingFailed(e) => LoadError::MalformedXml(e.to_string()),
         usvg::Error::InvalidSize => LoadError::Invalid(
             "no usable size: give the <svg> element a positive width and height or a viewBox"
@@ -158,6 +189,10 @@ pub fn parse_with(
         other => LoadError::Invalid(other.to_string()),
     })?;
     drop(options);
+    let loads = loads.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(problem) = loads.into_problem() {
+        return Err(LoadError::Image(problem));
+    }
     let missing_fonts = missing
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner)

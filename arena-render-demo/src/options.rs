@@ -13,6 +13,35 @@ pub const MAX_DIMENSION: u32 = 16384;
 /// an image whose header asks for more is refused before its pixels are allocated.
 pub const MAX_IMAGE_PIXELS: u64 = 1 << 26;
 
+/// The most one side of a raster image may be longer than the other (4096:1). usvg lays an
+/// image out by scaling it into its box keeping the aspect ratio and panics (an `unwrap` in
+/// tiny-skia-path's `Size::to_non_zero_rect`) when the short side comes out below the
+/// precision of the box's position; no real image comes near this ratio.
+pub const MAX_IMAGE_ASPECT: u64 = 1 << 12;
+
+/// The most pixels a raster image may declare per byte of its data, beyond the first
+/// [`SPARSE_IMAGE_FLOOR`]: zune-jpeg fills in what a JPEG's data does not reach (as resvg
+/// draws it), so a header asking for 16 million pixels over 700 bytes took seconds to decode.
+/// Real images stay far below (photos a few pixels per byte, flat drawings a few hundred).
+pub const MAX_PIXELS_PER_BYTE: u64 = 1024;
+
+/// The pixels any raster image may declare whatever its data size (1 Mi).
+pub const SPARSE_IMAGE_FLOOR: u64 = 1 << 20;
+
+/// The most pixels the raster images of one scene may decode to together (128 Mi, 512 MiB
+/// decoded): every `<image>` is decoded on its own, an image drawn many times (by `<use>` or
+/// in a pattern) once per drawing, so each image's limit alone does not bound the scene.
+pub const MAX_SCENE_IMAGE_PIXELS: u64 = 2 * MAX_IMAGE_PIXELS;
+
+/// The most images one SVG file may load while it is parsed: usvg loads an image again for
+/// every `<use>` of it, and an SVG image's own images with it, so a small file can ask for
+/// millions of loads.
+pub const MAX_IMAGE_LOADS: usize = 1024;
+
+/// The most bytes of image data one SVG file may load while it is parsed (256 MiB), each
+/// load counted (a data URL is decoded into its own copy every time it is loaded).
+pub const MAX_IMAGE_BYTES: u64 = 256 << 20;
+
 /// Nested SVG images (an SVG image in an SVG image ...) drawn at most; deeper ones are
 /// skipped and named as unsupported.
 pub const MAX_IMAGE_DEPTH: usize = 8;
@@ -112,6 +141,14 @@ pub enum SceneError {
         /// Declared height.
         height: u32,
     },
+    /// The scene's raster images together decode to more than [`MAX_SCENE_IMAGE_PIXELS`]
+    /// pixels.
+    ImagesTooLarge {
+        /// The declared pixels of the image that did not fit.
+        pixels: u64,
+        /// What the scene's images could still decode when it came.
+        left: u64,
+    },
     /// An image's data cannot be decoded.
     BrokenImage {
         /// PNG, JPEG, GIF or WebP.
@@ -141,6 +178,13 @@ impl fmt::Display for SceneError {
                 f,
                 "a {format} image declares {width}x{height} pixels, outside the 1 to \
                  {MAX_IMAGE_PIXELS} pixels this renderer decodes; scale the image down"
+            ),
+            SceneError::ImagesTooLarge { pixels, left } => write!(
+                f,
+                "the images together decode to more than the {MAX_SCENE_IMAGE_PIXELS} pixels \
+                 this renderer decodes for one SVG (an image of {pixels} pixels came with \
+                 {left} left; an image drawn several times, by <use> or in a pattern, counts \
+                 each time); use fewer or smaller images"
             ),
             SceneError::BrokenImage { format, reason } => write!(
                 f,

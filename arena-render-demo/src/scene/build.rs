@@ -29,15 +29,15 @@ pub(crate) struct Content {
 /// Walks `tree` under the device transform `base` for a `width` x `height` canvas sampled
 /// at `sub_scanlines` per row.
 ///
-/// `tile_pixels` is what pattern tiles may still take, in pixels, over the whole image
-/// (nested patterns included); a pattern beyond it is skipped and named.
+/// `allowance` is what pattern tiles and decoded images may still take over the whole image
+/// (nested patterns included).
 pub(crate) fn walk(
     root: &usvg::Group,
     base: Transform,
     (width, height): (u32, u32),
     sub_scanlines: u32,
     options: WalkOptions,
-    tile_pixels: &mut u64,
+    allowance: &mut Allowance,
 ) -> Result<Content, SceneError> {
     let mut builder = Builder {
         hairlines: options.hairlines,
@@ -45,7 +45,7 @@ pub(crate) fn walk(
         unsupported: BTreeSet::new(),
         image_depth: 0,
         error: None,
-        paints: Paints::new(options, sub_scanlines, tile_pixels),
+        paints: Paints::new(options, sub_scanlines, allowance),
         width,
         column_taps: options.column_taps,
     };
@@ -77,6 +77,16 @@ pub(crate) struct WalkOptions {
     /// [`MAX_COLUMN_TAPS`](crate::paint::MAX_COLUMN_TAPS); pattern tiles, walked once per
     /// use, keep none.
     pub(crate) column_taps: usize,
+}
+
+/// The memory one scene may still take for what the walk makes on the heap, in pixels.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Allowance {
+    /// For pattern tiles: a pattern beyond it is skipped and named.
+    pub(crate) tile_pixels: u64,
+    /// For decoded raster images, each drawing of an image counted: an image beyond it
+    /// refuses the scene.
+    pub(crate) image_pixels: u64,
 }
 
 /// The walk's state: the op list so far, the unsupported features seen, and the paints
@@ -257,6 +267,18 @@ impl Builder<'_> {
         if let Err(error) = super::image::check_declared(image.kind(), declared) {
             self.error = Some(error);
             return;
+        }
+        if !matches!(image.kind(), usvg::ImageKind::SVG(_)) {
+            // Checked above: the declared size is whole pixels within MAX_IMAGE_PIXELS.
+            let pixels = declared.width() as u64 * declared.height() as u64;
+            if pixels > self.paints.allowance.image_pixels {
+                self.error = Some(SceneError::ImagesTooLarge {
+                    pixels,
+                    left: self.paints.allowance.image_pixels,
+                });
+                return;
+            }
+            self.paints.allowance.image_pixels -= pixels;
         }
         let raster = match super::image::decode(image.kind()) {
             None => {

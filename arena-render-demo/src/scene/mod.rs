@@ -23,7 +23,7 @@ pub use index::SceneParams;
 pub(crate) use item::{FillItem, Op};
 pub use item::{FillRule, PixelBounds};
 
-use crate::options::{Geometry, RenderOptions, SceneError};
+use crate::options::{Geometry, MAX_SCENE_IMAGE_PIXELS, RenderOptions, SceneError};
 use crate::paint::Shader;
 use crate::pixel::{CLEAR, Pixel};
 
@@ -35,9 +35,9 @@ pub const MAX_TILE_PIXELS: u64 = 64 << 20;
 /// A scene ready for scan-line rendering: edges, paints, ops and the row index.
 ///
 /// Invariants: fills own consecutive, ascending edge ranges in op order; every `Op::Fill`
-/// names a fill and every `PaintRef::Shader` a shader; `rows` indexes exactly `edges` for a `width` x `height` image sampled at
-/// `sub_scanlines` per row; `blank_row` is `width + 2` clear pixels and `zero_steps` is
-/// `width + 2` zeros.
+/// names a fill and every `PaintRef::Shader` a shader; `rows` indexes exactly `edges` for a
+/// `width` x `height` image sampled at `sub_scanlines` per row; `blank_row` is `width + 2`
+/// clear pixels and `zero_steps` is `width + 2` zeros.
 #[derive(Clone, Debug)]
 pub struct Scene {
     width: u32,
@@ -66,20 +66,16 @@ impl Scene {
         let geometry = Geometry::of(tree, options)?;
         let size = (geometry.width, geometry.height);
         let sub_scanlines = options.sub_scanlines();
-        let mut tile_pixels = MAX_TILE_PIXELS;
+        let mut allowance = build::Allowance {
+            tile_pixels: MAX_TILE_PIXELS,
+            image_pixels: MAX_SCENE_IMAGE_PIXELS,
+        };
         let base = geometry.transform(options);
         let walk = build::WalkOptions {
             hairlines: options.hairlines,
             column_taps: crate::paint::MAX_COLUMN_TAPS,
         };
-        let content = build::walk(
-            tree.root(),
-            base,
-            size,
-            sub_scanlines,
-            walk,
-            &mut tile_pixels,
-        )?;
+        let content = build::walk(tree.root(), base, size, sub_scanlines, walk, &mut allowance)?;
         Ok(Scene::index(
             content,
             size,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use tiny_skia_path::Transform;
 
-use super::build::{Content, WalkOptions, walk};
+use super::build::{Allowance, Content, WalkOptions, walk};
 use crate::options::SceneError;
 use crate::paint::{MAX_TILE_SIDE, Pattern, Shader};
 use crate::pixel::Paint;
@@ -21,24 +21,28 @@ pub(super) enum Converted {
 
 /// Converts the paints of one walk, and keeps the pattern tiles it walked.
 ///
-/// Invariant: `tile_pixels` is what tiles may still take over the whole image, nested
-/// patterns included; `tiles[i]` is the content of the tile the `i`-th pattern shader
-/// refers to.
+/// Invariant: `allowance.tile_pixels` is what tiles may still take over the whole image,
+/// nested patterns included; `tiles[i]` is the content of the tile the `i`-th pattern
+/// shader refers to.
 pub(super) struct Paints<'t> {
     options: WalkOptions,
     sub_scanlines: u32,
-    tile_pixels: &'t mut u64,
+    pub(super) allowance: &'t mut Allowance,
     tiles: Vec<(Content, (u32, u32))>,
 }
 
 impl<'t> Paints<'t> {
     /// No tiles yet; tiles are walked with `options` at `sub_scanlines`, within
-    /// `tile_pixels`.
-    pub(super) fn new(options: WalkOptions, sub_scanlines: u32, tile_pixels: &'t mut u64) -> Self {
+    /// `allowance`.
+    pub(super) fn new(
+        options: WalkOptions,
+        sub_scanlines: u32,
+        allowance: &'t mut Allowance,
+    ) -> Self {
         Paints {
             options,
             sub_scanlines,
-            tile_pixels,
+            allowance,
             tiles: Vec::new(),
         }
     }
@@ -102,11 +106,11 @@ impl<'t> Paints<'t> {
         }
         let size = (w as u32, h as u32);
         let pixels = u64::from(size.0) * u64::from(size.1);
-        if pixels > *self.tile_pixels {
+        if pixels > self.allowance.tile_pixels {
             unsupported.insert("patterns beyond the tile memory limit");
             return Ok(None);
         }
-        *self.tile_pixels -= pixels;
+        self.allowance.tile_pixels -= pixels;
         let scale = Transform::from_scale(sx, sy);
         let sub = self.sub_scanlines;
         let content = walk(
@@ -115,7 +119,7 @@ impl<'t> Paints<'t> {
             size,
             sub,
             self.options,
-            self.tile_pixels,
+            self.allowance,
         )?;
         unsupported.extend(content.unsupported.iter().copied());
         self.tiles.push((content, size));
