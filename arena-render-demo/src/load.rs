@@ -165,21 +165,19 @@ pub fn parse_with(
     // tiny-skia-path's `Size::to_non_zero_rect`). A panic there is a bug in the dependency
     // and says nothing about the tree being built, which is dropped: report it as an error
     // instead of aborting with a half-written output.
-    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        usvg::Tree::from_str(text, &options)
-    }))
-    .map_err(|panic| {
-        let why = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        LoadError::Invalid(format!(
-            "usvg, the SVG parser, failed on this file ({why}); this is a bug in usvg, often \
+    let parsed =
+        quietly_catch_unwind(|| usvg::Tree::from_str(text, &options)).map_err(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            LoadError::Invalid(format!(
+                "usvg, the SVG parser, failed on this file ({why}); this is a bug in usvg, often \
              an <image> whose box is far thinner than its distance from the origin: check \
              the images' sizes"
-        ))
-    })?;
+            ))
+        })?;
     let tree = parsed.map_err(|e| match e {
         usvg::Error::ParsingFailed(e) => LoadError::MalformedXml(e.to_string()),
         usvg::Error::InvalidSize => LoadError::Invalid(
@@ -299,4 +297,32 @@ pub fn svg_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+thread_local! {
+    /// Whether this thread is inside [`quietly_catch_unwind`].
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic as `catch_unwind` does, without the panic hook's report on
+/// stderr for it: the caller turns the panic into an error with its own message, and a
+/// "thread panicked" report (with a backtrace under `RUST_BACKTRACE`) before that error
+/// would tell the user the program crashed when it did not.
+///
+/// The first call wraps the process's panic hook once: panics on a thread inside this
+/// function stay quiet, every other panic goes to the hook that was there before.
+fn quietly_catch_unwind<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was = CATCHING.with(|c| c.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(was));
+    result
 }

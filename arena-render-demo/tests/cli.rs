@@ -530,3 +530,33 @@ fn broken_image_data_is_an_error_naming_the_format() {
         );
     }
 }
+
+#[test]
+fn a_panic_inside_usvg_is_one_error_line_without_a_panic_report() {
+    // An <image> box far thinner than its distance from the origin makes usvg panic; the
+    // loader catches it. The user must see the error, not a "thread panicked" report (with
+    // a backtrace under RUST_BACKTRACE) that reads like a crash.
+    let dir = scratch("usvg-panic");
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus/demo_svg/usvg-panic-thin-image.svg");
+    fs::copy(kept, dir.join("thin.svg")).unwrap();
+    let out = Command::new(BIN)
+        .args(["render", "thin.svg", "-o", "thin.png"])
+        .current_dir(&dir)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "a panic report: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
+    assert!(
+        stderr.starts_with("error: thin.svg: invalid SVG: usvg, the SVG parser, failed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        outputs(&dir, &["thin.svg"]),
+        Vec::<String>::new(),
+        "files left"
+    );
+}
