@@ -493,6 +493,25 @@ mod tests {
     }
 
     #[test]
+    fn a_flag_given_a_value_says_it_takes_none_and_parsing_goes_on() {
+        let errors = errors_of(quote! {
+            #[scan(no_constructor = true, colour)]
+            struct S<'l> {
+                #[scan(child(x), wat)] a: &'l u8,
+                #[scan(borrowed = 1)] b: &'static str,
+            }
+        });
+        let expected = [
+            "#[scan(no_constructor)] takes no value: write just `no_constructor`",
+            "unknown #[scan] option `colour` on a type",
+            "#[scan(child)] takes no value: write just `child`",
+            "unknown #[scan] option `wat` on a field",
+            "#[scan(borrowed)] takes no value: write just `borrowed`",
+        ];
+        assert_messages(&errors, &expected);
+    }
+
+    #[test]
     fn fields_are_classified_by_type_and_attribute() {
         let ast: DeriveInput = syn::parse_quote! {
             struct S<'l, T> {
