@@ -512,6 +512,25 @@ mod tests {
     }
 
     #[test]
+    fn max_is_a_number_or_the_path_of_a_constant() {
+        let errors = errors_of(quote! {
+            struct S<'l> {
+                #[scan(max = <Sizes as Limits>::LEN)] a: &'l [u8],
+                #[scan(max = LEN + 1)] b: &'l [u8],
+                #[scan(max = 8u32)] c: &'l [u8],
+                #[scan(max = sizes::LEN)] d: &'l [u8],
+                #[scan(max = 8usize)] e: &'l str,
+            }
+        });
+        let expected = [
+            "#[scan(max = ...)] takes a whole number of elements",
+            "#[scan(max = ...)] takes a whole number of elements",
+            "#[scan(max = N)] is a `usize`: drop the suffix",
+        ];
+        assert_messages(&errors, &expected);
+    }
+
+    #[test]
     fn fields_are_classified_by_type_and_attribute() {
         let ast: DeriveInput = syn::parse_quote! {
             struct S<'l, T> {
