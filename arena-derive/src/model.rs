@@ -567,6 +567,43 @@ mod tests {
     }
 
     #[test]
+    fn a_type_passed_through_a_macro_rules_ty_is_classified_by_what_it_is() {
+        // A `$t:ty` fragment reaches the derive wrapped in an invisible group.
+        let wrap = |ty: TokenStream| {
+            quote::ToTokens::into_token_stream(proc_macro2::Group::new(
+                proc_macro2::Delimiter::None,
+                ty,
+            ))
+        };
+        let (slice, text, child) = (
+            wrap(quote!(&'l [u8])),
+            wrap(quote!(&'l str)),
+            wrap(quote!((&'l u8))),
+        );
+        let ast: DeriveInput = syn::parse2(quote! {
+            struct S<'l> {
+                #[scan(max = 4)] a: #slice,
+                #[scan(max = 4)] b: #text,
+                #[scan(child)] c: #child,
+            }
+        })
+        .unwrap();
+        let mut errors = Errors::default();
+        let input = parse(&ast, &mut errors);
+        assert!(errors.finish().is_ok());
+        let kinds: Vec<&str> = input
+            .all_fields()
+            .map(|f| match f.kind {
+                Kind::Slice { .. } => "slice",
+                Kind::Str { .. } => "str",
+                Kind::Child { .. } => "child",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["slice", "str", "child"]);
+    }
+
+    #[test]
     fn a_line_vec_needs_a_capacity_not_child() {
         let errors = errors_of(quote! {
             struct S<'l> {
