@@ -1,11 +1,12 @@
 //! What a user sees when they print the arena's types: `Debug` of the arenas, lines and
-//! collections (in a panic message, a log line or `dbg!`) shows their state, and `Display` of
-//! the errors says what was wrong.
+//! collections (in a panic message, a log line or `dbg!`) shows their state, `Display` of the
+//! errors says what was wrong, and an error's `source` leads to its cause.
 
+use core::error::Error;
 use core::mem::MaybeUninit;
 
 use arena_core::{
-    BorrowedArena, BufferError, GrowError, LinePool, PoolError, ScanArena, StaticArena,
+    ArenaFull, BorrowedArena, BufferError, GrowError, LinePool, PoolError, ScanArena, StaticArena,
 };
 
 #[test]
@@ -142,4 +143,32 @@ fn debug_of_a_pool_and_display_of_its_errors() {
         error: "no fix",
     };
     assert_eq!(err.to_string(), "row 4: no fix");
+}
+
+#[test]
+fn an_errors_source_is_its_cause() {
+    let mut arena = StaticArena::<64>::new();
+    let line = arena.line();
+    let mut tip = line.try_alloc_tip_slice(&[1u8, 2, 3]).unwrap();
+    let err = tip.try_grow(65, 0).unwrap_err();
+    let GrowError::Full(full) = err else {
+        panic!("expected Full, got {err:?}");
+    };
+    let source = err.source().and_then(|s| s.downcast_ref::<ArenaFull>());
+    assert_eq!(source, Some(&full));
+    line.try_alloc(0u8).unwrap();
+    let not_last = tip.try_grow(4, 0).unwrap_err();
+    assert!(matches!(not_last, GrowError::NotLast { .. }));
+    assert!(not_last.source().is_none());
+
+    let buffer = ScanArena::try_with_capacity(usize::MAX).unwrap_err();
+    let err: PoolError<ArenaFull> = PoolError::Arena(buffer);
+    let source = err.source().and_then(|s| s.downcast_ref::<BufferError>());
+    assert_eq!(source, Some(&buffer));
+    let err: PoolError<ArenaFull> = PoolError::Row {
+        row: 1,
+        error: full,
+    };
+    let source = err.source().and_then(|s| s.downcast_ref::<ArenaFull>());
+    assert_eq!(source, Some(&full));
 }
