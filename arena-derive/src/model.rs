@@ -604,6 +604,25 @@ mod tests {
     }
 
     #[test]
+    fn only_a_type_named_line_vec_is_a_line_vec() {
+        let ast: DeriveInput = syn::parse_quote! {
+            struct S<'l> {
+                a: Pair<'l, u8>,
+                b: <Kinds as Collections>::LineVec<'l, u8>,
+                #[scan(max = 2)] c: arena::LineVec<'l, u8>,
+            }
+        };
+        let mut errors = Errors::default();
+        let input = parse(&ast, &mut errors);
+        assert!(errors.finish().is_ok());
+        let vecs: Vec<bool> = input
+            .all_fields()
+            .map(|f| matches!(f.kind, Kind::Vec { .. }))
+            .collect();
+        assert_eq!(vecs, [false, false, true]);
+    }
+
+    #[test]
     fn a_line_vec_needs_a_capacity_not_child() {
         let errors = errors_of(quote! {
             struct S<'l> {
