@@ -645,6 +645,14 @@ mod tests {
     }
 
     #[test]
+    fn a_path_named_like_a_lifetime_is_not_erased() {
+        // A module `l` next to a lifetime `'l`: only the lifetime becomes `'static`.
+        let l = [Ident::new("l", Span::call_site())];
+        let erased = erase_lifetimes(quote!(Wrap<l::Item, &'l u8>), &l).to_string();
+        assert_eq!(erased, quote!(Wrap<l::Item, &'static u8>).to_string());
+    }
+
+    #[test]
     fn lifetimes_are_erased_and_parameters_found() {
         let ty: Type = syn::parse_quote!(&'l [Option<&'m T>]);
         let l = [Ident::new("l", Span::call_site())];
