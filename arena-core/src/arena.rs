@@ -425,6 +425,19 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_the_capacity_guard_and_statistics() {
+        let mut arena = ScanArena::builder()
+            .capacity(64)
+            .guard(Guard::Off)
+            .try_build()
+            .unwrap();
+        arena.line().try_alloc(7u32).unwrap();
+        let text = std::format!("{arena:?}");
+        let head = "ScanArena { capacity: 64, guard: Off, stats: ArenaStats { lines: 1,";
+        assert!(text.starts_with(head), "{text}");
+    }
+
+    #[test]
     fn zero_capacity_serves_only_zero_sized_requests() {
         let mut arena = ScanArena::with_capacity(0);
         let line = arena.line();

@@ -67,8 +67,10 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
-        let _list;
-        syn::parenthesized!(_list in meta.input);
+        let list;
+        syn::parenthesized!(list in meta.input);
+        // Consumed whole: tokens left in the group would add a second, confusing error.
+        list.parse::<proc_macro2::TokenStream>()?;
     }
     Ok(())
 }

@@ -493,6 +493,44 @@ mod tests {
     }
 
     #[test]
+    fn a_flag_given_a_value_says_it_takes_none_and_parsing_goes_on() {
+        let errors = errors_of(quote! {
+            #[scan(no_constructor = true, colour)]
+            struct S<'l> {
+                #[scan(child(x), wat)] a: &'l u8,
+                #[scan(borrowed = 1)] b: &'static str,
+            }
+        });
+        let expected = [
+            "#[scan(no_constructor)] takes no value: write just `no_constructor`",
+            "unknown #[scan] option `colour` on a type",
+            "#[scan(child)] takes no value: write just `child`",
+            "unknown #[scan] option `wat` on a field",
+            "#[scan(borrowed)] takes no value: write just `borrowed`",
+        ];
+        assert_messages(&errors, &expected);
+    }
+
+    #[test]
+    fn max_is_a_number_or_the_path_of_a_constant() {
+        let errors = errors_of(quote! {
+            struct S<'l> {
+                #[scan(max = <Sizes as Limits>::LEN)] a: &'l [u8],
+                #[scan(max = LEN + 1)] b: &'l [u8],
+                #[scan(max = 8u32)] c: &'l [u8],
+                #[scan(max = sizes::LEN)] d: &'l [u8],
+                #[scan(max = 8usize)] e: &'l str,
+            }
+        });
+        let expected = [
+            "#[scan(max = ...)] takes a whole number of elements",
+            "#[scan(max = ...)] takes a whole number of elements",
+            "#[scan(max = N)] is a `usize`: drop the suffix",
+        ];
+        assert_messages(&errors, &expected);
+    }
+
+    #[test]
     fn fields_are_classified_by_type_and_attribute() {
         let ast: DeriveInput = syn::parse_quote! {
             struct S<'l, T> {
@@ -529,6 +567,62 @@ mod tests {
     }
 
     #[test]
+    fn a_type_passed_through_a_macro_rules_ty_is_classified_by_what_it_is() {
+        // A `$t:ty` fragment reaches the derive wrapped in an invisible group.
+        let wrap = |ty: TokenStream| {
+            quote::ToTokens::into_token_stream(proc_macro2::Group::new(
+                proc_macro2::Delimiter::None,
+                ty,
+            ))
+        };
+        let (slice, text, child) = (
+            wrap(quote!(&'l [u8])),
+            wrap(quote!(&'l str)),
+            wrap(quote!((&'l u8))),
+        );
+        let ast: DeriveInput = syn::parse2(quote! {
+            struct S<'l> {
+                #[scan(max = 4)] a: #slice,
+                #[scan(max = 4)] b: #text,
+                #[scan(child)] c: #child,
+            }
+        })
+        .unwrap();
+        let mut errors = Errors::default();
+        let input = parse(&ast, &mut errors);
+        assert!(errors.finish().is_ok());
+        let kinds: Vec<&str> = input
+            .all_fields()
+            .map(|f| match f.kind {
+                Kind::Slice { .. } => "slice",
+                Kind::Str { .. } => "str",
+                Kind::Child { .. } => "child",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["slice", "str", "child"]);
+    }
+
+    #[test]
+    fn only_a_type_named_line_vec_is_a_line_vec() {
+        let ast: DeriveInput = syn::parse_quote! {
+            struct S<'l> {
+                a: Pair<'l, u8>,
+                b: <Kinds as Collections>::LineVec<'l, u8>,
+                #[scan(max = 2)] c: arena::LineVec<'l, u8>,
+            }
+        };
+        let mut errors = Errors::default();
+        let input = parse(&ast, &mut errors);
+        assert!(errors.finish().is_ok());
+        let vecs: Vec<bool> = input
+            .all_fields()
+            .map(|f| matches!(f.kind, Kind::Vec { .. }))
+            .collect();
+        assert_eq!(vecs, [false, false, true]);
+    }
+
+    #[test]
     fn a_line_vec_needs_a_capacity_not_child() {
         let errors = errors_of(quote! {
             struct S<'l> {
@@ -548,6 +642,14 @@ mod tests {
         for (got, want) in errors.iter().zip(expected) {
             assert!(got.contains(want), "{got:?} should contain {want:?}");
         }
+    }
+
+    #[test]
+    fn a_path_named_like_a_lifetime_is_not_erased() {
+        // A module `l` next to a lifetime `'l`: only the lifetime becomes `'static`.
+        let l = [Ident::new("l", Span::call_site())];
+        let erased = erase_lifetimes(quote!(Wrap<l::Item, &'l u8>), &l).to_string();
+        assert_eq!(erased, quote!(Wrap<l::Item, &'static u8>).to_string());
     }
 
     #[test]

@@ -248,6 +248,25 @@ mod tests {
     }
 
     #[test]
+    fn the_source_is_the_full_line_or_the_closures_error() {
+        use core::error::Error;
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        let err = line
+            .try_alloc_try_with(|| Ok::<_, core::fmt::Error>([0u8; 100]))
+            .unwrap_err();
+        let InitError::Full(full) = err else {
+            panic!("expected Full, got {err:?}");
+        };
+        let source = err
+            .source()
+            .and_then(|s| s.downcast_ref::<crate::ArenaFull>());
+        assert_eq!(source, Some(&full));
+        let err: InitError<core::fmt::Error> = InitError::Init(core::fmt::Error);
+        assert!(err.source().is_some_and(|s| s.is::<core::fmt::Error>()));
+    }
+
+    #[test]
     fn the_error_names_its_cause() {
         let e: InitError<&str> = InitError::Init("no digits");
         let text = std::format!("{e}");

@@ -223,6 +223,23 @@ mod tests {
     }
 
     #[test]
+    fn the_constructor_docs_name_each_arena_backed_field_and_its_bound() {
+        let out = expand(quote! {
+            struct S<'l> {
+                #[scan(max = 8)] pts: &'l [u16],
+                #[scan(max = limits::NAME)] name: &'l str,
+                #[scan(child)] style: &'l Style,
+                #[scan(max = 3)] ids: LineVec<'l, u32>,
+                width: f32,
+            }
+        });
+        let fields = "line: `pts` (at most 8 elements), `name` (at most limits::NAME bytes), \
+                      `style` (allocated), `ids` (made empty, with room for 3 elements). Takes \
+                      at most `SCAN_BOUND` bytes.";
+        assert!(out.contains(fields), "{out}");
+    }
+
+    #[test]
     fn renamed_crate_and_constructor_are_used_everywhere() {
         let out = expand(quote! {
             #[scan(crate = "::my_arena", constructor = "alloc_in")]
