@@ -444,6 +444,31 @@ mod tests {
         assert_eq!(stats.capacity, 128);
     }
 
+    /// Under `par_lines`, rayon may hand a worker a lower row after a higher one (work
+    /// stealing), so a worker's peak must keep the earliest row that reached it whatever the
+    /// order the rows came in, and never trade a larger use for an earlier row.
+    #[test]
+    fn a_worker_keeps_the_earliest_row_of_its_peak_whatever_the_order() {
+        let mut worker = super::Worker::new(crate::ScanArena::with_capacity(256));
+        let take = |granules: usize| {
+            move |_: usize, (): (), line: &mut crate::Line<'_>| {
+                line.try_alloc_slice_fill_copy(granules, [0u8; 16])
+                    .map(|_| ())
+            }
+        };
+        // Call 1: row 5 uses 64 bytes, then row 2 only 32: the peak stays at row 5.
+        worker.run(1, 5, (), &take(4)).unwrap();
+        worker.run(1, 2, (), &take(2)).unwrap();
+        assert_eq!(worker.peak, Some((64, 1, 5)));
+        // Row 3 reaches the same 64 bytes: it is earlier than row 5, so it is the peak's row.
+        worker.run(1, 3, (), &take(4)).unwrap();
+        assert_eq!(worker.peak, Some((64, 1, 3)));
+        // Row 0 of an earlier call ties too, and is earlier still.
+        worker.run(0, 9, (), &take(4)).unwrap();
+        assert_eq!(worker.peak, Some((64, 0, 9)));
+        assert_eq!(worker.last, Some((1, 5, 64)), "the highest (call, row) run");
+    }
+
     #[test]
     fn a_failing_row_is_reported_with_its_index() {
         let pool = LinePool::try_new(2, budget!([u8; 16] * 4)).unwrap();
