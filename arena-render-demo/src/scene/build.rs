@@ -404,3 +404,57 @@ fn fill_rule(rule: usvg::FillRule) -> FillRule {
         usvg::FillRule::EvenOdd => FillRule::EvenOdd,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 12x9 PNG (the `images-raster.svg` fixture's), drawn three times: once as itself,
+    /// twice through `<use>`.
+    const THRICE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg"
+        xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">
+      <image id="i" xlink:href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAwAAAAJCAYAAAA
+GuM1UAAAAO0lEQVR4nO2LsQ0AIAgEv2AAdQprx3E/R3AlS1xBoaIj9Fzy+WuOTh+TUXB1dRnXZ+PyhIYQGXx2NHB5e
+YwOn6MxFCcAAAAASUVORK5CYII="/>
+      <use xlink:href="#i" y="10"/><use xlink:href="#i" y="20"/></svg>"##;
+
+    fn walk_with(image_pixels: u64) -> Result<Content, SceneError> {
+        let tree = usvg::Tree::from_str(THRICE, &usvg::Options::default()).unwrap();
+        let mut allowance = Allowance {
+            tile_pixels: 0,
+            image_pixels,
+        };
+        let options = WalkOptions {
+            hairlines: true,
+            column_taps: crate::paint::MAX_COLUMN_TAPS,
+        };
+        walk(
+            tree.root(),
+            Transform::identity(),
+            (40, 40),
+            1,
+            options,
+            &mut allowance,
+        )
+    }
+
+    #[test]
+    fn every_drawing_of_an_image_counts_against_the_scene_allowance() {
+        let drawn = walk_with(3 * 108).unwrap();
+        assert_eq!(drawn.shaders.len(), 3, "three image shaders");
+        let Err(error) = walk_with(3 * 108 - 1) else {
+            panic!("the third drawing is beyond the allowance");
+        };
+        let refused = SceneError::ImagesTooLarge {
+            pixels: 108,
+            left: 107,
+        };
+        assert_eq!(error, refused);
+        let message = refused.to_string();
+        assert!(
+            message.contains("an image of 108 pixels came with 107 left")
+                && message.contains("use fewer or smaller images"),
+            "{message}"
+        );
+    }
+}
