@@ -397,6 +397,24 @@ mod tests {
     }
 
     #[test]
+    fn line_string_clear_keeps_the_capacity_and_empties_the_text() {
+        let mut arena = StaticArena::<128>::new();
+        let line = arena.line();
+        let mut s = line.string_with_capacity(20);
+        assert!(s.is_empty());
+        assert_eq!(s.capacity(), 20);
+        s.push_str("scan-line");
+        assert!(!s.is_empty());
+        s.clear();
+        assert!(s.is_empty());
+        assert_eq!((s.as_str(), s.capacity()), ("", 20));
+        // The whole capacity is free again after `clear`.
+        s.push_str(&"x".repeat(20));
+        assert_eq!((s.len(), s.capacity()), (20, 20));
+        assert!(s.try_push('y').is_err());
+    }
+
+    #[test]
     fn line_string_write_fails_cleanly_when_full() {
         let mut arena = StaticArena::<64>::new();
         let line = arena.line();
