@@ -256,10 +256,6 @@ impl<'a, T> TipSlice<'_, 'a, T> {
             Ok(()) => before - self.line.used(),
             Err(_) => 0,
         };
-        if new_bytes == 0 && given_back > 0 {
-            // The slice owns nothing now; it may grow again from the tip.
-            self.ptr = NonNull::dangling();
-        }
         self.len = new_len;
         given_back
     }
@@ -344,6 +340,37 @@ impl core::error::Error for GrowError {
 #[cfg(all(test, feature = "panicking"))]
 mod tests {
     use crate::StaticArena;
+
+    #[test]
+    fn a_tip_slice_is_written_through_deref_mut() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        let mut s = line.alloc_tip_slice(&[1u32, 2, 3]);
+        s[1] = 20;
+        s.iter_mut().for_each(|v| *v += 100);
+        s.try_grow(4, 4).unwrap();
+        s[3] *= 2;
+        assert_eq!(s.into_slice(), &[101, 120, 103, 8]);
+    }
+
+    #[test]
+    fn an_emptied_tip_slice_grows_again_at_the_tip() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        line.alloc(0u8);
+        let mut s = line.alloc_tip_slice(&[1u64, 2, 3]);
+        assert_eq!(s.shrink(0), 32, "all of its granules given back");
+        assert_eq!(line.used(), 16);
+        let other = line.alloc(7u64);
+        assert!(s.is_last(), "an empty slice can always grow");
+        s.try_grow(2, 9).unwrap();
+        assert_eq!(*other, 7, "grown after the other allocation, not over it");
+        assert_eq!(
+            (line.used(), s.as_ptr().addr() - (other as *mut u64).addr()),
+            (48, 16)
+        );
+        assert_eq!(s.into_slice(), &[9, 9]);
+    }
 
     #[test]
     fn grows_in_place_and_shrinks_back_keeping_the_high_water() {
