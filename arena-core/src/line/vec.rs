@@ -456,6 +456,25 @@ mod tests {
     use crate::StaticArena;
 
     #[test]
+    fn a_capacity_beyond_isize_max_bytes_is_full_without_overflow() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        let limit = isize::MAX as usize / 8;
+        for capacity in [limit, limit + 1, usize::MAX / 8 + 1, usize::MAX] {
+            let err = line.try_vec_with_capacity::<u64>(capacity).unwrap_err();
+            // Beyond `isize::MAX` bytes the request cannot even be stated: it is reported as
+            // `usize::MAX`; at the limit it is the real size.
+            let expected = if capacity > limit {
+                usize::MAX
+            } else {
+                capacity * 8
+            };
+            assert_eq!(err.requested_size(), expected, "capacity {capacity}");
+            assert_eq!(line.used(), 0);
+        }
+    }
+
+    #[test]
     fn push_pop_and_capacity_is_hard() {
         let mut arena = StaticArena::<256>::new();
         let line = arena.line();
