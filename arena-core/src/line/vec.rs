@@ -475,6 +475,21 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_extend_reports_how_many_it_needed_and_keeps_the_vector() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        let mut v = line.vec_with_capacity::<u32>(4);
+        assert!(v.is_empty());
+        v.push(1);
+        assert!(!v.is_empty());
+        // Three of the five fit; the fourth fails: it needed 4 more than the one held.
+        let err = v.try_extend([2, 3, 4, 5, 6]).unwrap_err();
+        assert_eq!((err.held(), err.capacity(), err.additional()), (1, 4, 4));
+        assert_eq!(&v[..], &[1], "the vector is as it was before the call");
+        assert!(!v.is_empty());
+    }
+
+    #[test]
     fn push_pop_and_capacity_is_hard() {
         let mut arena = StaticArena::<256>::new();
         let line = arena.line();
