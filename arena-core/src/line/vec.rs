@@ -490,6 +490,18 @@ mod tests {
     }
 
     #[test]
+    fn extend_from_slice_appends_in_order() {
+        let mut arena = StaticArena::<256>::new();
+        let line = arena.line();
+        let mut v = line.vec_with_capacity::<u16>(6);
+        v.push(1);
+        v.extend_from_slice(&[2, 3]);
+        v.extend_from_slice(&[]);
+        v.extend_from_slice(&[4, 5, 6]);
+        assert_eq!(v.into_slice(), &[1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
     fn push_pop_and_capacity_is_hard() {
         let mut arena = StaticArena::<256>::new();
         let line = arena.line();
