@@ -47,6 +47,21 @@ pub(crate) fn unbase64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The first bytes of a PNG whose header declares `width` x `height` RGBA pixels (signature
+/// and IHDR chunk, its CRC right), with no image data after them: a truncated image, or a
+/// declared size checked before any decoding.
+pub fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    png
+}
+
 /// The CRC-32 PNG chunks carry (bitwise: short inputs only).
 pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;

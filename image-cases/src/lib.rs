@@ -12,7 +12,7 @@
 mod encode;
 mod seeds;
 
-pub use encode::base64;
+pub use encode::{base64, png_header};
 pub use seeds::{Outcome, Seed, seeds};
 
 /// The side of the square canvas every input is drawn on, in SVG units.
