@@ -66,7 +66,7 @@ impl<'a> Line<'a> {
         // lower bound is 0, this folds away).
         let lower = iter.size_hint().0;
         let reserved = lower > 0 && run.reserve(lower);
-        let run = collect(run, &mut iter)?;
+        let run = collect(run, iter)?;
         Ok(if reserved {
             run.finish_reserved()
         } else {
@@ -94,27 +94,49 @@ impl<'a> Line<'a> {
 }
 
 /// Writes every item of `iter` into `run`; on error gives the run's bytes back.
+///
+/// Internal iteration: adapters such as `filter_map` then push from inside their own loop,
+/// without the re-test an external `next()` costs per item. The loop stops for the rare case
+/// (the iterator allocated from the line: the run moves), which [`collect_moved`] takes over
+/// with a loop of its own. The hot loop is then not nested in a loop that resumes after a
+/// move, so the run's start and the line's old cursor stay fixed values through it rather
+/// than loop state that LLVM copies into registers on entry.
 #[inline(always)]
 fn collect<'l, 'a, T, I: Iterator<Item = T>>(
     mut run: TipRun<'l, 'a, T>,
-    iter: &mut I,
+    mut iter: I,
 ) -> Result<TipRun<'l, 'a, T>, ArenaFull> {
-    loop {
-        // Internal iteration: adapters such as `filter_map` then push from inside their own
-        // loop, without the re-test an external `next()` costs per item. The loop stops for
-        // the rare case (the iterator allocated from the line: the run moves) and resumes,
-        // so the hot loop never merges a moved run into its state.
-        let full = match iter.try_for_each(|item| run.push(item)) {
-            Ok(()) => return Ok(run),
-            Err(Stop::Moved(item)) => match run.push_moved(item) {
-                Ok(()) => continue,
-                Err(full) => full,
-            },
-            Err(Stop::Full(full)) => full,
-        };
-        run.abandon();
-        return Err(full);
+    match iter.try_for_each(|item| run.push(item)) {
+        Ok(()) => Ok(run),
+        Err(Stop::Moved(item)) => collect_moved(run, item, iter),
+        Err(Stop::Full(full)) => {
+            run.abandon();
+            Err(full)
+        }
     }
+}
+
+/// [`collect`] after the iterator allocated from the line: writes `item` (the value the run
+/// stopped on) above what was allocated, then the rest of `iter`, moving again as often as
+/// the iterator allocates.
+#[inline(always)]
+fn collect_moved<'l, 'a, T, I: Iterator<Item = T>>(
+    mut run: TipRun<'l, 'a, T>,
+    mut item: T,
+    mut iter: I,
+) -> Result<TipRun<'l, 'a, T>, ArenaFull> {
+    let full = loop {
+        if let Err(full) = run.push_moved(item) {
+            break full;
+        }
+        match iter.try_for_each(|item| run.push(item)) {
+            Ok(()) => return Ok(run),
+            Err(Stop::Moved(next)) => item = next,
+            Err(Stop::Full(full)) => break full,
+        }
+    };
+    run.abandon();
+    Err(full)
 }
 
 /// A slice of `len` zero-sized values: they take no memory.
@@ -368,6 +390,47 @@ mod tests {
         assert_eq!(block.addr() - line.base.as_ptr().addr(), 32);
         assert_eq!(xs.as_ptr().addr() - line.base.as_ptr().addr(), 64);
         assert_eq!(line.used(), 64 + 48);
+    }
+
+    #[test]
+    fn an_iterator_that_allocates_twice_moves_the_items_twice() {
+        let mut arena = StaticArena::<512>::new();
+        let line = arena.line();
+        let mut blocks = [None; 2];
+        let mut i = 0u32;
+        let xs = line.alloc_iter(core::iter::from_fn(|| {
+            // Before the 6th and the 11th item: 16 bytes each, filled with 0xCC and 0xDD.
+            if let Some(k) = [5, 10].iter().position(|&at| at == i) {
+                blocks[k] = Some(line.alloc([0xCCu8 + k as u8 * 0x11; 16]).as_ptr());
+            }
+            (i < 14).then(|| {
+                i += 1;
+                i * 10
+            })
+        }));
+        assert_eq!(
+            xs,
+            &core::array::from_fn::<u32, 14, _>(|k| (k as u32 + 1) * 10)
+        );
+        let at = |p: *const u8| p.addr() - line.base.as_ptr().addr();
+        let [Some(first), Some(second)] = blocks else {
+            panic!("both blocks fit")
+        };
+        // Items 1..=5 took [0, 32); the first block went above them, at 32. The 9th item
+        // did not fit the old claim: the eight items moved to 48, with room for the 9th
+        // (three granules, to 96); the second block went above that, at 96, and the 13th
+        // item moved all twelve once more, to 112.
+        assert_eq!((at(first), at(second)), (32, 96));
+        assert_eq!(at(xs.as_ptr().cast()), 112);
+        assert_eq!(line.used(), 112 + 64);
+        for (block, byte) in [(first, 0xCC), (second, 0xDD)] {
+            // SAFETY: each block of 16 bytes is live for the line.
+            let bytes = unsafe { core::slice::from_raw_parts(block, 16) };
+            assert!(
+                bytes.iter().all(|&b| b == byte),
+                "the collection overwrote it"
+            );
+        }
     }
 
     #[test]
