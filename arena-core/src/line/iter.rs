@@ -338,6 +338,20 @@ mod tests {
         assert!(line.try_alloc([0u8; 48]).is_ok());
     }
 
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn items_larger_than_a_granule_do_not_fit_a_line_that_ends_below_their_size() {
+        // A zero-capacity arena's buffer is a dangling pointer at address 16, so the line ends
+        // at 16, below the 32 bytes of one item: the run's bound must not wrap around.
+        let mut arena = crate::ScanArena::with_capacity(0);
+        let line = arena.line();
+        let err = line
+            .try_alloc_iter((0..3u8).filter(|_| true).map(|i| [i; 32]))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (32, 0));
+        assert_eq!((line.used(), line.high_water()), (0, 0));
+    }
+
     #[test]
     fn large_alignment_pads_the_start() {
         #[derive(Clone, Copy, PartialEq, Debug)]
