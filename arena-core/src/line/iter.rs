@@ -338,6 +338,34 @@ mod tests {
         assert!(line.try_alloc([0u8; 48]).is_ok());
     }
 
+    #[test]
+    fn granule_tiling_items_fill_the_line_to_its_last_byte_and_no_further() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // Sixteen u32s take the line's four granules exactly.
+        let xs = line.alloc_iter((0..16u32).filter(|_| true));
+        assert_eq!(xs.len(), 16);
+        assert_eq!((line.used(), line.remaining()), (64, 0));
+
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // A seventeenth needs a fifth granule: the run fails and gives all four back.
+        let err = line
+            .try_alloc_iter((0..17u32).filter(|_| true))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (68, 64));
+        assert_eq!((line.used(), line.high_water()), (0, 64));
+
+        let mut arena = StaticArena::<48>::new();
+        let line = arena.line();
+        // Items of two granules: the first fits, the second finds one granule left.
+        let err = line
+            .try_alloc_iter((0..2u8).filter(|_| true).map(|i| [i; 32]))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (64, 48));
+        assert_eq!((line.used(), line.high_water()), (0, 32));
+    }
+
     #[cfg(feature = "alloc")]
     #[test]
     fn items_larger_than_a_granule_do_not_fit_a_line_that_ends_below_their_size() {

@@ -135,9 +135,17 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
             } else {
                 size_of::<T>()
             };
-            // `at + step <= end`, written as a compare of `at` with a bound that does not
-            // change during the run, so that LLVM computes the bound once.
-            if at.as_ptr().addr() > claim_bound(line.end, step) {
+            // `at + step <= end`. For one granule, `at` and `end` both on granule
+            // boundaries, that is `at < end`: a compare with the end itself, which the run
+            // keeps anyway. Otherwise a compare of `at` with a bound that does not change
+            // during the run, so that LLVM computes the bound once.
+            let full = if step == ARENA_ALIGN {
+                debug_assert!(at.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
+                at >= line.end
+            } else {
+                at.as_ptr().addr() > line.end.as_ptr().addr().saturating_sub(step)
+            };
+            if full {
                 return Err(run_full::<T>(self.len(), 1, line.log, self.from, line.end));
             }
             // SAFETY: `at + step <= end`: inside the buffer or one past its end.
@@ -387,24 +395,6 @@ fn aligned_start<T>(from: NonNull<u8>, end: NonNull<u8>) -> NonNull<T> {
         unsafe { from.add(pad) }.cast()
     } else {
         end.cast()
-    }
-}
-
-/// The highest address a claim of `step` bytes may start at in a line that ends at `end`:
-/// `end - step`, or 0 when `end < step` (then only a claim at address 0 could fit, and no
-/// pointer is null).
-///
-/// A line's buffer starts on a granule boundary and is not null, so its end is at least one
-/// granule: for a one-granule step (every type of at most 16 bytes) the subtraction cannot
-/// wrap and needs no clamp, which saves the run's set-up a compare and a conditional move.
-#[inline(always)]
-fn claim_bound(end: NonNull<u8>, step: usize) -> usize {
-    let end = end.as_ptr().addr();
-    if step <= ARENA_ALIGN {
-        debug_assert!(end >= ARENA_ALIGN);
-        end - step
-    } else {
-        end.saturating_sub(step)
     }
 }
 
