@@ -51,7 +51,10 @@ impl<'a> Line<'a> {
     /// assert_eq!(line.used(), 16);
     /// # Ok::<(), arena_core::ArenaFull>(())
     /// ```
-    #[inline]
+    // Always inlined, also into large callers: called out of line, it gets the line by
+    // address, which keeps the line in memory, and then every granule the run claims loads
+    // and stores the cursor.
+    #[inline(always)]
     pub fn try_alloc_iter<T, I>(&self, iter: I) -> Result<&'a mut [T], ArenaFull>
     where
         I: IntoIterator<Item = T>,
@@ -83,7 +86,7 @@ impl<'a> Line<'a> {
     /// assert_eq!(line.alloc_iter(words), &[3, 3, 5]);
     /// ```
     #[cfg(feature = "panicking")]
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     pub fn alloc_iter<T, I>(&self, iter: I) -> &'a mut [T]
     where
