@@ -359,9 +359,16 @@ mod tests {
         assert_eq!((err.requested_size(), err.remaining()), (68, 64));
         assert_eq!((line.used(), line.high_water()), (0, 64));
 
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // Items of two granules: two take the line exactly.
+        let ys = line.alloc_iter((0..2u8).filter(|_| true).map(|i| [i; 32]));
+        assert_eq!(ys, &[[0; 32], [1; 32]]);
+        assert_eq!(line.remaining(), 0);
+
         let mut arena = StaticArena::<48>::new();
         let line = arena.line();
-        // Items of two granules: the first fits, the second finds one granule left.
+        // The first fits, the second finds one granule left.
         let err = line
             .try_alloc_iter((0..2u8).filter(|_| true).map(|i| [i; 32]))
             .unwrap_err();
