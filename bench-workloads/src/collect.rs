@@ -11,6 +11,11 @@
 //! `fmt`: each line formats a label of three values (`"line {y}: {n} spans, peak {p:.2}"`)
 //! and sums its bytes: into a fixed buffer through `fmt::Write` (`hand`), with arena-core's
 //! `alloc_fmt`, bumpalo's `format!(in ..)` and bump-scope's `alloc_fmt`.
+//!
+//! Every per-line closure is `#[inline(always)]`, so that each variant's line is inlined into
+//! the measuring loop, as the body of a row loop is in a program. Left to itself, LLVM inlined
+//! the small hand-written closures and not the others, which then paid a call, a prologue and
+//! an epilogue per line that the baseline did not.
 
 use std::fmt::{self, Write};
 use std::mem::MaybeUninit;
@@ -96,62 +101,90 @@ fn collect(r: &mut impl Runner, k: usize) {
     let input = &input[..];
 
     let mut buf = vec![MaybeUninit::<u32>::uninit(); k].into_boxed_slice();
-    r.run("hand", |seed| {
-        let mut len = 0;
-        for x in kept(input, seed) {
-            if len == buf.len() {
-                overflow();
+    r.run(
+        "hand",
+        #[inline(always)]
+        |seed| {
+            let mut len = 0;
+            for x in kept(input, seed) {
+                if len == buf.len() {
+                    overflow();
+                }
+                buf[len].write(x);
+                len += 1;
             }
-            buf[len].write(x);
-            len += 1;
-        }
-        // SAFETY: the loop initialised the first `len` elements.
-        let values = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u32>(), len) };
-        sum(values)
-    });
+            // SAFETY: the loop initialised the first `len` elements.
+            let values = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u32>(), len) };
+            sum(values)
+        },
+    );
 
     let mut arena = ScanArena::with_capacity(CAP);
-    r.run("scan-iter", |seed| {
-        let line = arena.line();
-        sum(line.alloc_iter(kept(input, seed)))
-    });
-    r.run("scan-vec", |seed| {
-        let line = arena.line();
-        let mut values = line.vec_with_capacity(k);
-        for x in kept(input, seed) {
-            values.push(x);
-        }
-        sum(values.into_slice())
-    });
+    r.run(
+        "scan-iter",
+        #[inline(always)]
+        |seed| {
+            let line = arena.line();
+            sum(line.alloc_iter(kept(input, seed)))
+        },
+    );
+    r.run(
+        "scan-vec",
+        #[inline(always)]
+        |seed| {
+            let line = arena.line();
+            let mut values = line.vec_with_capacity(k);
+            for x in kept(input, seed) {
+                values.push(x);
+            }
+            sum(values.into_slice())
+        },
+    );
 
     let mut bump = bumpalo::Bump::with_capacity(CAP);
-    r.run("bumpalo", |seed| {
-        bump.reset();
-        let values: bumpalo::collections::Vec<'_, u32> = kept(input, seed).collect_in(&bump);
-        sum(values.into_bump_slice())
-    });
-    r.run("bumpalo-vec", |seed| {
-        bump.reset();
-        let mut values = bumpalo::collections::Vec::with_capacity_in(k, &bump);
-        for x in kept(input, seed) {
-            values.push(x);
-        }
-        sum(values.into_bump_slice())
-    });
+    r.run(
+        "bumpalo",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            let values: bumpalo::collections::Vec<'_, u32> = kept(input, seed).collect_in(&bump);
+            sum(values.into_bump_slice())
+        },
+    );
+    r.run(
+        "bumpalo-vec",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            let mut values = bumpalo::collections::Vec::with_capacity_in(k, &bump);
+            for x in kept(input, seed) {
+                values.push(x);
+            }
+            sum(values.into_bump_slice())
+        },
+    );
 
     let mut bump: bump_scope::Bump = bump_scope::Bump::with_size(CAP);
-    r.run("bump-scope", |seed| {
-        bump.reset();
-        sum(&bump.alloc_iter(kept(input, seed)))
-    });
-    r.run("bump-scope-vec", |seed| {
-        bump.reset();
-        let mut values = bump_scope::FixedBumpVec::with_capacity_in(k, &bump);
-        for x in kept(input, seed) {
-            values.push(x);
-        }
-        sum(values.into_slice())
-    });
+    r.run(
+        "bump-scope",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            sum(&bump.alloc_iter(kept(input, seed)))
+        },
+    );
+    r.run(
+        "bump-scope-vec",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            let mut values = bump_scope::FixedBumpVec::with_capacity_in(k, &bump);
+            for x in kept(input, seed) {
+                values.push(x);
+            }
+            sum(values.into_slice())
+        },
+    );
 }
 
 /// The label every `fmt` variant formats.
@@ -173,39 +206,55 @@ fn byte_sum(text: &str) -> u32 {
 }
 
 fn format(r: &mut impl Runner) {
-    r.run("hand", |seed| {
-        let mut out = Fixed {
-            buf: [0; 64],
-            len: 0,
-        };
-        if out.write_fmt(label!(seed)).is_err() {
-            overflow();
-        }
-        byte_sum(out.as_str())
-    });
+    r.run(
+        "hand",
+        #[inline(always)]
+        |seed| {
+            let mut out = Fixed {
+                buf: [0; 64],
+                len: 0,
+            };
+            if out.write_fmt(label!(seed)).is_err() {
+                overflow();
+            }
+            byte_sum(out.as_str())
+        },
+    );
 
     let mut arena = ScanArena::with_capacity(CAP);
-    r.run("scan", |seed| {
-        let line = arena.line();
-        byte_sum(line.alloc_fmt(label!(seed)))
-    });
+    r.run(
+        "scan",
+        #[inline(always)]
+        |seed| {
+            let line = arena.line();
+            byte_sum(line.alloc_fmt(label!(seed)))
+        },
+    );
 
     let mut bump = bumpalo::Bump::with_capacity(CAP);
-    r.run("bumpalo", |seed| {
-        bump.reset();
-        // What `bumpalo::format!(in &bump, ..)` expands to.
-        let mut text = bumpalo::collections::String::new_in(&bump);
-        if text.write_fmt(label!(seed)).is_err() {
-            overflow();
-        }
-        byte_sum(text.into_bump_str())
-    });
+    r.run(
+        "bumpalo",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            // What `bumpalo::format!(in &bump, ..)` expands to.
+            let mut text = bumpalo::collections::String::new_in(&bump);
+            if text.write_fmt(label!(seed)).is_err() {
+                overflow();
+            }
+            byte_sum(text.into_bump_str())
+        },
+    );
 
     let mut bump: bump_scope::Bump = bump_scope::Bump::with_size(CAP);
-    r.run("bump-scope", |seed| {
-        bump.reset();
-        byte_sum(&bump.alloc_fmt(label!(seed)))
-    });
+    r.run(
+        "bump-scope",
+        #[inline(always)]
+        |seed| {
+            bump.reset();
+            byte_sum(&bump.alloc_fmt(label!(seed)))
+        },
+    );
 }
 
 /// A bounded `fmt::Write` over a fixed buffer: the hand-written baseline for `fmt`.

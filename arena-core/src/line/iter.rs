@@ -51,7 +51,10 @@ impl<'a> Line<'a> {
     /// assert_eq!(line.used(), 16);
     /// # Ok::<(), arena_core::ArenaFull>(())
     /// ```
-    #[inline]
+    // Always inlined, also into large callers: called out of line, it gets the line by
+    // address, which keeps the line in memory, and then every granule the run claims loads
+    // and stores the cursor.
+    #[inline(always)]
     pub fn try_alloc_iter<T, I>(&self, iter: I) -> Result<&'a mut [T], ArenaFull>
     where
         I: IntoIterator<Item = T>,
@@ -66,7 +69,7 @@ impl<'a> Line<'a> {
         // lower bound is 0, this folds away).
         let lower = iter.size_hint().0;
         let reserved = lower > 0 && run.reserve(lower);
-        let run = collect(run, &mut iter)?;
+        let run = collect(run, iter)?;
         Ok(if reserved {
             run.finish_reserved()
         } else {
@@ -83,7 +86,7 @@ impl<'a> Line<'a> {
     /// assert_eq!(line.alloc_iter(words), &[3, 3, 5]);
     /// ```
     #[cfg(feature = "panicking")]
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     pub fn alloc_iter<T, I>(&self, iter: I) -> &'a mut [T]
     where
@@ -94,27 +97,49 @@ impl<'a> Line<'a> {
 }
 
 /// Writes every item of `iter` into `run`; on error gives the run's bytes back.
+///
+/// Internal iteration: adapters such as `filter_map` then push from inside their own loop,
+/// without the re-test an external `next()` costs per item. The loop stops for the rare case
+/// (the iterator allocated from the line: the run moves), which [`collect_moved`] takes over
+/// with a loop of its own. The hot loop is then not nested in a loop that resumes after a
+/// move, so the run's start and the line's old cursor stay fixed values through it rather
+/// than loop state that LLVM copies into registers on entry.
 #[inline(always)]
 fn collect<'l, 'a, T, I: Iterator<Item = T>>(
     mut run: TipRun<'l, 'a, T>,
-    iter: &mut I,
+    mut iter: I,
 ) -> Result<TipRun<'l, 'a, T>, ArenaFull> {
-    loop {
-        // Internal iteration: adapters such as `filter_map` then push from inside their own
-        // loop, without the re-test an external `next()` costs per item. The loop stops for
-        // the rare case (the iterator allocated from the line: the run moves) and resumes,
-        // so the hot loop never merges a moved run into its state.
-        let full = match iter.try_for_each(|item| run.push(item)) {
-            Ok(()) => return Ok(run),
-            Err(Stop::Moved(item)) => match run.push_moved(item) {
-                Ok(()) => continue,
-                Err(full) => full,
-            },
-            Err(Stop::Full(full)) => full,
-        };
-        run.abandon();
-        return Err(full);
+    match iter.try_for_each(|item| run.push(item)) {
+        Ok(()) => Ok(run),
+        Err(Stop::Moved(item)) => collect_moved(run, item, iter),
+        Err(Stop::Full(full)) => {
+            run.abandon();
+            Err(full)
+        }
     }
+}
+
+/// [`collect`] after the iterator allocated from the line: writes `item` (the value the run
+/// stopped on) above what was allocated, then the rest of `iter`, moving again as often as
+/// the iterator allocates.
+#[inline(always)]
+fn collect_moved<'l, 'a, T, I: Iterator<Item = T>>(
+    mut run: TipRun<'l, 'a, T>,
+    mut item: T,
+    mut iter: I,
+) -> Result<TipRun<'l, 'a, T>, ArenaFull> {
+    let full = loop {
+        if let Err(full) = run.push_moved(item) {
+            break full;
+        }
+        match iter.try_for_each(|item| run.push(item)) {
+            Ok(()) => return Ok(run),
+            Err(Stop::Moved(next)) => item = next,
+            Err(Stop::Full(full)) => break full,
+        }
+    };
+    run.abandon();
+    Err(full)
 }
 
 /// A slice of `len` zero-sized values: they take no memory.
@@ -317,6 +342,55 @@ mod tests {
     }
 
     #[test]
+    fn granule_tiling_items_fill_the_line_to_its_last_byte_and_no_further() {
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // Sixteen u32s take the line's four granules exactly.
+        let xs = line.alloc_iter((0..16u32).filter(|_| true));
+        assert_eq!(xs.len(), 16);
+        assert_eq!((line.used(), line.remaining()), (64, 0));
+
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // A seventeenth needs a fifth granule: the run fails and gives all four back.
+        let err = line
+            .try_alloc_iter((0..17u32).filter(|_| true))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (68, 64));
+        assert_eq!((line.used(), line.high_water()), (0, 64));
+
+        let mut arena = StaticArena::<64>::new();
+        let line = arena.line();
+        // Items of two granules: two take the line exactly.
+        let ys = line.alloc_iter((0..2u8).filter(|_| true).map(|i| [i; 32]));
+        assert_eq!(ys, &[[0; 32], [1; 32]]);
+        assert_eq!(line.remaining(), 0);
+
+        let mut arena = StaticArena::<48>::new();
+        let line = arena.line();
+        // The first fits, the second finds one granule left.
+        let err = line
+            .try_alloc_iter((0..2u8).filter(|_| true).map(|i| [i; 32]))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (64, 48));
+        assert_eq!((line.used(), line.high_water()), (0, 32));
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn items_larger_than_a_granule_do_not_fit_a_line_that_ends_below_their_size() {
+        // A zero-capacity arena's buffer is a dangling pointer at address 16, so the line ends
+        // at 16, below the 32 bytes of one item: the run's bound must not wrap around.
+        let mut arena = crate::ScanArena::with_capacity(0);
+        let line = arena.line();
+        let err = line
+            .try_alloc_iter((0..3u8).filter(|_| true).map(|i| [i; 32]))
+            .unwrap_err();
+        assert_eq!((err.requested_size(), err.remaining()), (32, 0));
+        assert_eq!((line.used(), line.high_water()), (0, 0));
+    }
+
+    #[test]
     fn large_alignment_pads_the_start() {
         #[derive(Clone, Copy, PartialEq, Debug)]
         #[repr(align(64))]
@@ -368,6 +442,47 @@ mod tests {
         assert_eq!(block.addr() - line.base.as_ptr().addr(), 32);
         assert_eq!(xs.as_ptr().addr() - line.base.as_ptr().addr(), 64);
         assert_eq!(line.used(), 64 + 48);
+    }
+
+    #[test]
+    fn an_iterator_that_allocates_twice_moves_the_items_twice() {
+        let mut arena = StaticArena::<512>::new();
+        let line = arena.line();
+        let mut blocks = [None; 2];
+        let mut i = 0u32;
+        let xs = line.alloc_iter(core::iter::from_fn(|| {
+            // Before the 6th and the 11th item: 16 bytes each, filled with 0xCC and 0xDD.
+            if let Some(k) = [5, 10].iter().position(|&at| at == i) {
+                blocks[k] = Some(line.alloc([0xCCu8 + k as u8 * 0x11; 16]).as_ptr());
+            }
+            (i < 14).then(|| {
+                i += 1;
+                i * 10
+            })
+        }));
+        assert_eq!(
+            xs,
+            &core::array::from_fn::<u32, 14, _>(|k| (k as u32 + 1) * 10)
+        );
+        let at = |p: *const u8| p.addr() - line.base.as_ptr().addr();
+        let [Some(first), Some(second)] = blocks else {
+            panic!("both blocks fit")
+        };
+        // Items 1..=5 took [0, 32); the first block went above them, at 32. The 9th item
+        // did not fit the old claim: the eight items moved to 48, with room for the 9th
+        // (three granules, to 96); the second block went above that, at 96, and the 13th
+        // item moved all twelve once more, to 112.
+        assert_eq!((at(first), at(second)), (32, 96));
+        assert_eq!(at(xs.as_ptr().cast()), 112);
+        assert_eq!(line.used(), 112 + 64);
+        for (block, byte) in [(first, 0xCC), (second, 0xDD)] {
+            // SAFETY: each block of 16 bytes is live for the line.
+            let bytes = unsafe { core::slice::from_raw_parts(block, 16) };
+            assert!(
+                bytes.iter().all(|&b| b == byte),
+                "the collection overwrote it"
+            );
+        }
     }
 
     #[test]

@@ -135,9 +135,17 @@ impl<'l, 'a, T> TipRun<'l, 'a, T> {
             } else {
                 size_of::<T>()
             };
-            // `at + step <= end`, written as a compare of `at` with a bound that does not
-            // change during the run, so that LLVM computes the bound once.
-            if at.as_ptr().addr() > line.end.as_ptr().addr().saturating_sub(step) {
+            // `at + step <= end`. For one granule, `at` and `end` both on granule
+            // boundaries, that is `at < end`: a compare with the end itself, which the run
+            // keeps anyway. Otherwise a compare of `at` with a bound that does not change
+            // during the run, so that LLVM computes the bound once.
+            let full = if step == ARENA_ALIGN {
+                debug_assert!(at.as_ptr().addr().is_multiple_of(ARENA_ALIGN));
+                at >= line.end
+            } else {
+                at.as_ptr().addr() > line.end.as_ptr().addr().saturating_sub(step)
+            };
+            if full {
                 return Err(run_full::<T>(self.len(), 1, line.log, self.from, line.end));
             }
             // SAFETY: `at + step <= end`: inside the buffer or one past its end.
