@@ -77,19 +77,24 @@ impl<'s> FillRow<'s> {
         let (left, right) = coverage.limit();
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();
-        // An aliased path's edges are vertical over whole rows (one edge per row, at the
-        // row centre's crossing), so every sub-scanline of the row has the same crossings:
-        // one of them, at the weight of all, adds the same coverage (exactly: the weights
-        // are powers of two, and the crossings are whole pixels).
-        let s =
-            if self.fill.antialias() {
-                self.scene.sub_scanlines() as i32
-            } else {
-                debug_assert!(active.iter().all(|a| a.step == 0.0
-                    && a.k0 == 0
-                    && a.k1 == self.scene.sub_scanlines() as i32));
-                1
-            };
+        // Where every sub-scanline of the row has the same crossings, one of them at the
+        // weight of all adds the same coverage: an aliased path's edges are vertical over
+        // whole rows (one edge per row, at the row centre's crossing), and so are a
+        // rectangle's sides and the straight sides of most shapes. The cells then hold
+        // what `s` steps of weight `1 / s` would leave wherever those sums are exact, as they
+        // are unless `x` is below 4 or many span ends share a pixel (the steps are multiples
+        // of a quarter of `x`'s precision); otherwise a cell may differ in its last bit,
+        // which coverage rounded to 8 bits almost never shows.
+        let subs = self.scene.sub_scanlines() as i32;
+        debug_assert!(
+            self.fill.antialias() || active.iter().all(|a| uniform(a, subs)),
+            "an aliased path's edges are vertical over whole rows"
+        );
+        let s = if active.iter().all(|a| uniform(a, subs)) {
+            1
+        } else {
+            subs
+        };
         let weight = 1.0 / s as f32;
         for k in 0..s {
             let mut n = 0;
@@ -132,5 +137,60 @@ impl<'s> FillRow<'s> {
                 coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
             }
         }
+    }
+}
+
+/// Whether `edge` crosses every one of the row's `subs` sub-scanlines at the same x.
+#[inline(always)]
+fn uniform(edge: &ActiveEdge, subs: i32) -> bool {
+    edge.step == 0.0 && edge.k0 == 0 && edge.k1 == subs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::options::RenderOptions;
+    use crate::render::Renderer;
+    use crate::scene::Scene;
+
+    /// The alpha of every pixel of row `y` of `svg` (black paint).
+    fn alphas(svg: &str, y: usize) -> Vec<u8> {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+        let image = Renderer::new(&scene).unwrap().render(1).unwrap().0;
+        let width = scene.width() as usize;
+        image.data[y * width * 4..][..width * 4]
+            .iter()
+            .skip(3)
+            .step_by(4)
+            .copied()
+            .collect()
+    }
+
+    #[test]
+    fn vertical_sides_over_whole_rows_cover_their_pixels_exactly() {
+        // Rows 1 and 2 see only the vertical sides (drawn once at the weight of all
+        // sub-scanlines); row 0 also sees the top at a quarter pixel, so it takes every
+        // sub-scanline. Both must give the sides' exact area.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M1.25 0.25H5.5V3H1.25Z"/></svg>"#;
+        assert_eq!(alphas(svg, 1), [0, 191, 255, 255, 255, 128, 0, 0]);
+        assert_eq!(alphas(svg, 2), alphas(svg, 1));
+        assert_eq!(alphas(svg, 0), [0, 143, 191, 191, 191, 96, 0, 0]);
+    }
+
+    #[test]
+    fn a_sloped_side_keeps_every_sub_scanline() {
+        // One side leans by a pixel per row: its row coverage is a trapezoid, which one
+        // sub-scanline would get wrong (it would see a vertical side at the row's top).
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M1 0H6L7 1V4H1Z"/></svg>"#;
+        assert_eq!(alphas(svg, 1), [0, 255, 255, 255, 255, 255, 255, 0]);
+        let row0 = alphas(svg, 0);
+        assert_eq!(row0[..6], [0, 255, 255, 255, 255, 255]);
+        assert!(
+            (100..=160).contains(&row0[6]),
+            "half-covered pixel: {}",
+            row0[6]
+        );
     }
 }
