@@ -125,7 +125,11 @@ pub(super) fn inside_spans<'a>(
 }
 
 /// [`inside_spans`] for any number of crossings: the winding number walked along them.
-fn walk_spans<'a>(crossings: &[Crossing], fill: &FillItem, spans: &'a mut [Span]) -> &'a [Span] {
+pub(super) fn walk_spans<'a>(
+    crossings: &[Crossing],
+    fill: &FillItem,
+    spans: &'a mut [Span],
+) -> &'a [Span] {
     let rule = fill.rule();
     let mut winding = 0;
     let mut n = 0;

@@ -10,6 +10,7 @@
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
 use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, sort_crossings};
+use super::pattern::SpanPattern;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::Pixel;
 use crate::scene::{FillItem, Scene};
@@ -56,17 +57,17 @@ impl<'s> FillRow<'s> {
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
-    /// `x_off`). `crossings` has room for [`most_crossings`], `spans` for half of that;
-    /// `coverage` is all zero, and is left so. `colors` is empty for a solid paint, and
-    /// as long as the coverage row's steps for a shader (which writes the span's colours
-    /// there).
+    /// `x_off`). `active` may be reordered. `crossings` has room for [`most_crossings`],
+    /// `spans` for half of that; `coverage` is all zero, and is left so. `colors` is empty
+    /// for a solid paint, and as long as the coverage row's steps for a shader (which
+    /// writes the span's colours there).
     #[allow(
         clippy::too_many_arguments,
         reason = "the kernel's memory, passed in by parts"
     )]
     pub(crate) fn rasterize(
         &self,
-        active: &[ActiveEdge],
+        active: &mut [ActiveEdge],
         crossings: &mut [Crossing],
         spans: &mut [Span],
         coverage: &mut CoverageRow<'_>,
@@ -96,6 +97,13 @@ impl<'s> FillRow<'s> {
             subs
         };
         let weight = 1.0 / s as f32;
+        // Rows of more than two crossings whose edges keep their order through the row (most
+        // rows of paths with holes or several parts) skip the sort and the winding walk.
+        let pattern = if s > 1 && active.len() > 2 {
+            SpanPattern::of(active, s, self.fill)
+        } else {
+            None
+        };
         for k in 0..s {
             let mut n = 0;
             for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
@@ -106,8 +114,15 @@ impl<'s> FillRow<'s> {
                 n += 1;
             }
             let crossings = &mut crossings[..n];
-            sort_crossings(crossings);
-            for span in inside_spans(crossings, self.fill, spans).iter() {
+            let known = pattern.and_then(|p| p.spans(crossings, spans));
+            let row_spans = match known {
+                Some(known) => known,
+                None => {
+                    sort_crossings(crossings);
+                    inside_spans(crossings, self.fill, spans)
+                }
+            };
+            for span in row_spans {
                 let (x0, x1) = if antialias {
                     (span.x0, span.x1)
                 } else {

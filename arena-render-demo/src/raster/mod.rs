@@ -1,11 +1,13 @@
 //! The scan-line rasterizer: the kernel (one path on one row: `kernel` drives it, `crossing`
-//! turns edges into crossings and spans, `coverage` turns spans into coverage runs and
-//! composites them) and the row walker (a scene's ops on one row, its scratch from a
+//! turns edges into crossings and spans, `pattern` finds the spans of a row whose crossings
+//! keep their order once for all its sub-scanlines, `coverage` turns spans into coverage
+//! runs and composites them) and the row walker (a scene's ops on one row, its scratch from a
 //! [`Scratch`]).
 
 mod coverage;
 mod crossing;
 mod kernel;
+mod pattern;
 mod row;
 mod scratch;
 

@@ -23,8 +23,9 @@ use crate::pixel::{
 };
 use crate::scene::{FillItem, Op, Scene};
 
-/// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out` (premultiplied RGBA8, `4 * width` bytes), with every
-/// temporary from `scratch`; `out_is_clear` promises that `out` is all zero.
+/// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out`
+/// (premultiplied RGBA8, `4 * width` bytes), with every temporary from `scratch`;
+/// `out_is_clear` promises that `out` is all zero.
 ///
 /// # Panics
 ///
@@ -303,7 +304,7 @@ impl RowWalker<'_, '_> {
         target: &mut [Pixel],
         x_off: usize,
     ) -> Result<(), S::Error> {
-        let active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
+        let mut active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
         let most = most_crossings(&active, self.scene.sub_scanlines());
         let mut crossings = scratch.slice_fill(most, Crossing::default())?;
         let mut spans = scratch.slice_fill(most / 2, Span::default())?;
@@ -319,7 +320,7 @@ impl RowWalker<'_, '_> {
             row = row.in_group(opacity);
         }
         row.rasterize(
-            &active,
+            &mut active,
             &mut crossings,
             &mut spans,
             &mut self.coverage,
