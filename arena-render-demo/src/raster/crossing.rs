@@ -71,9 +71,9 @@ pub(crate) fn activate<'s>(
     })
 }
 
-/// The most crossings on one sub-scanline of the row: exactly what the scene's
-/// `max_sub_crossings` bounds.
-pub(crate) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
+/// The most crossings on one sub-scanline of the row: what the scene's `max_sub_crossings`
+/// bounds.
+pub(super) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
     // One pass over the edges, counting into a small table (a row has at most
     // `SUB_SCANLINES` sub-scanlines), rather than one pass per sub-scanline.
     let mut live = [0usize; SUB_SCANLINES as usize];

@@ -9,7 +9,7 @@
 //! onto the target row at once (an opaque run is a plain fill).
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
-use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, sort_crossings};
+use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, most_crossings, sort_crossings};
 use super::pattern::SpanPattern;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::Pixel;
@@ -57,10 +57,10 @@ impl<'s> FillRow<'s> {
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
-    /// `x_off`). `active` may be reordered. `crossings` has room for [`most_crossings`],
-    /// `spans` for half of that; `coverage` is all zero, and is left so. `colors` is empty
-    /// for a solid paint, and as long as the coverage row's steps for a shader (which
-    /// writes the span's colours there).
+    /// `x_off`). `active` may be reordered. `crossings` has room for [`most_crossings`] of
+    /// `active`, `spans` for half of that; `coverage` is all zero, and is left so. `colors`
+    /// is empty for a solid paint, and as long as the coverage row's steps for a shader
+    /// (which writes the span's colours there).
     #[allow(
         clippy::too_many_arguments,
         reason = "the kernel's memory, passed in by parts"
@@ -75,6 +75,11 @@ impl<'s> FillRow<'s> {
         target: &mut [Pixel],
         x_off: usize,
     ) {
+        debug_assert!(
+            2 * spans.len() + 1 >= crossings.len()
+                && crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
+            "room for the crossings of every sub-scanline, and for half as many spans"
+        );
         let (left, right) = coverage.limit();
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();

@@ -14,7 +14,7 @@
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{Crossing, Span, activate, most_crossings};
+use super::crossing::{Crossing, Span, activate};
 use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
@@ -56,6 +56,11 @@ pub(crate) fn draw_row<S: Scratch>(
     // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
     let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
     let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
+    // One sub-scanline's crossings and spans, for every path of the row in turn: taken once
+    // per row at the scene's most, rather than per path at the path's.
+    let most = scene.params().max_sub_crossings;
+    let mut crossings = scratch.slice_fill(most, Crossing::default())?;
+    let mut spans = scratch.slice_fill(most / 2, Span::default())?;
     let entries = scene.row_edges(y);
     let mut walker = RowWalker {
         scene,
@@ -64,6 +69,8 @@ pub(crate) fn draw_row<S: Scratch>(
         entries,
         cursor: 0,
         coverage: CoverageRow::new(&mut steps, &mut touched, c0, span),
+        crossings: &mut crossings,
+        spans: &mut spans,
     };
     walker.ops(scratch, 0, scene.ops().len(), base, c0)?;
     debug_assert_eq!(
@@ -77,7 +84,8 @@ pub(crate) fn draw_row<S: Scratch>(
 /// The state of one row while its ops are drawn.
 ///
 /// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
-/// `coverage` entry is zero between fills.
+/// `coverage` entry is zero between fills; `crossings` has room for the most crossings of
+/// any path on one sub-scanline, `spans` for half of that (their contents are scratch).
 struct RowWalker<'s, 'c> {
     scene: &'s Scene,
     tiles: &'s [Tile],
@@ -85,6 +93,8 @@ struct RowWalker<'s, 'c> {
     entries: &'s [u32],
     cursor: usize,
     coverage: CoverageRow<'c>,
+    crossings: &'c mut [Crossing],
+    spans: &'c mut [Span],
 }
 
 impl RowWalker<'_, '_> {
@@ -293,8 +303,8 @@ impl RowWalker<'_, '_> {
         }
     }
 
-    /// Rasterises one path on this row and composites it onto `target`, with its scratch
-    /// (active edges, crossings, spans) in `scratch`.
+    /// Rasterises one path on this row and composites it onto `target`, with its active
+    /// edges (and a shaded path's colours) in `scratch`.
     fn fill<S: Scratch>(
         &mut self,
         scratch: &mut S,
@@ -305,9 +315,6 @@ impl RowWalker<'_, '_> {
         x_off: usize,
     ) -> Result<(), S::Error> {
         let mut active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
-        let most = most_crossings(&active, self.scene.sub_scanlines());
-        let mut crossings = scratch.slice_fill(most, Crossing::default())?;
-        let mut spans = scratch.slice_fill(most / 2, Span::default())?;
         // A shaded path's colours for the row, one per coverage cell.
         let mut colors = match fill.paint() {
             PaintRef::Solid(_) => None,
@@ -321,8 +328,8 @@ impl RowWalker<'_, '_> {
         }
         row.rasterize(
             &mut active,
-            &mut crossings,
-            &mut spans,
+            self.crossings,
+            self.spans,
             &mut self.coverage,
             colors.as_deref_mut().unwrap_or_default(),
             target,
