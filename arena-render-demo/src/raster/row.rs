@@ -4,9 +4,12 @@
 //! For each path that touches the row, the walker copies the path's edges that touch the
 //! row into scratch memory (the active edges) and hands them to the kernel; a group with
 //! opacity gets a layer row of its own, composited onto its parent when the group ends. The
-//! base layer is the output row itself. A path's scratch and a group's layer live in a
-//! [`Scratch::scope`], so they are released as soon as they are done with. A row only
-//! touches the pixels its edges can reach, so a sparse image costs what it draws.
+//! base layer is the output row itself. The kernel's scratch (active edges, crossings,
+//! spans, colours) is taken once per row, at the most any path of the scene needs, and
+//! reused by every path: taking and releasing it per path cost more than the paths' own
+//! work on many rows. A group's layer lives in a [`Scratch::scope`], so it is released as
+//! soon as the group is drawn. A row only touches the pixels its edges can reach, so a
+//! sparse image costs what it draws.
 //!
 //! The walker is generic over where its scratch comes from: the renderer passes a line of
 //! the arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run
@@ -14,7 +17,7 @@
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{Crossing, Span, activate};
+use super::crossing::{ActiveEdge, Crossing, Span, activate};
 use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
@@ -56,12 +59,21 @@ pub(crate) fn draw_row<S: Scratch>(
     // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
     let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
     let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
-    // One sub-scanline's crossings and spans, for every path of the row in turn: taken once
-    // per row at the scene's most, rather than per path at the path's.
-    let most = scene.params().max_sub_crossings;
-    let mut crossings = scratch.slice_fill(most, Crossing::default())?;
-    let mut spans = scratch.slice_fill(most / 2, Span::default())?;
+    // The kernel's scratch, for every path of the row in turn: taken once per row at the
+    // scene's most (the active edges at most the row's edges), rather than per path at the
+    // path's. The colour row only if some path is shaded.
+    let params = scene.params();
     let entries = scene.row_edges(y);
+    let most_active = entries.len().min(params.max_row_edges);
+    let mut active = scratch.slice_fill(most_active, ActiveEdge::default())?;
+    let mut crossings = scratch.slice_fill(params.max_sub_crossings, Crossing::default())?;
+    let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
+    let shade_cells = if params.max_shade_pixels > 0 {
+        span + 2
+    } else {
+        0
+    };
+    let mut colors = scratch.slice_copy(scene.blank_row(shade_cells))?;
     let mut walker = RowWalker {
         scene,
         tiles,
@@ -69,8 +81,10 @@ pub(crate) fn draw_row<S: Scratch>(
         entries,
         cursor: 0,
         coverage: CoverageRow::new(&mut steps, &mut touched, c0, span),
+        active: &mut active,
         crossings: &mut crossings,
         spans: &mut spans,
+        colors: &mut colors,
     };
     walker.ops(scratch, 0, scene.ops().len(), base, c0)?;
     debug_assert_eq!(
@@ -84,8 +98,10 @@ pub(crate) fn draw_row<S: Scratch>(
 /// The state of one row while its ops are drawn.
 ///
 /// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
-/// `coverage` entry is zero between fills; `crossings` has room for the most crossings of
-/// any path on one sub-scanline, `spans` for half of that (their contents are scratch).
+/// `coverage` entry is zero between fills. The kernel's scratch, whose contents mean nothing
+/// between fills: `active` has room for the most edges of any path on this row,
+/// `crossings` for the most crossings of any path on one sub-scanline, `spans` for half of
+/// that, and `colors` is as long as `coverage` has cells if some path is shaded (else empty).
 struct RowWalker<'s, 'c> {
     scene: &'s Scene,
     tiles: &'s [Tile],
@@ -93,8 +109,10 @@ struct RowWalker<'s, 'c> {
     entries: &'s [u32],
     cursor: usize,
     coverage: CoverageRow<'c>,
+    active: &'c mut [ActiveEdge],
     crossings: &'c mut [Crossing],
     spans: &'c mut [Span],
+    colors: &'c mut [Pixel],
 }
 
 impl RowWalker<'_, '_> {
@@ -121,7 +139,7 @@ impl RowWalker<'_, '_> {
             match self.scene.ops()[i] {
                 Op::Fill(f) => {
                     i += 1;
-                    self.fill_op(scratch, f, None, target, x_off)?;
+                    self.fill_op(f, None, target, x_off);
                 }
                 Op::Group {
                     opacity,
@@ -137,7 +155,7 @@ impl RowWalker<'_, '_> {
                     i = group_end;
                     if let Some(f) = self.lone_solid_fill(inner_start, group_end, blend) {
                         // Drawn as the layer would composite it, without the layer.
-                        self.fill_op(scratch, f, Some(opacity), target, x_off)?;
+                        self.fill_op(f, Some(opacity), target, x_off);
                         continue;
                     }
                     if !bounds.has_row(self.y) {
@@ -184,26 +202,18 @@ impl RowWalker<'_, '_> {
     /// Inlined: most fills of a scene miss a given row, and the test for that is a few
     /// instructions.
     #[inline(always)]
-    fn fill_op<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        f: u32,
-        group_opacity: Option<f32>,
-        target: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
+    fn fill_op(&mut self, f: u32, group_opacity: Option<f32>, target: &mut [Pixel], x_off: usize) {
         let fill = self.scene.fill(f);
         if !fill.bounds().has_row(self.y) {
-            return Ok(());
+            return;
         }
         let first = self.cursor;
         self.skip_edges(fill.edges().end);
         if self.cursor == first {
-            return Ok(());
+            return;
         }
         let all = self.entries;
-        let entries = &all[first..self.cursor];
-        scratch.scope(|inner| self.fill(inner, fill, group_opacity, entries, target, x_off))
+        self.fill(fill, group_opacity, &all[first..self.cursor], target, x_off);
     }
 
     /// The fill of a group whose content (ops `content..end`) is one solid fill, composited
@@ -303,23 +313,26 @@ impl RowWalker<'_, '_> {
         }
     }
 
-    /// Rasterises one path on this row and composites it onto `target`, with its active
-    /// edges (and a shaded path's colours) in `scratch`.
-    fn fill<S: Scratch>(
+    /// Rasterises one path on this row (its edges of the row are `entries`) and composites
+    /// it onto `target`, in the row's kernel scratch.
+    fn fill(
         &mut self,
-        scratch: &mut S,
         fill: &FillItem,
         group_opacity: Option<f32>,
         entries: &[u32],
         target: &mut [Pixel],
         x_off: usize,
-    ) -> Result<(), S::Error> {
-        let mut active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
+    ) {
+        let active = &mut self.active[..entries.len()];
+        for (slot, edge) in active.iter_mut().zip(activate(self.scene, self.y, entries)) {
+            *slot = edge;
+        }
         // A shaded path's colours for the row, one per coverage cell.
-        let mut colors = match fill.paint() {
-            PaintRef::Solid(_) => None,
+        let colors = match fill.paint() {
+            PaintRef::Solid(_) => &mut [][..],
             PaintRef::Shader(_) => {
-                Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
+                debug_assert_eq!(self.colors.len(), self.coverage.cells());
+                &mut self.colors[..]
             }
         };
         let mut row = FillRow::new(self.scene, self.tiles, fill, self.y);
@@ -327,15 +340,14 @@ impl RowWalker<'_, '_> {
             row = row.in_group(opacity);
         }
         row.rasterize(
-            &mut active,
+            active,
             self.crossings,
             self.spans,
             &mut self.coverage,
-            colors.as_deref_mut().unwrap_or_default(),
+            colors,
             target,
             x_off,
         );
-        Ok(())
     }
 }
 
