@@ -1,12 +1,16 @@
 //! The raster kernel: one path on one row, from edges to crossings to spans to coverage to
-//! pixels, in memory the caller provides (the row walker takes it from the line).
+//! pixels, in memory the caller provides (the row takes it from the line, once for all its
+//! paths).
 //!
 //! For each sub-scanline the kernel computes the crossings of the path's active edges,
 //! sorts them, walks the winding number to get the spans that are inside under the fill
 //! rule, and adds each span's exact horizontal coverage to a coverage row (as steps in a
 //! difference array, so a span costs O(1) however wide). Coverage is constant between two
 //! steps, so a touched-cell bitset turns the steps into runs, and each run is composited
-//! onto the target row at once (an opaque run is a plain fill).
+//! onto the target row at once (an opaque run is a plain fill). Two shortcuts skip most of
+//! the per-sub-scanline work: a row whose edges are all vertical through it walks one
+//! sub-scanline at the weight of all, and a row whose crossings keep their order finds its
+//! spans once (a [`SpanPattern`]).
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
 use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, most_crossings, sort_crossings};
