@@ -71,9 +71,9 @@ pub(crate) fn activate<'s>(
     })
 }
 
-/// The most crossings on one sub-scanline of the row: exactly what the scene's
-/// `max_sub_crossings` bounds.
-pub(crate) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
+/// The most crossings on one sub-scanline of the row: what the scene's `max_sub_crossings`
+/// bounds.
+pub(super) fn most_crossings(active: &[ActiveEdge], sub_scanlines: u32) -> usize {
     // One pass over the edges, counting into a small table (a row has at most
     // `SUB_SCANLINES` sub-scanlines), rather than one pass per sub-scanline.
     let mut live = [0usize; SUB_SCANLINES as usize];
@@ -104,7 +104,28 @@ pub(super) fn sort_crossings(crossings: &mut [Crossing]) {
 
 /// The spans of sorted `crossings` that are inside under the fill rule, written to the
 /// front of `spans` (which has room for `crossings.len() / 2`).
+///
+/// Most paths cross a sub-scanline twice; two crossings are handled inline: inside from the
+/// first (a winding of 1 or -1 is inside under either rule) up to the second, unless the
+/// winding after both is still inside (both crossings the same way, under nonzero).
+#[inline(always)]
 pub(super) fn inside_spans<'a>(
+    crossings: &[Crossing],
+    fill: &FillItem,
+    spans: &'a mut [Span],
+) -> &'a [Span] {
+    match *crossings {
+        [a, b] => {
+            spans[0] = Span { x0: a.x, x1: b.x };
+            let closed = !fill.rule().inside(a.winding + b.winding);
+            &spans[..usize::from(closed)]
+        }
+        _ => walk_spans(crossings, fill, spans),
+    }
+}
+
+/// [`inside_spans`] for any number of crossings: the winding number walked along them.
+pub(super) fn walk_spans<'a>(
     crossings: &[Crossing],
     fill: &FillItem,
     spans: &'a mut [Span],
@@ -125,4 +146,44 @@ pub(super) fn inside_spans<'a>(
         }
     }
     &spans[..n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paint::PaintRef;
+    use crate::scene::{FillRule, PixelBounds};
+
+    #[test]
+    fn two_crossings_give_the_spans_of_the_winding_walk() {
+        for rule in [FillRule::NonZero, FillRule::EvenOdd] {
+            let fill = FillItem::new(
+                0..2,
+                PixelBounds::default(),
+                PaintRef::Solid([0.0; 4]),
+                rule,
+                true,
+            );
+            for (w0, w1) in [(1, -1), (-1, 1), (1, 1), (-1, -1)] {
+                let crossings = [
+                    Crossing {
+                        x: 2.5,
+                        winding: w0,
+                    },
+                    Crossing {
+                        x: 7.25,
+                        winding: w1,
+                    },
+                ];
+                let (mut inline, mut walked) = ([Span::default(); 1], [Span::default(); 1]);
+                let expected = walk_spans(&crossings, &fill, &mut walked);
+                assert_eq!(inside_spans(&crossings, &fill, &mut inline), expected);
+                // Opposite windings close the span under both rules; equal ones only
+                // under even-odd (winding 2 or -2 is still inside under nonzero).
+                let closed = w0 != w1 || rule == FillRule::EvenOdd;
+                let span = [Span { x0: 2.5, x1: 7.25 }];
+                assert_eq!(expected, if closed { &span[..] } else { &[] });
+            }
+        }
+    }
 }

@@ -1,15 +1,20 @@
 //! The raster kernel: one path on one row, from edges to crossings to spans to coverage to
-//! pixels, in memory the caller provides (the row walker takes it from the line).
+//! pixels, in memory the caller provides (the row takes it from the line, once for all its
+//! paths).
 //!
 //! For each sub-scanline the kernel computes the crossings of the path's active edges,
 //! sorts them, walks the winding number to get the spans that are inside under the fill
 //! rule, and adds each span's exact horizontal coverage to a coverage row (as steps in a
 //! difference array, so a span costs O(1) however wide). Coverage is constant between two
 //! steps, so a touched-cell bitset turns the steps into runs, and each run is composited
-//! onto the target row at once (an opaque run is a plain fill).
+//! onto the target row at once (an opaque run is a plain fill). Two shortcuts skip most of
+//! the per-sub-scanline work: a row whose edges are all vertical through it walks one
+//! sub-scanline at the weight of all, and a row whose crossings keep their order finds its
+//! spans once (a [`SpanPattern`]).
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
-use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, sort_crossings};
+use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, most_crossings, sort_crossings};
+use super::pattern::SpanPattern;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::Pixel;
 use crate::scene::{FillItem, Scene};
@@ -56,17 +61,17 @@ impl<'s> FillRow<'s> {
     }
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
-    /// `x_off`). `crossings` has room for [`most_crossings`], `spans` for half of that;
-    /// `coverage` is all zero, and is left so. `colors` is empty for a solid paint, and
-    /// as long as the coverage row's steps for a shader (which writes the span's colours
-    /// there).
+    /// `x_off`). `active` may be reordered. `crossings` has room for [`most_crossings`] of
+    /// `active`, `spans` for half of that; `coverage` is all zero, and is left so. `colors`
+    /// is empty for a solid paint, and as long as the coverage row's steps for a shader
+    /// (which writes the span's colours there).
     #[allow(
         clippy::too_many_arguments,
         reason = "the kernel's memory, passed in by parts"
     )]
     pub(crate) fn rasterize(
         &self,
-        active: &[ActiveEdge],
+        active: &mut [ActiveEdge],
         crossings: &mut [Crossing],
         spans: &mut [Span],
         coverage: &mut CoverageRow<'_>,
@@ -74,23 +79,40 @@ impl<'s> FillRow<'s> {
         target: &mut [Pixel],
         x_off: usize,
     ) {
+        debug_assert!(
+            2 * spans.len() + 1 >= crossings.len()
+                && crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
+            "room for the crossings of every sub-scanline, and for half as many spans"
+        );
         let (left, right) = coverage.limit();
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();
-        // An aliased path's edges are vertical over whole rows (one edge per row, at the
-        // row centre's crossing), so every sub-scanline of the row has the same crossings:
-        // one of them, at the weight of all, adds the same coverage (exactly: the weights
-        // are powers of two, and the crossings are whole pixels).
-        let s =
-            if self.fill.antialias() {
-                self.scene.sub_scanlines() as i32
-            } else {
-                debug_assert!(active.iter().all(|a| a.step == 0.0
-                    && a.k0 == 0
-                    && a.k1 == self.scene.sub_scanlines() as i32));
-                1
-            };
+        // Where every sub-scanline of the row has the same crossings, one of them at the
+        // weight of all adds the same coverage: an aliased path's edges are vertical over
+        // whole rows (one edge per row, at the row centre's crossing), and so are a
+        // rectangle's sides and the straight sides of most shapes. The cells then hold
+        // what `s` steps of weight `1 / s` would leave wherever those sums are exact, as they
+        // are unless `x` is below 4 or many span ends share a pixel (the steps are multiples
+        // of a quarter of `x`'s precision); otherwise a cell may differ in its last bit,
+        // which coverage rounded to 8 bits almost never shows.
+        let subs = self.scene.sub_scanlines() as i32;
+        debug_assert!(
+            self.fill.antialias() || active.iter().all(|a| uniform(a, subs)),
+            "an aliased path's edges are vertical over whole rows"
+        );
+        let s = if active.iter().all(|a| uniform(a, subs)) {
+            1
+        } else {
+            subs
+        };
         let weight = 1.0 / s as f32;
+        // Rows of more than two crossings whose edges keep their order through the row (most
+        // rows of paths with holes or several parts) skip the sort and the winding walk.
+        let pattern = if s > 1 && active.len() > 2 {
+            SpanPattern::of(active, s, self.fill)
+        } else {
+            None
+        };
         for k in 0..s {
             let mut n = 0;
             for a in active.iter().filter(|a| a.k0 <= k && k < a.k1) {
@@ -101,8 +123,15 @@ impl<'s> FillRow<'s> {
                 n += 1;
             }
             let crossings = &mut crossings[..n];
-            sort_crossings(crossings);
-            for span in inside_spans(crossings, self.fill, spans).iter() {
+            let known = pattern.and_then(|p| p.spans(crossings, spans));
+            let row_spans = match known {
+                Some(known) => known,
+                None => {
+                    sort_crossings(crossings);
+                    inside_spans(crossings, self.fill, spans)
+                }
+            };
+            for span in row_spans {
                 let (x0, x1) = if antialias {
                     (span.x0, span.x1)
                 } else {
@@ -132,5 +161,60 @@ impl<'s> FillRow<'s> {
                 coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
             }
         }
+    }
+}
+
+/// Whether `edge` crosses every one of the row's `subs` sub-scanlines at the same x.
+#[inline(always)]
+fn uniform(edge: &ActiveEdge, subs: i32) -> bool {
+    edge.step == 0.0 && edge.k0 == 0 && edge.k1 == subs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::options::RenderOptions;
+    use crate::render::Renderer;
+    use crate::scene::Scene;
+
+    /// The alpha of every pixel of row `y` of `svg` (black paint).
+    fn alphas(svg: &str, y: usize) -> Vec<u8> {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+        let image = Renderer::new(&scene).unwrap().render(1).unwrap().0;
+        let width = scene.width() as usize;
+        image.data[y * width * 4..][..width * 4]
+            .iter()
+            .skip(3)
+            .step_by(4)
+            .copied()
+            .collect()
+    }
+
+    #[test]
+    fn vertical_sides_over_whole_rows_cover_their_pixels_exactly() {
+        // Rows 1 and 2 see only the vertical sides (drawn once at the weight of all
+        // sub-scanlines); row 0 also sees the top at a quarter pixel, so it takes every
+        // sub-scanline. Both must give the sides' exact area.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M1.25 0.25H5.5V3H1.25Z"/></svg>"#;
+        assert_eq!(alphas(svg, 1), [0, 191, 255, 255, 255, 128, 0, 0]);
+        assert_eq!(alphas(svg, 2), alphas(svg, 1));
+        assert_eq!(alphas(svg, 0), [0, 143, 191, 191, 191, 96, 0, 0]);
+    }
+
+    #[test]
+    fn a_sloped_side_keeps_every_sub_scanline() {
+        // One side leans by a pixel per row: its row coverage is a trapezoid, which one
+        // sub-scanline would get wrong (it would see a vertical side at the row's top).
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M1 0H6L7 1V4H1Z"/></svg>"#;
+        assert_eq!(alphas(svg, 1), [0, 255, 255, 255, 255, 255, 255, 0]);
+        let row0 = alphas(svg, 0);
+        assert_eq!(row0[..6], [0, 255, 255, 255, 255, 255]);
+        assert!(
+            (100..=160).contains(&row0[6]),
+            "half-covered pixel: {}",
+            row0[6]
+        );
     }
 }

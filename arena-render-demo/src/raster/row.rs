@@ -1,30 +1,25 @@
-//! The row walker: draws a scene's ops onto one pixel row, in paint order, taking every
-//! temporary from a [`Scratch`].
+//! One pixel row: its checks, the pixels it can reach and its scratch, then the
+//! [`RowWalker`] draws the scene's ops onto it, with every temporary from a [`Scratch`].
 //!
-//! For each path that touches the row, the walker copies the path's edges that touch the
-//! row into scratch memory (the active edges) and hands them to the kernel; a group with
-//! opacity gets a layer row of its own, composited onto its parent when the group ends. The
-//! base layer is the output row itself. A path's scratch and a group's layer live in a
-//! [`Scratch::scope`], so they are released as soon as they are done with. A row only
-//! touches the pixels its edges can reach, so a sparse image costs what it draws.
+//! A row only touches the pixels its edges can reach, so a sparse image costs what it draws.
+//! The kernel's scratch (active edges, crossings, spans, colours) is taken once per row, at
+//! the most any path of the scene needs, and reused by every path: taking and releasing it
+//! per path cost more than the paths' own work on many rows.
 //!
-//! The walker is generic over where its scratch comes from: the renderer passes a line of
-//! the arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run
-//! this same code.
+//! The row is generic over where its scratch comes from: the renderer passes a line of the
+//! arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run this
+//! same code.
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{Crossing, Span, activate, most_crossings};
-use super::kernel::FillRow;
-use crate::paint::{PaintRef, Tile};
-use crate::pixel::{
-    Blend, CLEAR, Pixel, apply_alpha, composite_blended, composite_layer, composite_xor,
-    luminance_to_alpha,
-};
-use crate::scene::{FillItem, Op, Scene};
+use super::crossing::{ActiveEdge, Crossing, Span};
+use super::walker::{KernelScratch, RowWalker};
+use crate::paint::Tile;
+use crate::scene::Scene;
 
-/// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out` (premultiplied RGBA8, `4 * width` bytes), with every
-/// temporary from `scratch`; `out_is_clear` promises that `out` is all zero.
+/// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out`
+/// (premultiplied RGBA8, `4 * width` bytes), with every temporary from `scratch`;
+/// `out_is_clear` promises that `out` is all zero.
 ///
 /// # Panics
 ///
@@ -55,280 +50,28 @@ pub(crate) fn draw_row<S: Scratch>(
     // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
     let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
     let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
-    let entries = scene.row_edges(y);
-    let mut walker = RowWalker {
-        scene,
-        tiles,
-        y,
-        entries,
-        cursor: 0,
-        coverage: CoverageRow::new(&mut steps, &mut touched, c0, span),
+    // The kernel's scratch, for every path of the row in turn: taken once per row at the
+    // scene's most (the active edges at most the row's edges), rather than per path at the
+    // path's. The colour row only if some path is shaded.
+    let params = scene.params();
+    let most_active = scene.row_edges(y).len().min(params.max_row_edges);
+    let mut active = scratch.slice_fill(most_active, ActiveEdge::default())?;
+    let mut crossings = scratch.slice_fill(params.max_sub_crossings, Crossing::default())?;
+    let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
+    let shade_cells = if params.max_shade_pixels > 0 {
+        span + 2
+    } else {
+        0
     };
-    walker.ops(scratch, 0, scene.ops().len(), base, c0)?;
-    debug_assert_eq!(
-        walker.cursor,
-        entries.len(),
-        "every edge of the row was drawn"
-    );
-    Ok(())
-}
-
-/// The state of one row while its ops are drawn.
-///
-/// Invariant: `entries[..cursor]` are the row's edges of the fills drawn so far; every
-/// `coverage` entry is zero between fills.
-struct RowWalker<'s, 'c> {
-    scene: &'s Scene,
-    tiles: &'s [Tile],
-    y: u32,
-    entries: &'s [u32],
-    cursor: usize,
-    coverage: CoverageRow<'c>,
-}
-
-impl RowWalker<'_, '_> {
-    /// Draws ops `start..end` onto `target`, a layer row covering pixels from `x_off`.
-    fn ops<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        start: usize,
-        end: usize,
-        target: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
-        let mut i = start;
-        while i < end {
-            // Ops without an edge on this row draw nothing (a group of them composites a
-            // clear layer): go straight to the one that draws the next edge of the row.
-            let Some(&next_edge) = self.entries.get(self.cursor) else {
-                return Ok(());
-            };
-            i = self.scene.op_toward_edge(next_edge, i);
-            if i >= end {
-                return Ok(());
-            }
-            match self.scene.ops()[i] {
-                Op::Fill(f) => {
-                    i += 1;
-                    self.fill_op(scratch, f, None, target, x_off)?;
-                }
-                Op::Group {
-                    opacity,
-                    content_end,
-                    clip_end,
-                    end: group_end,
-                    edge_end,
-                    blend,
-                    bounds,
-                } => {
-                    let (inner_start, content_end) = (i + 1, content_end as usize);
-                    let (clip_end, group_end) = (clip_end as usize, group_end as usize);
-                    i = group_end;
-                    if let Some(f) = self.lone_solid_fill(inner_start, group_end, blend) {
-                        // Drawn as the layer would composite it, without the layer.
-                        self.fill_op(scratch, f, Some(opacity), target, x_off)?;
-                        continue;
-                    }
-                    if !bounds.has_row(self.y) {
-                        // Its clip path may still have edges on the row.
-                        self.skip_edges(edge_end);
-                        continue;
-                    }
-                    // The layer covers the group's columns that the parent row covers.
-                    let start = (bounds.col_start as usize).clamp(x_off, x_off + target.len());
-                    let end = (bounds.col_end as usize).clamp(start, x_off + target.len());
-                    scratch.scope(|inner| {
-                        let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
-                        self.ops(inner, inner_start, content_end, &mut layer, start)?;
-                        if content_end < clip_end {
-                            self.clip(inner, content_end, &mut layer, start)?;
-                        }
-                        if clip_end < group_end {
-                            self.mask(inner, clip_end, &mut layer, start)?;
-                        }
-                        // Empty when the group reaches no pixel of this row (its edges here
-                        // are all off the canvas); its fills still consume their edges.
-                        let under = &mut target[start - x_off..end - x_off];
-                        match blend {
-                            Blend::Normal => composite_layer(&layer, under, opacity),
-                            Blend::Xor => composite_xor(&layer, under),
-                            _ => composite_blended(&layer, under, opacity, blend),
-                        }
-                        Ok(())
-                    })?;
-                }
-                // Clip and mask regions are reached through their group only.
-                Op::Clip { end, edge_end, .. } | Op::Mask { end, edge_end, .. } => {
-                    i = end as usize;
-                    self.skip_edges(edge_end);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Draws fill `f` onto `target` (a layer row covering pixels from `x_off`) if it has
-    /// edges on this row, moving the edge cursor past them; `group_opacity`: the fill is the
-    /// only content of a group with that opacity (see [`RowWalker::lone_solid_fill`]).
-    /// Inlined: most fills of a scene miss a given row, and the test for that is a few
-    /// instructions.
-    #[inline(always)]
-    fn fill_op<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        f: u32,
-        group_opacity: Option<f32>,
-        target: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
-        let fill = self.scene.fill(f);
-        if !fill.bounds().has_row(self.y) {
-            return Ok(());
-        }
-        let first = self.cursor;
-        self.skip_edges(fill.edges().end);
-        if self.cursor == first {
-            return Ok(());
-        }
-        let all = self.entries;
-        let entries = &all[first..self.cursor];
-        scratch.scope(|inner| self.fill(inner, fill, group_opacity, entries, target, x_off))
-    }
-
-    /// The fill of a group whose content (ops `content..end`) is one solid fill, composited
-    /// normally without clip or mask. Such a group's layer holds that one path over clear
-    /// pixels, so the path can be drawn straight onto the parent with the layer's colours
-    /// scaled by the opacity: the same pixels without a layer row to clear, fill and
-    /// composite (paths with `opacity` are such groups, and common in icons).
-    fn lone_solid_fill(&self, content: usize, end: usize, blend: Blend) -> Option<u32> {
-        match self.scene.ops()[content..end] {
-            [Op::Fill(f)] if blend == Blend::Normal => {
-                matches!(self.scene.fill(f).paint(), PaintRef::Solid(_)).then_some(f)
-            }
-            _ => None,
-        }
-    }
-
-    /// Multiplies `layer` (pixels from `x_off`) by the coverage of the clip region at op
-    /// `at`, drawn into a coverage row of the same width.
-    fn clip<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        at: usize,
-        layer: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
-        let Op::Clip {
-            children_end,
-            end,
-            edge_end,
-            cover,
-            ..
-        } = self.scene.ops()[at]
-        else {
-            unreachable!("a clipped group's content is followed by its clip region");
-        };
-        if !cover.has_row(self.y) {
-            // The clip path covers nothing of this row.
-            layer.fill(CLEAR);
-            self.skip_edges(edge_end);
-            return Ok(());
-        }
-        scratch.scope(|inner| {
-            let mut coverage = inner.slice_copy(self.scene.blank_row(layer.len()))?;
-            self.ops(inner, at + 1, children_end as usize, &mut coverage, x_off)?;
-            if children_end < end {
-                // The clip path's own clip path.
-                self.clip(inner, children_end as usize, &mut coverage, x_off)?;
-            }
-            apply_alpha(layer, &coverage);
-            Ok(())
-        })
-    }
-
-    /// Multiplies `layer` (pixels from `x_off`) by the mask region at op `at`: its content
-    /// drawn into a row of the same width, clipped to the mask's rectangle, turned into
-    /// alpha by luminance or alpha; and by the mask's own mask.
-    fn mask<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        at: usize,
-        layer: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
-        let Op::Mask {
-            luminance,
-            content_end,
-            clip_end,
-            end,
-            ..
-        } = self.scene.ops()[at]
-        else {
-            unreachable!("a masked group's clip is followed by its mask region");
-        };
-        let (content_end, clip_end, end) = (content_end as usize, clip_end as usize, end as usize);
-        scratch.scope(|inner| {
-            let mut mask = inner.slice_copy(self.scene.blank_row(layer.len()))?;
-            self.ops(inner, at + 1, content_end, &mut mask, x_off)?;
-            self.clip(inner, content_end, &mut mask, x_off)?;
-            if luminance {
-                luminance_to_alpha(&mut mask);
-            }
-            apply_alpha(layer, &mask);
-            Ok::<(), S::Error>(())
-        })?;
-        if clip_end < end {
-            // The mask's own mask, on the masked content as resvg applies it.
-            self.mask(scratch, clip_end, layer, x_off)?;
-        }
-        Ok(())
-    }
-
-    /// Moves the edge cursor past every edge before `edge_end`: those of a region this row
-    /// does not draw.
-    fn skip_edges(&mut self, edge_end: u32) {
-        while self.entries.get(self.cursor).is_some_and(|&e| e < edge_end) {
-            self.cursor += 1;
-        }
-    }
-
-    /// Rasterises one path on this row and composites it onto `target`, with its scratch
-    /// (active edges, crossings, spans) in `scratch`.
-    fn fill<S: Scratch>(
-        &mut self,
-        scratch: &mut S,
-        fill: &FillItem,
-        group_opacity: Option<f32>,
-        entries: &[u32],
-        target: &mut [Pixel],
-        x_off: usize,
-    ) -> Result<(), S::Error> {
-        let active = scratch.slice_from_iter(activate(self.scene, self.y, entries))?;
-        let most = most_crossings(&active, self.scene.sub_scanlines());
-        let mut crossings = scratch.slice_fill(most, Crossing::default())?;
-        let mut spans = scratch.slice_fill(most / 2, Span::default())?;
-        // A shaded path's colours for the row, one per coverage cell.
-        let mut colors = match fill.paint() {
-            PaintRef::Solid(_) => None,
-            PaintRef::Shader(_) => {
-                Some(scratch.slice_copy(self.scene.blank_row(self.coverage.cells()))?)
-            }
-        };
-        let mut row = FillRow::new(self.scene, self.tiles, fill, self.y);
-        if let Some(opacity) = group_opacity {
-            row = row.in_group(opacity);
-        }
-        row.rasterize(
-            &active,
-            &mut crossings,
-            &mut spans,
-            &mut self.coverage,
-            colors.as_deref_mut().unwrap_or_default(),
-            target,
-            x_off,
-        );
-        Ok(())
-    }
+    let mut colors = scratch.slice_copy(scene.blank_row(shade_cells))?;
+    let kernel = KernelScratch {
+        active: &mut active,
+        crossings: &mut crossings,
+        spans: &mut spans,
+        colors: &mut colors,
+    };
+    let coverage = CoverageRow::new(&mut steps, &mut touched, c0, span);
+    RowWalker::new(scene, tiles, y, coverage, kernel).draw(scratch, base, c0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,202 @@
+//! The inside spans of a row whose crossings keep one order on every sub-scanline, found
+//! once per row instead of once per sub-scanline.
+
+use super::crossing::{ActiveEdge, Crossing, Span};
+use crate::scene::FillItem;
+
+/// Which crossings open and close the inside spans of a sub-scanline whose crossings come
+/// in a known order: that of a row's active edges sorted by x, when every edge crosses
+/// every sub-scanline and no two trade places within the row. The spans depend only on the
+/// order of the windings, so they are found once per row, and each sub-scanline only checks
+/// that its crossings are still in that order, instead of sorting them and walking the
+/// winding number.
+///
+/// Invariant: bit `p` of `opens` (of `closes`) is set when the `p`-th crossing in that order
+/// opens (closes) a span; no bit is set in both.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SpanPattern {
+    opens: u64,
+    closes: u64,
+}
+
+impl SpanPattern {
+    /// The most crossings a pattern describes: one bit each.
+    const MOST: usize = 64;
+
+    /// Sorts `active` by x on the row's first sub-scanline and returns its pattern under
+    /// `fill`'s rule, if every edge crosses all `subs` sub-scanlines and there are at most
+    /// [`SpanPattern::MOST`]; `None` otherwise (and `active` is left as it was).
+    pub(super) fn of(active: &mut [ActiveEdge], subs: i32, fill: &FillItem) -> Option<Self> {
+        if active.len() > Self::MOST || active.iter().any(|a| a.k0 != 0 || a.k1 != subs) {
+            return None;
+        }
+        active.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+        let rule = fill.rule();
+        let (mut opens, mut closes, mut winding) = (0, 0, 0);
+        for (p, a) in active.iter().enumerate() {
+            let was = rule.inside(winding);
+            winding += a.dir;
+            let is = rule.inside(winding);
+            opens |= u64::from(!was && is) << p;
+            closes |= u64::from(was && !is) << p;
+        }
+        Some(SpanPattern { opens, closes })
+    }
+
+    /// The spans of `crossings` (one per active edge, in the order the pattern was made
+    /// for), written to the front of `spans`, if the crossings are in strictly increasing
+    /// x: then sorting them would keep that order, and the winding walk
+    /// ([`inside_spans`](super::crossing::inside_spans)) would give the same spans. `None`
+    /// if two are out of order or equal.
+    #[inline(always)]
+    pub(super) fn spans<'a>(
+        &self,
+        crossings: &[Crossing],
+        spans: &'a mut [Span],
+    ) -> Option<&'a [Span]> {
+        if !crossings.is_sorted_by(|a, b| a.x < b.x) {
+            return None;
+        }
+        let (mut n, mut start) = (0, 0.0);
+        let mut ends = self.opens | self.closes;
+        while ends != 0 {
+            let p = ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            if self.opens & (1 << p) != 0 {
+                start = crossings[p].x;
+            } else {
+                spans[n] = Span {
+                    x0: start,
+                    x1: crossings[p].x,
+                };
+                n += 1;
+            }
+        }
+        Some(&spans[..n])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paint::PaintRef;
+    use crate::raster::crossing::{sort_crossings, walk_spans};
+    use crate::scene::{FillRule, PixelBounds};
+
+    #[test]
+    fn a_span_pattern_gives_the_spans_of_the_sorted_walk() {
+        // A ring (outer and inner contour) and a self-overlap, as edges crossing all four
+        // sub-scanlines, drifting apart but keeping their order.
+        let edge = |x: f32, step: f32, dir: i32| ActiveEdge {
+            x,
+            step,
+            k0: 0,
+            k1: 4,
+            dir,
+        };
+        let shapes = [
+            vec![
+                edge(9.0, -0.5, 1),
+                edge(1.0, 0.25, -1),
+                edge(3.5, 0.0, 1),
+                edge(6.0, 0.1, -1),
+            ],
+            vec![
+                edge(1.0, 0.0, 1),
+                edge(2.0, 0.0, 1),
+                edge(5.0, 0.0, -1),
+                edge(7.0, 0.0, -1),
+            ],
+        ];
+        for rule in [FillRule::NonZero, FillRule::EvenOdd] {
+            let fill = FillItem::new(
+                0..4,
+                PixelBounds::default(),
+                PaintRef::Solid([0.0; 4]),
+                rule,
+                true,
+            );
+            for mut active in shapes.clone() {
+                let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+                assert!(active.is_sorted_by(|a, b| a.x <= b.x));
+                for k in 0..4 {
+                    let mut crossings: Vec<Crossing> = active
+                        .iter()
+                        .map(|a| Crossing {
+                            x: a.x + k as f32 * a.step,
+                            winding: a.dir,
+                        })
+                        .collect();
+                    let (mut known, mut walked) = ([Span::default(); 2], [Span::default(); 2]);
+                    let known = pattern.spans(&crossings, &mut known).unwrap();
+                    sort_crossings(&mut crossings);
+                    assert_eq!(known, walk_spans(&crossings, &fill, &mut walked));
+                }
+            }
+        }
+        // Nonzero fills the overlap as one span, even-odd leaves a hole in it.
+        let fill = FillItem::new(
+            0..4,
+            PixelBounds::default(),
+            PaintRef::Solid([0.0; 4]),
+            FillRule::NonZero,
+            true,
+        );
+        let mut active = shapes[1].clone();
+        let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+        let crossings: Vec<Crossing> = active
+            .iter()
+            .map(|a| Crossing {
+                x: a.x,
+                winding: a.dir,
+            })
+            .collect();
+        assert_eq!(
+            pattern
+                .spans(&crossings, &mut [Span::default(); 2])
+                .unwrap(),
+            [Span { x0: 1.0, x1: 7.0 }]
+        );
+    }
+
+    #[test]
+    fn a_span_pattern_refuses_crossings_out_of_order_and_partial_edges() {
+        let fill = FillItem::new(
+            0..3,
+            PixelBounds::default(),
+            PaintRef::Solid([0.0; 4]),
+            FillRule::EvenOdd,
+            true,
+        );
+        let edge = |x: f32, k0: i32| ActiveEdge {
+            x,
+            step: 0.0,
+            k0,
+            k1: 4,
+            dir: 1,
+        };
+        let mut active = [edge(1.0, 0), edge(2.0, 0), edge(3.0, 0)];
+        let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+        let crossing = |x: f32| Crossing { x, winding: 1 };
+        let mut spans = [Span::default(); 1];
+        // Two crossings traded places, or met: the order the pattern knows is not theirs.
+        assert!(
+            pattern
+                .spans(&[crossing(1.0), crossing(3.0), crossing(2.0)], &mut spans)
+                .is_none()
+        );
+        assert!(
+            pattern
+                .spans(&[crossing(1.0), crossing(2.0), crossing(2.0)], &mut spans)
+                .is_none()
+        );
+        assert!(
+            pattern
+                .spans(&[crossing(1.0), crossing(2.0), crossing(3.0)], &mut spans)
+                .is_some()
+        );
+        // An edge that starts within the row has no crossing on its first sub-scanlines.
+        let mut partial = [edge(1.0, 0), edge(2.0, 1), edge(3.0, 0)];
+        assert!(SpanPattern::of(&mut partial, 4, &fill).is_none());
+    }
+}
