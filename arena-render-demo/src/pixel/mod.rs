@@ -3,6 +3,7 @@
 //! operations that put a colour or a layer onto a row.
 
 mod blend;
+mod lanes;
 
 pub(crate) use blend::{Blend, composite_blended};
 
@@ -34,16 +35,26 @@ pub(crate) fn paint_over(
     // the colour at this coverage, constant over the run. An opaque background stays
     // exactly opaque.
     let s = color.map(|c| to_u8(c * coverage));
-    let keep = 255 - u32::from(s[3]);
-    let s = Pair::of(s);
+    let keep = 255 - u16::from(s[3]);
+    let (chunks, tail) = pixels
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    if !chunks.is_empty() {
+        let wide = lanes::repeated(s);
+        for d in chunks {
+            lanes::over_uniform(d, &wide, keep);
+        }
+    }
+    let tail = tail.as_chunks_mut::<4>().0;
+    let (s, keep) = (Pair::of(s), u32::from(keep));
     if s.premultiplied() {
         // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
         // every channel: the clamp cannot change a value, and is skipped.
-        for px in pixels {
+        for px in tail {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel_unclamped();
         }
     } else {
-        for px in pixels {
+        for px in tail {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
         }
     }
@@ -52,23 +63,26 @@ pub(crate) fn paint_over(
 /// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
-    let cov = u32::from(to_u8(coverage));
+    let cov = to_u8(coverage);
+    let len = pixels.len().min(shades.len());
+    let (chunks, tail) = pixels[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, shades_tail) = shades[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
     if cov == 255 {
         // Full coverage (a span's interior, the common case) scales nothing, as
-        // `div255(c * 255)` is `c`; and an opaque colour leaves nothing of the pixel under
-        // it (`keep` is 0): the same results as the general loop, with less work.
-        for (d, s) in pixels.iter_mut().zip(shades) {
-            let s = Pair::of(*s);
-            let keep = 255 - s.alpha();
-            *d = if keep == 0 {
-                s.pixel()
-            } else {
-                s.plus(Pair::of(*d).scaled_255(keep)).pixel()
-            };
+        // `div255(c * 255)` is `c`.
+        for (d, s) in chunks.iter_mut().zip(wide) {
+            lanes::over(d, &lanes::widened(s));
         }
-        return;
+    } else {
+        for (d, s) in chunks.iter_mut().zip(wide) {
+            lanes::over(d, &lanes::scaled_255(s, u16::from(cov)));
+        }
     }
-    for (d, s) in pixels.iter_mut().zip(shades) {
+    let cov = u32::from(cov);
+    let tail = tail.as_chunks_mut::<4>().0;
+    for (d, s) in tail.iter_mut().zip(shades_tail.as_chunks::<4>().0) {
         let s = Pair::of(*s).scaled_255(cov);
         let keep = 255 - s.alpha();
         *d = s.plus(Pair::of(*d).scaled_255(keep)).pixel();
@@ -80,7 +94,26 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
     // scales the colour and its alpha together.
     let op = (opacity * 256.0 + 0.5) as u32;
-    for (src, dst) in layer.iter().zip(target.iter_mut()) {
+    let len = layer.len().min(target.len());
+    let (chunks, tail) = target[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    for (d, s) in chunks.iter_mut().zip(wide) {
+        // Layers are mostly clear where their content does not reach: a chunk of
+        // transparent black leaves the parent as it is (with `s` zero, `keep` is 255 and
+        // `div255(d * 255)` is `d`), so it is skipped at the cost of one test.
+        if lanes::is_clear(s) {
+            continue;
+        }
+        lanes::over(d, &lanes::scaled_256(s, op as u16));
+    }
+    for (src, dst) in layer_tail
+        .as_chunks::<4>()
+        .0
+        .iter()
+        .zip(tail.as_chunks_mut::<4>().0)
+    {
         // A transparent layer pixel leaves the parent as it is: with `s` zero, `keep` is 255
         // and `div255(d * 255)` is `d`. Masking instead of skipping keeps the loop free of
         // branches.
