@@ -47,6 +47,30 @@ pub(super) fn over(d: &mut Chunk, s: &Source) {
     }
 }
 
+/// Every channel of a chunk times the alpha of the same pixel of `coverage`: `d =
+/// div255(d * coverage.alpha)`.
+#[inline(always)]
+pub(super) fn times_alpha(d: &mut Chunk, coverage: &Chunk) {
+    let words: [u32; PIXELS] =
+        std::array::from_fn(|p| u32::from_le_bytes(coverage.as_chunks::<4>().0[p]));
+    let a: Source = std::array::from_fn(|i| (words[i / 4] >> 24) as u16);
+    for (d, &a) in d.iter_mut().zip(&a) {
+        *d = div255(u16::from(*d) * a) as u8;
+    }
+}
+
+/// Porter-Duff XOR of a chunk of `s` onto a chunk `d`: `d = min(div255(s * (255 -
+/// d.alpha)) + div255(d * (255 - s.alpha)), 255)`.
+#[inline(always)]
+pub(super) fn xor(d: &mut Chunk, s: &Chunk) {
+    let (s, dw) = (widened(s), widened(d));
+    let keep_s: Source = std::array::from_fn(|i| 255 - dw[i | 3]);
+    let keep_d: Source = std::array::from_fn(|i| 255 - s[i | 3]);
+    for (i, d) in d.iter_mut().enumerate() {
+        *d = (div255(s[i] * keep_s[i]) + div255(dw[i] * keep_d[i])).min(255) as u8;
+    }
+}
+
 /// A chunk of layer pixels at opacity `op` (8.8 fixed point, at most 256): `(c * op + 128)
 /// >> 8` per channel, and zero in every channel of a pixel whose alpha is zero.
 #[inline(always)]
@@ -88,7 +112,9 @@ mod tests {
     //! pair of a source alpha and a destination channel. Rows are long enough to go through
     //! the chunks and end in a tail that the scalar code composites.
 
-    use super::super::{CLEAR, Pixel, composite_layer, paint_over, paint_shades_over};
+    use super::super::{
+        CLEAR, Pixel, apply_alpha, composite_layer, composite_xor, paint_over, paint_shades_over,
+    };
     use super::PIXELS;
 
     /// `round(x / 255)`, the rounding every source-over here uses.
@@ -194,6 +220,61 @@ mod tests {
                 paint_shades_over(&mut row, &shades, coverage);
                 assert_eq!(row, want, "alpha {a}, coverage {cov}/255");
             }
+        }
+    }
+
+    #[test]
+    fn apply_alpha_scales_by_the_coverage_alpha_for_every_alpha_and_channel() {
+        for a in 0..=255u8 {
+            // The coverage's colour channels must not matter; its alpha varies per pixel
+            // past the first 256, so that each lane of a chunk reads its own pixel's.
+            let coverage: Vec<Pixel> = (0..ROW)
+                .map(|i| {
+                    let alpha = if i < 256 {
+                        a
+                    } else {
+                        a ^ (i as u8).wrapping_mul(37)
+                    };
+                    [i as u8, 255, 7, alpha]
+                })
+                .collect();
+            let mut row: Vec<Pixel> = (0..ROW).map(|i| dst(i as u8)).collect();
+            let want: Vec<Pixel> = row
+                .iter()
+                .zip(&coverage)
+                .map(|(&d, c)| d.map(|v| div255_ref(u32::from(v) * u32::from(c[3])) as u8))
+                .collect();
+            apply_alpha(&mut row, &coverage);
+            assert_eq!(row, want, "alpha {a}");
+        }
+    }
+
+    #[test]
+    fn composite_xor_gives_the_per_channel_results_for_every_alpha_and_channel() {
+        for a in 0..=255u8 {
+            let layer: Vec<Pixel> = (0..ROW)
+                .map(|i| [a, (i as u8) % a.saturating_add(1), 255, a])
+                .collect();
+            // The destination's alpha varies too, per pixel.
+            let mut row: Vec<Pixel> = (0..ROW)
+                .map(|i| {
+                    let d = dst(i as u8);
+                    [d[0], d[1], d[2], (i as u8).wrapping_mul(101)]
+                })
+                .collect();
+            let want: Vec<Pixel> = row
+                .iter()
+                .zip(&layer)
+                .map(|(&d, &s)| {
+                    let (sa, da) = (255 - u32::from(s[3]), 255 - u32::from(d[3]));
+                    std::array::from_fn(|k| {
+                        let v = div255_ref(u32::from(s[k]) * da) + div255_ref(u32::from(d[k]) * sa);
+                        v.min(255) as u8
+                    })
+                })
+                .collect();
+            composite_xor(&layer, &mut row);
+            assert_eq!(row, want, "alpha {a}");
         }
     }
 }

@@ -228,20 +228,40 @@ impl Pair {
 /// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
 /// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
 pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
-    for (s, d) in layer.iter().zip(target.iter_mut()) {
-        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
-        for (d, s) in d.iter_mut().zip(s) {
-            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
-        }
+    let len = layer.len().min(target.len());
+    let (chunks, tail) = target[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    for (d, s) in chunks.iter_mut().zip(wide) {
+        lanes::xor(d, s);
+    }
+    let layer_tail = layer_tail.as_chunks::<4>().0;
+    for (s, d) in layer_tail.iter().zip(tail.as_chunks_mut::<4>().0) {
+        let (sa, da) = (255 - u32::from(s[3]), 255 - u32::from(d[3]));
+        *d = Pair::of(*s)
+            .scaled_255(da)
+            .plus(Pair::of(*d).scaled_255(sa))
+            .pixel();
     }
 }
 
 /// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
 /// path's coverage row, or a mask turned into alpha).
 pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
-    for (px, c) in layer.iter_mut().zip(coverage) {
-        let a = u16::from(c[3]);
-        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    let len = layer.len().min(coverage.len());
+    let (chunks, tail) = layer[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, coverage_tail) = coverage[..len]
+        .as_flattened()
+        .as_chunks::<{ lanes::LANES }>();
+    for (px, c) in chunks.iter_mut().zip(wide) {
+        lanes::times_alpha(px, c);
+    }
+    let coverage_tail = coverage_tail.as_chunks::<4>().0;
+    for (px, c) in tail.as_chunks_mut::<4>().0.iter_mut().zip(coverage_tail) {
+        *px = Pair::of(*px).scaled_255(u32::from(c[3])).pixel_unclamped();
     }
 }
 
