@@ -271,8 +271,25 @@ pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
     for px in row {
         let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
         let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
-        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
+        px[3] = ceil_to_u8(luma * 255.0);
     }
+}
+
+/// `v.clamp(0.0, 255.0).ceil() as u8` for `v` not NaN, without the libm call `ceil` is on
+/// the baseline x86-64 target (it has no rounding instruction) or the saturating cast:
+/// adding 2^23 leaves the nearest integer in the low mantissa bits; one more where that
+/// rounded down.
+#[inline(always)]
+#[allow(
+    clippy::manual_clamp,
+    reason = "max/min vectorise; the value is never NaN"
+)]
+fn ceil_to_u8(v: f32) -> u8 {
+    const MAGIC: f32 = 8_388_608.0;
+    let v = v.max(0.0).min(255.0);
+    let r = v + MAGIC;
+    let nearest = r.to_bits() - MAGIC.to_bits();
+    (nearest + u32::from(r - MAGIC < v)) as u8
 }
 
 /// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
@@ -299,6 +316,41 @@ pub(crate) fn to_u8(v: f32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luminance_to_alpha_rounds_up_as_ceil_does_for_every_colour() {
+        let mut row = vec![CLEAR; 1 << 16];
+        for r in 0..=255u8 {
+            for (i, px) in row.iter_mut().enumerate() {
+                let [g, b] = (i as u16).to_le_bytes();
+                *px = [r, g, b, 0];
+            }
+            let want: Vec<Pixel> = row
+                .iter()
+                .map(|&[r, g, b, _]| {
+                    // The formula as it was, with `ceil` and the saturating cast.
+                    let [rf, gf, bf] = [r, g, b].map(|c| f32::from(c) / 255.0);
+                    let luma = rf * 0.2126 + gf * 0.7152 + bf * 0.0722;
+                    [r, g, b, (luma * 255.0).clamp(0.0, 255.0).ceil() as u8]
+                })
+                .collect();
+            luminance_to_alpha(&mut row);
+            assert_eq!(row, want, "red {r}");
+        }
+        // Beyond the range, and at exact integers and halves.
+        for (v, want) in [
+            (-3.5, 0),
+            (0.0, 0),
+            (0.25, 1),
+            (1.0, 1),
+            (1.5, 2),
+            (254.5, 255),
+            (255.0, 255),
+            (300.0, 255),
+        ] {
+            assert_eq!(ceil_to_u8(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn div255_and_to_u8_round_to_nearest() {
