@@ -60,14 +60,58 @@ impl Blend {
 /// have faster integer forms: [`super::composite_layer`] and [`super::composite_xor`]).
 pub(crate) fn composite_blended(layer: &[Pixel], target: &mut [Pixel], opacity: f32, blend: Blend) {
     let op = (opacity * 256.0 + 0.5) as u32;
+    // One loop per mode, each with its formula inlined: the mode is matched once per row
+    // rather than once per pixel.
+    macro_rules! per_mode {
+        ($($mode:ident),*) => {
+            match blend {
+                $(Blend::$mode => {
+                    let xor = Blend::$mode == Blend::Xor;
+                    blend_row(layer, target, op, xor, |s, d| blend_pixel(s, d, Blend::$mode));
+                })*
+            }
+        };
+    }
+    per_mode!(
+        Normal,
+        Multiply,
+        Screen,
+        Overlay,
+        Darken,
+        Lighten,
+        ColorDodge,
+        ColorBurn,
+        HardLight,
+        SoftLight,
+        Difference,
+        Exclusion,
+        Hue,
+        Saturation,
+        Color,
+        Luminosity,
+        PlusLighter,
+        Xor
+    );
+}
+
+/// [`composite_blended`] for one mode: `mix` blends a source pixel onto a destination;
+/// `xor` whether the mode is XOR (the one that changes the parent under a clear source).
+#[inline(always)]
+fn blend_row(
+    layer: &[Pixel],
+    target: &mut [Pixel],
+    op: u32,
+    xor: bool,
+    mix: impl Fn([f32; 4], [f32; 4]) -> [f32; 4],
+) {
     for (src, dst) in layer.iter().zip(target.iter_mut()) {
-        if src[3] == 0 && blend != Blend::Xor {
+        if src[3] == 0 && !xor {
             // Every mode but XOR leaves the parent as it is under a transparent source.
             continue;
         }
         let s = src.map(|c| ((u32::from(c) * op + 128) >> 8) as f32 / 255.0);
         let d = dst.map(|c| f32::from(c) / 255.0);
-        let out = blend_pixel(s, d, blend);
+        let out = mix(s, d);
         *dst = out.map(|c| (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u8);
         // Premultiplied: no channel above alpha.
         let a = dst[3];
@@ -85,6 +129,7 @@ fn per_channel(s: [f32; 4], d: [f32; 4], a: f32, f: impl Fn(f32, f32) -> f32) ->
 }
 
 /// One premultiplied source pixel over one premultiplied destination pixel.
+#[inline(always)]
 fn blend_pixel(s: [f32; 4], d: [f32; 4], blend: Blend) -> [f32; 4] {
     let (sa, da) = (s[3], d[3]);
     let over_alpha = sa + da - sa * da;

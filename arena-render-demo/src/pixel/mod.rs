@@ -3,6 +3,7 @@
 //! operations that put a colour or a layer onto a row.
 
 mod blend;
+mod lanes;
 
 pub(crate) use blend::{Blend, composite_blended};
 
@@ -34,16 +35,26 @@ pub(crate) fn paint_over(
     // the colour at this coverage, constant over the run. An opaque background stays
     // exactly opaque.
     let s = color.map(|c| to_u8(c * coverage));
-    let keep = 255 - u32::from(s[3]);
-    let s = Pair::of(s);
+    let keep = 255 - u16::from(s[3]);
+    let (chunks, tail) = pixels
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    if !chunks.is_empty() {
+        let wide = lanes::repeated(s);
+        for d in chunks {
+            lanes::over_uniform(d, &wide, keep);
+        }
+    }
+    let tail = tail.as_chunks_mut::<4>().0;
+    let (s, keep) = (Pair::of(s), u32::from(keep));
     if s.premultiplied() {
         // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
         // every channel: the clamp cannot change a value, and is skipped.
-        for px in pixels {
+        for px in tail {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel_unclamped();
         }
     } else {
-        for px in pixels {
+        for px in tail {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
         }
     }
@@ -52,23 +63,26 @@ pub(crate) fn paint_over(
 /// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
-    let cov = u32::from(to_u8(coverage));
+    let cov = to_u8(coverage);
+    let len = pixels.len().min(shades.len());
+    let (chunks, tail) = pixels[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, shades_tail) = shades[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
     if cov == 255 {
         // Full coverage (a span's interior, the common case) scales nothing, as
-        // `div255(c * 255)` is `c`; and an opaque colour leaves nothing of the pixel under
-        // it (`keep` is 0): the same results as the general loop, with less work.
-        for (d, s) in pixels.iter_mut().zip(shades) {
-            let s = Pair::of(*s);
-            let keep = 255 - s.alpha();
-            *d = if keep == 0 {
-                s.pixel()
-            } else {
-                s.plus(Pair::of(*d).scaled_255(keep)).pixel()
-            };
+        // `div255(c * 255)` is `c`.
+        for (d, s) in chunks.iter_mut().zip(wide) {
+            lanes::over(d, &lanes::widened(s));
         }
-        return;
+    } else {
+        for (d, s) in chunks.iter_mut().zip(wide) {
+            lanes::over(d, &lanes::scaled_255(s, u16::from(cov)));
+        }
     }
-    for (d, s) in pixels.iter_mut().zip(shades) {
+    let cov = u32::from(cov);
+    let tail = tail.as_chunks_mut::<4>().0;
+    for (d, s) in tail.iter_mut().zip(shades_tail.as_chunks::<4>().0) {
         let s = Pair::of(*s).scaled_255(cov);
         let keep = 255 - s.alpha();
         *d = s.plus(Pair::of(*d).scaled_255(keep)).pixel();
@@ -80,7 +94,26 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
     // scales the colour and its alpha together.
     let op = (opacity * 256.0 + 0.5) as u32;
-    for (src, dst) in layer.iter().zip(target.iter_mut()) {
+    let len = layer.len().min(target.len());
+    let (chunks, tail) = target[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    for (d, s) in chunks.iter_mut().zip(wide) {
+        // Layers are mostly clear where their content does not reach: a chunk of
+        // transparent black leaves the parent as it is (with `s` zero, `keep` is 255 and
+        // `div255(d * 255)` is `d`), so it is skipped at the cost of one test.
+        if lanes::is_clear(s) {
+            continue;
+        }
+        lanes::over(d, &lanes::scaled_256(s, op as u16));
+    }
+    for (src, dst) in layer_tail
+        .as_chunks::<4>()
+        .0
+        .iter()
+        .zip(tail.as_chunks_mut::<4>().0)
+    {
         // A transparent layer pixel leaves the parent as it is: with `s` zero, `keep` is 255
         // and `div255(d * 255)` is `d`. Masking instead of skipping keeps the loop free of
         // branches.
@@ -195,20 +228,40 @@ impl Pair {
 /// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
 /// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
 pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
-    for (s, d) in layer.iter().zip(target.iter_mut()) {
-        let (sa, da) = (255 - u16::from(s[3]), 255 - u16::from(d[3]));
-        for (d, s) in d.iter_mut().zip(s) {
-            *d = (div255(u16::from(*s) * da) + div255(u16::from(*d) * sa)).min(255) as u8;
-        }
+    let len = layer.len().min(target.len());
+    let (chunks, tail) = target[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    for (d, s) in chunks.iter_mut().zip(wide) {
+        lanes::xor(d, s);
+    }
+    let layer_tail = layer_tail.as_chunks::<4>().0;
+    for (s, d) in layer_tail.iter().zip(tail.as_chunks_mut::<4>().0) {
+        let (sa, da) = (255 - u32::from(s[3]), 255 - u32::from(d[3]));
+        *d = Pair::of(*s)
+            .scaled_255(da)
+            .plus(Pair::of(*d).scaled_255(sa))
+            .pixel();
     }
 }
 
 /// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
 /// path's coverage row, or a mask turned into alpha).
 pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
-    for (px, c) in layer.iter_mut().zip(coverage) {
-        let a = u16::from(c[3]);
-        *px = px.map(|v| div255(u16::from(v) * a) as u8);
+    let len = layer.len().min(coverage.len());
+    let (chunks, tail) = layer[..len]
+        .as_flattened_mut()
+        .as_chunks_mut::<{ lanes::LANES }>();
+    let (wide, coverage_tail) = coverage[..len]
+        .as_flattened()
+        .as_chunks::<{ lanes::LANES }>();
+    for (px, c) in chunks.iter_mut().zip(wide) {
+        lanes::times_alpha(px, c);
+    }
+    let coverage_tail = coverage_tail.as_chunks::<4>().0;
+    for (px, c) in tail.as_chunks_mut::<4>().0.iter_mut().zip(coverage_tail) {
+        *px = Pair::of(*px).scaled_255(u32::from(c[3])).pixel_unclamped();
     }
 }
 
@@ -218,8 +271,25 @@ pub(crate) fn luminance_to_alpha(row: &mut [Pixel]) {
     for px in row {
         let [r, g, b] = [px[0], px[1], px[2]].map(|c| f32::from(c) / 255.0);
         let luma = r * 0.2126 + g * 0.7152 + b * 0.0722;
-        px[3] = (luma * 255.0).clamp(0.0, 255.0).ceil() as u8;
+        px[3] = ceil_to_u8(luma * 255.0);
     }
+}
+
+/// `v.clamp(0.0, 255.0).ceil() as u8` for `v` not NaN, without the libm call `ceil` is on
+/// the baseline x86-64 target (it has no rounding instruction) or the saturating cast:
+/// adding 2^23 leaves the nearest integer in the low mantissa bits; one more where that
+/// rounded down.
+#[inline(always)]
+#[allow(
+    clippy::manual_clamp,
+    reason = "max/min vectorise; the value is never NaN"
+)]
+fn ceil_to_u8(v: f32) -> u8 {
+    const MAGIC: f32 = 8_388_608.0;
+    let v = v.max(0.0).min(255.0);
+    let r = v + MAGIC;
+    let nearest = r.to_bits() - MAGIC.to_bits();
+    (nearest + u32::from(r - MAGIC < v)) as u8
 }
 
 /// `round(x / 255)` for `x` up to `255 * 255`, without a division (and without
@@ -246,6 +316,41 @@ pub(crate) fn to_u8(v: f32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luminance_to_alpha_rounds_up_as_ceil_does_for_every_colour() {
+        let mut row = vec![CLEAR; 1 << 16];
+        for r in 0..=255u8 {
+            for (i, px) in row.iter_mut().enumerate() {
+                let [g, b] = (i as u16).to_le_bytes();
+                *px = [r, g, b, 0];
+            }
+            let want: Vec<Pixel> = row
+                .iter()
+                .map(|&[r, g, b, _]| {
+                    // The formula as it was, with `ceil` and the saturating cast.
+                    let [rf, gf, bf] = [r, g, b].map(|c| f32::from(c) / 255.0);
+                    let luma = rf * 0.2126 + gf * 0.7152 + bf * 0.0722;
+                    [r, g, b, (luma * 255.0).clamp(0.0, 255.0).ceil() as u8]
+                })
+                .collect();
+            luminance_to_alpha(&mut row);
+            assert_eq!(row, want, "red {r}");
+        }
+        // Beyond the range, and at exact integers and halves.
+        for (v, want) in [
+            (-3.5, 0),
+            (0.0, 0),
+            (0.25, 1),
+            (1.0, 1),
+            (1.5, 2),
+            (254.5, 255),
+            (255.0, 255),
+            (300.0, 255),
+        ] {
+            assert_eq!(ceil_to_u8(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn div255_and_to_u8_round_to_nearest() {

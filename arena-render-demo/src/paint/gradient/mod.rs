@@ -204,21 +204,22 @@ impl Gradient {
     fn shade_chunks(
         &self,
         out: &mut [Pixel],
-        mut p: Point,
+        p: Point,
         param: impl Fn(f32, f32) -> (f32, bool),
         spread: impl Fn(f32) -> f32,
     ) {
-        let (step_x, step_y) = (self.to_gradient.sx, self.to_gradient.ky);
+        let step = [self.to_gradient.sx, self.to_gradient.ky];
+        let mut p = [p.x, p.y];
         let last = LUT_SIZE - 1;
         for chunk in out.chunks_mut(CHUNK) {
-            let (mut xs, mut ys) = ([0.0f32; CHUNK], [0.0f32; CHUNK]);
-            for (x, y) in xs.iter_mut().zip(&mut ys).take(chunk.len()) {
-                (*x, *y) = (p.x, p.y);
-                p.x += step_x;
-                p.y += step_y;
+            // The point as one pair: both coordinates step with one vector addition.
+            let mut points = [[0.0f32; 2]; CHUNK];
+            for q in points.iter_mut().take(chunk.len()) {
+                *q = p;
+                p = [p[0] + step[0], p[1] + step[1]];
             }
             let mut index = [0u32; CHUNK];
-            for ((i, &x), &y) in index.iter_mut().zip(&xs).zip(&ys) {
+            for (i, &[x, y]) in index.iter_mut().zip(&points) {
                 let (t, defined) = param(x, y);
                 let nearest = truncate((spread(t) * last as f32 + 0.5).max(0.0).min(last as f32));
                 // Undefined: the transparent entry after the table.
