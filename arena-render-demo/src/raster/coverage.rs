@@ -77,6 +77,7 @@ impl<'c> CoverageRow<'c> {
     ///
     /// Coverage is constant between two steps, so the work is one run per step: a fill
     /// for an opaque colour at full coverage, nothing at zero, a blend otherwise.
+    #[inline(always)]
     pub(super) fn blend(
         &mut self,
         lo: usize,
