@@ -95,9 +95,34 @@ impl Pattern {
             return;
         }
         let (mut u, mut v) = (u, v);
-        for px in out.iter_mut() {
-            let (x0, x1, wx) = wrap(u, tile.width);
-            let (y0, y1, wy) = wrap(v, tile.height);
+        // The taps at `(u, v)` across and down the tile, then the point stepped to the next
+        // pixel.
+        let mut next_taps = || {
+            let taps = (wrap(u, tile.width), wrap(v, tile.height));
+            u += ts.sx;
+            v += ts.ky;
+            taps
+        };
+        let mut chunks = out.chunks_exact_mut(CHUNK);
+        for chunk in &mut chunks {
+            let taps: [_; CHUNK] = std::array::from_fn(|_| next_taps());
+            let at = |i: usize, right: bool, below: bool| {
+                let ((x0, x1, _), (y0, y1, _)) = taps[i];
+                tile.at(if right { x1 } else { x0 }, if below { y1 } else { y0 })
+            };
+            let mixed = bilinear_chunk(
+                std::array::from_fn(|i| at(i, false, false)),
+                std::array::from_fn(|i| at(i, true, false)),
+                std::array::from_fn(|i| at(i, false, true)),
+                std::array::from_fn(|i| at(i, true, true)),
+                taps.map(|t| t.0.2),
+                taps.map(|t| t.1.2),
+                self.opacity,
+            );
+            chunk.copy_from_slice(mixed.as_chunks::<4>().0);
+        }
+        for px in chunks.into_remainder() {
+            let ((x0, x1, wx), (y0, y1, wy)) = next_taps();
             let p = [
                 tile.at(x0, y0),
                 tile.at(x1, y0),
@@ -105,8 +130,6 @@ impl Pattern {
                 tile.at(x1, y1),
             ];
             *px = self.mix(p, wx, wy);
-            u += ts.sx;
-            v += ts.ky;
         }
     }
 
@@ -152,7 +175,7 @@ impl Pattern {
                 std::array::from_fn(|i| row1[taps[i].0]),
                 std::array::from_fn(|i| row1[taps[i].1]),
                 taps.map(|t| t.2),
-                wy,
+                [wy; CHUNK],
                 self.opacity,
             );
             chunk.copy_from_slice(mixed.as_chunks::<4>().0);
@@ -209,8 +232,8 @@ fn bilinear(p: [Pixel; 4], wx: u32, wy: u32) -> Pixel {
 const CHUNK: usize = 8;
 
 /// [`Pattern::mix`] of [`CHUNK`] pixels at once, one channel per lane, from the chunk's top
-/// left, top right, bottom left and bottom right taps, each pixel's right weight `wx` and the
-/// row's bottom weight `wy` (all weights at most 256). Written as plain loops over arrays so
+/// left, top right, bottom left and bottom right taps and each pixel's right and bottom
+/// weights `wx` and `wy` (all weights at most 256). Written as plain loops over arrays so
 /// that LLVM makes them SSE2: the row mixes fit 16-bit lanes (at most 255 * 256), and the
 /// mix of the rows a 16 x 16 -> 32-bit product (`pmullw` and `pmulhuw`).
 #[inline(always)]
@@ -220,10 +243,10 @@ fn bilinear_chunk(
     bl: [Pixel; CHUNK],
     br: [Pixel; CHUNK],
     wx: [u32; CHUNK],
-    wy: u32,
+    wy: [u32; CHUNK],
     opacity: u16,
 ) -> [u8; CHUNK * 4] {
-    debug_assert!(wy <= 256 && wx.iter().all(|&w| w <= 256));
+    debug_assert!(wx.iter().chain(&wy).all(|&w| w <= 256));
     type Lanes = [u16; CHUNK * 4];
     // Through the bytes of whole pixels: built channel by channel instead, LLVM inserts each
     // channel into its lane (`pinsrw`), which cost more than the mix saves.
@@ -235,12 +258,13 @@ fn bilinear_chunk(
     let (tl, tr, bl, br) = (channels(tl), channels(tr), channels(bl), channels(br));
     let wx: Lanes = std::array::from_fn(|i| wx[i / 4] as u16);
     let ix: Lanes = std::array::from_fn(|i| 256 - wx[i]);
-    let (wy, iy) = (wy as u16, 256 - wy as u16);
+    let wy: Lanes = std::array::from_fn(|i| wy[i / 4] as u16);
+    let iy: Lanes = std::array::from_fn(|i| 256 - wy[i]);
     let top: Lanes = std::array::from_fn(|i| tl[i] * ix[i] + tr[i] * wx[i]);
     let bottom: Lanes = std::array::from_fn(|i| bl[i] * ix[i] + br[i] * wx[i]);
     // At most 255 * 65536 + 32768: the rounded channel is at most 255.
     let mixed: Lanes = std::array::from_fn(|i| {
-        let sum = u32::from(top[i]) * u32::from(iy) + u32::from(bottom[i]) * u32::from(wy);
+        let sum = u32::from(top[i]) * u32::from(iy[i]) + u32::from(bottom[i]) * u32::from(wy[i]);
         ((sum + 32768) >> 16) as u16
     });
     if opacity == 255 {
@@ -376,5 +400,74 @@ mod tests {
                 "case {case}: {w}x{h} tile, {ts:?}, row {y} from {x0}"
             );
         }
+    }
+
+    #[test]
+    fn the_chunked_rotated_row_is_the_per_pixel_mix() {
+        let mut seed = 0x85eb_ca6b_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        let mut general = 0;
+        for case in 0..3000 {
+            let (w, h) = (1 + next() % 11, 1 + next() % 11);
+            let pixels = (0..w * h).map(|_| next().to_le_bytes()).collect();
+            let tile = Tile::new(w, h, pixels).unwrap();
+            // Any rotation and scale, and every fourth case level but with more than a tile
+            // per device pixel: both go through the general path.
+            let angle = (next() % 3600) as f32 / 10.0;
+            let scale = 0.05 + (next() % 600) as f32 / 100.0;
+            let mut to_device = Transform::from_rotate(angle).pre_scale(scale, scale * 0.7);
+            if case % 4 == 0 {
+                to_device = Transform::from_scale(0.5 / w as f32, 1.5);
+            }
+            let to_device = to_device.post_translate(
+                (next() % 20_000) as f32 / 7.0 - 1400.0,
+                (next() % 9000) as f32 / 3.0 - 1500.0,
+            );
+            let opacity = [1.0, 0.5, 0.8, 0.0][case % 4 / 2 + case % 2];
+            let Some(p) = Pattern::new(0, to_device, opacity) else {
+                continue;
+            };
+            let (y, x0, len) = (
+                next() % 300,
+                (next() % 500) as usize,
+                (next() % 70) as usize,
+            );
+            let mut out = vec![[0; 4]; len];
+            p.shade_row(&tile, y, x0, &mut out);
+            let ts = p.to_tile;
+            let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
+            let mut u = ts.sx * dx + ts.kx * py + ts.tx - 0.5;
+            let mut v = ts.ky * dx + ts.sy * py + ts.ty - 0.5;
+            if ts.ky == 0.0 && ts.sx.abs() < w as f32 {
+                // A rotation by a multiple of 90 degrees: a level row, tested above.
+                continue;
+            }
+            general += 1;
+            let want: Vec<Pixel> = (0..len)
+                .map(|_| {
+                    let (x0, x1, wx) = wrap(u, w);
+                    let (y0, y1, wy) = wrap(v, h);
+                    let q = [
+                        tile.at(x0, y0),
+                        tile.at(x1, y0),
+                        tile.at(x0, y1),
+                        tile.at(x1, y1),
+                    ];
+                    u += ts.sx;
+                    v += ts.ky;
+                    p.mix(q, wx, wy)
+                })
+                .collect();
+            assert_eq!(
+                out, want,
+                "case {case}: {w}x{h} tile, {ts:?}, row {y} from {x0}"
+            );
+        }
+        assert!(general > 2500, "only {general} rows on the general path");
     }
 }
