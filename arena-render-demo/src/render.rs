@@ -136,53 +136,86 @@ impl<'s> Renderer<'s> {
     /// Renders every row on the calling thread with one arena: what a pool of one worker
     /// would do, without handing the work to another thread (and waiting for it to wake).
     pub fn render_here(&self) -> Result<(Image, LineUse), RenderError> {
-        let mut arena = ScanArena::builder()
-            .budget(self.budget)
-            .try_build()
-            .map_err(RenderError::Buffer)?;
-        let (width, height) = (self.scene.width(), self.scene.height());
-        let mut image = Image::new(width, height);
-        let mut per_row = vec![0usize; height as usize];
-        let rows = image.data.chunks_exact_mut(width as usize * 4);
-        for (y, (out, used)) in rows.zip(&mut per_row).enumerate() {
-            let mut line = arena.line();
-            // The image was just allocated zeroed.
-            *used = self
-                .draw_row(y as u32, &mut line, out, true)
-                .map_err(RenderError::OverBudget)?;
-        }
-        Ok((
-            image,
-            LineUse {
-                budget: self.budget.bytes(),
-                per_row,
-                peak: arena.stats().peak_bytes,
-                arenas: 1,
-            },
-        ))
+        let mut image = Image::new(self.scene.width(), self.scene.height());
+        // The image was just allocated zeroed.
+        let use_ = self.rows_here(&mut image, true)?;
+        Ok((image, use_))
     }
 
     /// [`Renderer::render`] on an existing thread pool (a pool of one thread renders on the
     /// calling thread, as [`Renderer::render_here`]).
     pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
+        let mut image = Image::new(self.scene.width(), self.scene.height());
+        // The image was just allocated zeroed.
+        let use_ = self.rows_in(pool, &mut image, true)?;
+        Ok((image, use_))
+    }
+
+    /// [`Renderer::render_in`] into an existing image, reusing its allocation: `image` takes
+    /// the scene's size and every pixel is written, whatever it held.
+    ///
+    /// A caller that renders image after image keeps one `Image`, so the pages of its
+    /// buffer are mapped once instead of faulted in anew by every render: at 4096 px those
+    /// faults take longer than the rows themselves on two threads, and two threads fault
+    /// no faster than one (`BENCHMARKS.md`, "All cores at 4096 px").
+    pub fn render_into(
+        &self,
+        pool: &rayon::ThreadPool,
+        image: &mut Image,
+    ) -> Result<LineUse, RenderError> {
+        let (width, height) = (self.scene.width(), self.scene.height());
+        image.width = width;
+        image.height = height;
+        image.data.resize(width as usize * height as usize * 4, 0);
+        self.rows_in(pool, image, false)
+    }
+
+    /// Every row of `image` (the scene's size) on the calling thread with one arena;
+    /// `image_is_clear` promises that it is all zero.
+    fn rows_here(&self, image: &mut Image, image_is_clear: bool) -> Result<LineUse, RenderError> {
+        let mut arena = ScanArena::builder()
+            .budget(self.budget)
+            .try_build()
+            .map_err(RenderError::Buffer)?;
+        let mut per_row = vec![0usize; image.height as usize];
+        let rows = image.data.chunks_exact_mut(image.width as usize * 4);
+        for (y, (out, used)) in rows.zip(&mut per_row).enumerate() {
+            let mut line = arena.line();
+            *used = self
+                .draw_row(y as u32, &mut line, out, image_is_clear)
+                .map_err(RenderError::OverBudget)?;
+        }
+        Ok(LineUse {
+            budget: self.budget.bytes(),
+            per_row,
+            peak: arena.stats().peak_bytes,
+            arenas: 1,
+        })
+    }
+
+    /// Every row of `image` (the scene's size) on `pool`, one line arena per worker;
+    /// `image_is_clear` promises that it is all zero.
+    fn rows_in(
+        &self,
+        pool: &rayon::ThreadPool,
+        image: &mut Image,
+        image_is_clear: bool,
+    ) -> Result<LineUse, RenderError> {
         let workers = pool.current_num_threads().max(1);
         if workers == 1 {
-            return self.render_here();
+            return self.rows_here(image, image_is_clear);
         }
         // One arena per worker from arena-core's pool, made before any row is rendered;
         // each row gets a fresh line of the worker that runs it.
         let lines = LinePool::try_new(workers, self.budget).map_err(RenderError::Buffer)?;
-        let (width, height) = (self.scene.width(), self.scene.height());
-        let mut image = Image::new(width, height);
-        let mut per_row = vec![0usize; height as usize];
+        let mut per_row = vec![0usize; image.height as usize];
         let rows = image
             .data
-            .par_chunks_mut(width as usize * 4)
+            .par_chunks_mut(image.width as usize * 4)
             .zip(per_row.par_iter_mut());
         pool.install(|| {
             lines.try_par_lines(rows, |y, (out, used), line| {
-                // The image was just allocated zeroed.
-                *used = self.draw_row(y as u32, line, out, true)?;
+                *used = self.draw_row(y as u32, line, out, image_is_clear)?;
                 Ok(())
             })
         })
@@ -190,16 +223,49 @@ impl<'s> Renderer<'s> {
             PoolError::Arena(e) => RenderError::Buffer(e),
             PoolError::Row { error, .. } => RenderError::OverBudget(error),
         })?;
-        let peak = lines.stats().peak_bytes;
-        let workers = lines.workers();
-        Ok((
-            image,
-            LineUse {
-                budget: self.budget.bytes(),
-                per_row,
-                peak,
-                arenas: workers,
-            },
-        ))
+        Ok(LineUse {
+            budget: self.budget.bytes(),
+            per_row,
+            peak: lines.stats().peak_bytes,
+            arenas: lines.workers(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Renderer;
+    use crate::{Image, RenderOptions, Scene, load};
+
+    /// `render_into` gives what `render_in` gives, whatever size and pixels the image had
+    /// before, on one thread and on two.
+    #[test]
+    fn render_into_overwrites_any_image_with_the_render() {
+        // Transparent around the circle and half transparent inside it: nothing the render
+        // draws hides what the image held before.
+        let svg = load::parse(
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
+                <circle cx="20" cy="15" r="11" fill="red" fill-opacity="0.5"/></svg>"#,
+        )
+        .unwrap();
+        let scene = Scene::build(&svg.tree, &RenderOptions::default()).unwrap();
+        let renderer = Renderer::new(&scene).unwrap();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (expected, expected_use) = renderer.render_in(&pool).unwrap();
+            for (width, height) in [(200, 150), (7, 5), (0, 0)] {
+                let mut image = Image {
+                    width,
+                    height,
+                    data: vec![0xab; width as usize * height as usize * 4],
+                };
+                let use_ = renderer.render_into(&pool, &mut image).unwrap();
+                assert_eq!(image, expected, "{threads} threads, from {width}x{height}");
+                assert_eq!(use_, expected_use);
+            }
+        }
     }
 }
