@@ -31,10 +31,16 @@ pub(crate) fn paint_over(
         pixels.fill(solid);
         return;
     }
+    paint_rgba8_over(pixels, color.map(|c| to_u8(c * coverage)));
+}
+
+/// Composites `s` (RGBA8, premultiplied or not: channels above alpha are clamped) onto every
+/// pixel of `pixels` (source-over): what [`paint_over`] does once it has the colour at its
+/// coverage in RGBA8, for callers that have that already.
+#[inline(always)]
+pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
     // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
-    // the colour at this coverage, constant over the run. An opaque background stays
-    // exactly opaque.
-    let s = color.map(|c| to_u8(c * coverage));
+    // constant over the run. An opaque background stays exactly opaque.
     let keep = 255 - u16::from(s[3]);
     let (chunks, tail) = pixels
         .as_flattened_mut()
