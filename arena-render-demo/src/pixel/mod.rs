@@ -303,8 +303,12 @@ fn ceil_to_u8(v: f32) -> u8 {
 /// it on two lanes at once, and the tests check one against the other.
 #[inline(always)]
 pub(crate) fn div255(x: u16) -> u16 {
-    let x = x + 128;
-    (x + (x >> 8)) >> 8
+    // `(t + (t >> 8)) >> 8` for `t = x + 128`, computed as the high half of `t * 257`: with
+    // `t = 256a + b`, the shifts give `a + floor((a + b) / 256)` and the product `a +
+    // floor((a + b + b / 256) / 256)`, the same, as `b / 256` is below 1 and `a + b` an
+    // integer. On 16-bit lanes that is one `pmulhuw` instead of a shift, an add and a shift.
+    let t = u32::from(x + 128);
+    ((t * 257) >> 16) as u16
 }
 
 /// `round(v * 255)` for `v` clamped to `0..=1`, without a (slow, scalar) saturating
