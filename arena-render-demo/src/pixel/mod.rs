@@ -31,10 +31,16 @@ pub(crate) fn paint_over(
         pixels.fill(solid);
         return;
     }
+    paint_rgba8_over(pixels, color.map(|c| to_u8(c * coverage)));
+}
+
+/// Composites `s` (RGBA8, premultiplied or not: channels above alpha are clamped) onto every
+/// pixel of `pixels` (source-over): what [`paint_over`] does once it has the colour at its
+/// coverage in RGBA8, for callers that have that already.
+#[inline(always)]
+pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
     // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
-    // the colour at this coverage, constant over the run. An opaque background stays
-    // exactly opaque.
-    let s = color.map(|c| to_u8(c * coverage));
+    // constant over the run. An opaque background stays exactly opaque.
     let keep = 255 - u16::from(s[3]);
     let (chunks, tail) = pixels
         .as_flattened_mut()
@@ -297,8 +303,12 @@ fn ceil_to_u8(v: f32) -> u8 {
 /// it on two lanes at once, and the tests check one against the other.
 #[inline(always)]
 pub(crate) fn div255(x: u16) -> u16 {
-    let x = x + 128;
-    (x + (x >> 8)) >> 8
+    // `(t + (t >> 8)) >> 8` for `t = x + 128`, computed as the high half of `t * 257`: with
+    // `t = 256a + b`, the shifts give `a + floor((a + b) / 256)` and the product `a +
+    // floor((a + b + b / 256) / 256)`, the same, as `b / 256` is below 1 and `a + b` an
+    // integer. On 16-bit lanes that is one `pmulhuw` instead of a shift, an add and a shift.
+    let t = u32::from(x + 128);
+    ((t * 257) >> 16) as u16
 }
 
 /// `round(v * 255)` for `v` clamped to `0..=1`, without a (slow, scalar) saturating

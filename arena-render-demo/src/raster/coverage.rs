@@ -1,7 +1,7 @@
 //! Coverage of one path on one row: the steps of its spans in a difference array, turned
 //! into runs of constant coverage and composited onto the target row run by run.
 
-use crate::pixel::{Paint, Pixel, paint_over, paint_shades_over, to_u8};
+use crate::pixel::{Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, to_u8};
 
 /// Words of the touched-cell bitset for a row span of `pixels` (`pixels + 2` step cells).
 pub(crate) fn touched_words(pixels: usize) -> usize {
@@ -241,7 +241,10 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
         return;
     }
     let s = layer.map(|c| ((u32::from(c) * op + 128) >> 8) as u8);
-    // `paint_over` at full coverage of a colour whose RGBA8 form is `s` composites `s`
-    // itself: `to_u8(c / 255)` is `c` for every byte.
-    paint_over(pixels, s.map(|c| f32::from(c) / 255.0), 1.0, s, s[3] == 255);
+    if s[3] == 255 {
+        // Source-over of an opaque colour replaces the pixel.
+        pixels.fill(s);
+    } else {
+        paint_rgba8_over(pixels, s);
+    }
 }
