@@ -199,4 +199,50 @@ mod tests {
         let mut partial = [edge(1.0, 0), edge(2.0, 1), edge(3.0, 0)];
         assert!(SpanPattern::of(&mut partial, 4, &fill).is_none());
     }
+
+    #[test]
+    fn a_span_pattern_covers_up_to_sixty_four_crossings_and_no_more() {
+        // Edges given right to left, windings alternating: 32 spans on every sub-scanline.
+        let edges = |n: usize| -> Vec<ActiveEdge> {
+            (0..n)
+                .rev()
+                .map(|i| ActiveEdge {
+                    x: i as f32,
+                    step: 0.0,
+                    k0: 0,
+                    k1: 4,
+                    dir: if i % 2 == 0 { 1 } else { -1 },
+                })
+                .collect()
+        };
+        for rule in [FillRule::NonZero, FillRule::EvenOdd] {
+            let fill = FillItem::new(
+                0..65,
+                PixelBounds::default(),
+                PaintRef::Solid([0.0; 4]),
+                rule,
+                true,
+            );
+            // Sixty-four, one bit each: the pattern gives the spans of the sorted walk.
+            let mut active = edges(SpanPattern::MOST);
+            let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+            let mut crossings: Vec<Crossing> = active
+                .iter()
+                .map(|a| Crossing {
+                    x: a.x,
+                    winding: a.dir,
+                })
+                .collect();
+            let (mut known, mut walked) = ([Span::default(); 32], [Span::default(); 32]);
+            let known = pattern.spans(&crossings, &mut known).unwrap();
+            assert_eq!(known.len(), 32);
+            assert_eq!(known[31], Span { x0: 62.0, x1: 63.0 });
+            sort_crossings(&mut crossings);
+            assert_eq!(known, walk_spans(&crossings, &fill, &mut walked));
+            // Sixty-five do not fit the bits: refused, and the edges are left unsorted.
+            let mut active = edges(SpanPattern::MOST + 1);
+            assert!(SpanPattern::of(&mut active, 4, &fill).is_none());
+            assert_eq!(active[0].x, 64.0);
+        }
+    }
 }
