@@ -100,3 +100,15 @@ pub use pixel::{CLEAR, Paint, Pixel};
 pub use raster::{ActiveEdge, Crossing, Scratch, Span};
 pub use render::{LineUse, Renderer, line_budget, render_tiles};
 pub use scene::{FillRule, MAX_TILE_PIXELS, PixelBounds, Scene, SceneParams};
+
+/// A xorshift32 generator for the unit tests' random cases: deterministic, so a failing
+/// case reproduces, and free of a dependency.
+#[cfg(test)]
+fn xorshift(mut seed: u32) -> impl FnMut() -> u32 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    }
+}

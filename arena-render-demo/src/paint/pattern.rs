@@ -296,13 +296,7 @@ mod tests {
 
     #[test]
     fn the_word_wise_mix_is_the_per_channel_formula() {
-        let mut seed = 0x2545_f491_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::xorshift(0x2545_f491_u32);
         for _ in 0..20_000 {
             let p: [Pixel; 4] = std::array::from_fn(|_| next().to_le_bytes());
             let (wx, wy) = (next() % 256, next() % 256);
@@ -358,13 +352,7 @@ mod tests {
 
     #[test]
     fn the_chunked_level_row_is_the_per_pixel_mix() {
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::xorshift(0x9e37_79b9_u32);
         for case in 0..3000 {
             let (w, h) = (1 + next() % 13, 1 + next() % 5);
             let pixels = (0..w * h).map(|_| next().to_le_bytes()).collect();
@@ -372,7 +360,7 @@ mod tests {
             // Scales from a tenth of a tile pixel per device pixel to almost a whole tile,
             // mirrored or not, at any offset: taps wrap forwards and backwards.
             let sx = (0.1 + (next() % 1000) as f32 / 1000.0 * (w as f32 - 0.2)) * 0.999;
-            let sx = if next() % 2 == 0 { sx } else { -sx };
+            let sx = if next().is_multiple_of(2) { sx } else { -sx };
             let sy = 0.25 + (next() % 400) as f32 / 100.0;
             let (tx, ty) = (
                 (next() % 20_000) as f32 / 7.0 - 1400.0,
@@ -404,13 +392,7 @@ mod tests {
 
     #[test]
     fn the_chunked_rotated_row_is_the_per_pixel_mix() {
-        let mut seed = 0x85eb_ca6b_u32;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed
-        };
+        let mut next = crate::xorshift(0x85eb_ca6b_u32);
         let mut general = 0;
         for case in 0..3000 {
             let (w, h) = (1 + next() % 11, 1 + next() % 11);

@@ -70,11 +70,7 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
     let cov = to_u8(coverage);
-    let len = pixels.len().min(shades.len());
-    let (chunks, tail) = pixels[..len]
-        .as_flattened_mut()
-        .as_chunks_mut::<{ lanes::LANES }>();
-    let (wide, shades_tail) = shades[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    let (chunks, tail, wide, shades_tail) = split_alike(pixels, shades);
     if cov == 255 {
         // Full coverage (a span's interior, the common case) scales nothing, as
         // `div255(c * 255)` is `c`.
@@ -87,12 +83,35 @@ pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage
         }
     }
     let cov = u32::from(cov);
-    let tail = tail.as_chunks_mut::<4>().0;
-    for (d, s) in tail.iter_mut().zip(shades_tail.as_chunks::<4>().0) {
+    for (d, s) in tail.iter_mut().zip(shades_tail) {
         let s = Pair::of(*s).scaled_255(cov);
         let keep = 255 - s.alpha();
         *d = s.plus(Pair::of(*d).scaled_255(keep)).pixel();
     }
+}
+
+/// The first `len` pixels of `dst` and `src` (`len` the shorter row's length), split alike
+/// into whole chunks of [`lanes::PIXELS`] pixels and the pixels after the last whole chunk:
+/// `(dst chunks, dst tail, src chunks, src tail)`.
+#[inline(always)]
+fn split_alike<'d, 's>(
+    dst: &'d mut [Pixel],
+    src: &'s [Pixel],
+) -> (
+    &'d mut [lanes::Chunk],
+    &'d mut [Pixel],
+    &'s [lanes::Chunk],
+    &'s [Pixel],
+) {
+    let len = dst.len().min(src.len());
+    let (dst_chunks, dst_tail) = dst[..len].as_flattened_mut().as_chunks_mut();
+    let (src_chunks, src_tail) = src[..len].as_flattened().as_chunks();
+    (
+        dst_chunks,
+        dst_tail.as_chunks_mut().0,
+        src_chunks,
+        src_tail.as_chunks().0,
+    )
 }
 
 /// Composites a layer onto its parent with the layer's opacity (source-over).
@@ -100,11 +119,7 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
     // scales the colour and its alpha together.
     let op = (opacity * 256.0 + 0.5) as u32;
-    let len = layer.len().min(target.len());
-    let (chunks, tail) = target[..len]
-        .as_flattened_mut()
-        .as_chunks_mut::<{ lanes::LANES }>();
-    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    let (chunks, tail, wide, layer_tail) = split_alike(target, layer);
     for (d, s) in chunks.iter_mut().zip(wide) {
         // Layers are mostly clear where their content does not reach: a chunk of
         // transparent black leaves the parent as it is (with `s` zero, `keep` is 255 and
@@ -114,12 +129,7 @@ pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f3
         }
         lanes::over(d, &lanes::scaled_256(s, op as u16));
     }
-    for (src, dst) in layer_tail
-        .as_chunks::<4>()
-        .0
-        .iter()
-        .zip(tail.as_chunks_mut::<4>().0)
-    {
+    for (src, dst) in layer_tail.iter().zip(tail) {
         // A transparent layer pixel leaves the parent as it is: with `s` zero, `keep` is 255
         // and `div255(d * 255)` is `d`. Masking instead of skipping keeps the loop free of
         // branches.
@@ -234,16 +244,11 @@ impl Pair {
 /// Composites a layer onto its parent with Porter-Duff XOR: each shows where the other
 /// does not, `d = s * (1 - d.alpha) + d * (1 - s.alpha)`.
 pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
-    let len = layer.len().min(target.len());
-    let (chunks, tail) = target[..len]
-        .as_flattened_mut()
-        .as_chunks_mut::<{ lanes::LANES }>();
-    let (wide, layer_tail) = layer[..len].as_flattened().as_chunks::<{ lanes::LANES }>();
+    let (chunks, tail, wide, layer_tail) = split_alike(target, layer);
     for (d, s) in chunks.iter_mut().zip(wide) {
         lanes::xor(d, s);
     }
-    let layer_tail = layer_tail.as_chunks::<4>().0;
-    for (s, d) in layer_tail.iter().zip(tail.as_chunks_mut::<4>().0) {
+    for (s, d) in layer_tail.iter().zip(tail) {
         let (sa, da) = (255 - u32::from(s[3]), 255 - u32::from(d[3]));
         *d = Pair::of(*s)
             .scaled_255(da)
@@ -255,18 +260,11 @@ pub(crate) fn composite_xor(layer: &[Pixel], target: &mut [Pixel]) {
 /// Multiplies every pixel of `layer` by the alpha of the same pixel of `coverage` (a clip
 /// path's coverage row, or a mask turned into alpha).
 pub(crate) fn apply_alpha(layer: &mut [Pixel], coverage: &[Pixel]) {
-    let len = layer.len().min(coverage.len());
-    let (chunks, tail) = layer[..len]
-        .as_flattened_mut()
-        .as_chunks_mut::<{ lanes::LANES }>();
-    let (wide, coverage_tail) = coverage[..len]
-        .as_flattened()
-        .as_chunks::<{ lanes::LANES }>();
+    let (chunks, tail, wide, coverage_tail) = split_alike(layer, coverage);
     for (px, c) in chunks.iter_mut().zip(wide) {
         lanes::times_alpha(px, c);
     }
-    let coverage_tail = coverage_tail.as_chunks::<4>().0;
-    for (px, c) in tail.as_chunks_mut::<4>().0.iter_mut().zip(coverage_tail) {
+    for (px, c) in tail.iter_mut().zip(coverage_tail) {
         *px = Pair::of(*px).scaled_255(u32::from(c[3])).pixel_unclamped();
     }
 }
@@ -405,13 +403,8 @@ mod tests {
                 (u16::from(s[k]) + div255(u16::from(d[k]) * keep)).min(255) as u8
             })
         };
-        let mut seed = 0x9e37_79b9_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed.to_le_bytes()
-        };
+        let mut rng = crate::xorshift(0x9e37_79b9_u32);
+        let mut next = || rng().to_le_bytes();
         let (mut row, mut shades) = (vec![CLEAR; 512], vec![CLEAR; 512]);
         for (i, (d, s)) in row.iter_mut().zip(&mut shades).enumerate() {
             *d = next();
