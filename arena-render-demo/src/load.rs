@@ -12,6 +12,7 @@ use usvg::roxmltree;
 use crate::fonts::Fonts;
 
 mod images;
+mod references;
 
 pub use images::ImageError;
 
@@ -62,6 +63,16 @@ pub enum LoadError {
         /// The value, in user units.
         value: f64,
     },
+    /// Elements that name each other in a ring (masks, clip paths, filters, patterns,
+    /// markers, `<use>` or `<feImage>`): usvg would follow it until the stack overflows.
+    ReferenceCycle {
+        /// The ring, as `#id` (or `<tag>` for an element without an id), the first one
+        /// again at the end.
+        elements: Vec<String>,
+        /// The attribute each step goes through (`mask`, `href`, ...), or `content` for a
+        /// step into an element's children: one fewer than `elements`.
+        through: Vec<&'static str>,
+    },
     /// An `<image>` could not be loaded, or the file loads too many images.
     Image(ImageError),
     /// Another I/O error.
@@ -86,6 +97,15 @@ impl fmt::Display for LoadError {
                 "a <{element}> has {attribute} = {value:e} user units, beyond the \
                  {MAX_COORDINATE:e} this renderer accepts; fix the file's coordinates"
             ),
+            LoadError::ReferenceCycle { elements, through } => {
+                write!(f, "its references form a cycle: ")?;
+                write_ring(f, elements, through)?;
+                write!(
+                    f,
+                    "; an element may not use itself, directly or through others: remove one \
+                     of these references"
+                )
+            }
             LoadError::Image(e) => e.fmt(f),
             LoadError::Io(e) => write!(f, "cannot read: {e}"),
         }
@@ -93,6 +113,32 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// Writes a reference ring as `#a → #b (mask) → #a (clip-path)`, eliding the middle of a
+/// long one.
+fn write_ring(
+    f: &mut fmt::Formatter<'_>,
+    elements: &[String],
+    through: &[&'static str],
+) -> fmt::Result {
+    /// The steps shown at each end of a longer ring.
+    const SHOWN: usize = 4;
+    let Some(first) = elements.first() else {
+        return Ok(());
+    };
+    write!(f, "{first}")?;
+    let steps = elements[1..].iter().zip(through);
+    let n = through.len();
+    for (i, (element, attribute)) in steps.enumerate() {
+        if n > 2 * SHOWN + 1 && i == SHOWN {
+            write!(f, " → … ({} more)", n - 2 * SHOWN)?;
+        }
+        if n <= 2 * SHOWN + 1 || i < SHOWN || i >= n - SHOWN {
+            write!(f, " → {element} ({attribute})")?;
+        }
+    }
+    Ok(())
+}
 
 /// Reads and parses the SVG file at `path`, with the system's fonts.
 pub fn load_file(path: &Path) -> Result<Svg, LoadError> {
@@ -151,6 +197,12 @@ pub fn parse_with(
         )));
     }
     check_geometry(&doc)?;
+    if let Some(cycle) = references::find_cycle(&doc) {
+        return Err(LoadError::ReferenceCycle {
+            elements: cycle.ids,
+            through: cycle.through,
+        });
+    }
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");

@@ -58,3 +58,164 @@ fn hostile_references_render_or_fail_with_a_message_never_panic() {
         eprintln!("{}: {one:?}", file.file_name().unwrap().to_string_lossy());
     }
 }
+
+/// The error `load::parse` gives for `body` inside an `<svg>` 40 px square, if any.
+fn load_error(body: &str) -> Option<String> {
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+            width="40" height="40">{body}</svg>"#
+    );
+    load::parse(svg.as_bytes()).err().map(|e| e.to_string())
+}
+
+/// usvg breaks reference cycles of one or two elements only: a ring of three masks (or clip
+/// paths, filters through `<feImage>`, patterns, `<use>`s) made it recurse until the stack
+/// overflowed, which aborts the process. The loader refuses every ring, whichever way its
+/// references are written, with a message that shows the ring.
+#[test]
+fn reference_rings_are_refused_with_the_ring_in_the_message() {
+    let rings = [
+        (
+            "masks",
+            r##"<mask id="a"><rect width="9" height="9" fill="white" mask="url(#b)"/></mask>
+               <mask id="b"><rect width="9" height="9" fill="white" mask="url(#c)"/></mask>
+               <mask id="c"><rect width="9" height="9" fill="white" mask="url(#a)"/></mask>
+               <rect width="40" height="40" mask="url(#a)"/>"##,
+            "#a → #b (mask) → #c (mask) → #a (mask)",
+        ),
+        (
+            "clip paths",
+            r##"<clipPath id="a"><rect width="9" height="9" clip-path="url(#b)"/></clipPath>
+               <clipPath id="b"><rect width="9" height="9" clip-path="url(#c)"/></clipPath>
+               <clipPath id="c"><rect width="9" height="9" clip-path="url(#a)"/></clipPath>
+               <rect width="40" height="40" clip-path="url(#a)"/>"##,
+            "#a → #b (clip-path) → #c (clip-path) → #a (clip-path)",
+        ),
+        (
+            "filters through feImage",
+            r##"<filter id="a"><feImage xlink:href="#ra"/></filter>
+               <rect id="ra" width="9" height="9" filter="url(#b)"/>
+               <filter id="b"><feImage href="#rb"/></filter>
+               <rect id="rb" width="9" height="9" filter="url(#a)"/>
+               <rect width="40" height="40" filter="url(#a)"/>"##,
+            "#a → #ra (href) → #b (filter) → #rb (href) → #a (filter)",
+        ),
+        (
+            "patterns through a fill with a fallback",
+            r##"<pattern id="a" width="9" height="9" patternUnits="userSpaceOnUse">
+                 <rect width="5" height="5" fill="url(#b) red"/></pattern>
+               <pattern id="b" width="9" height="9" patternUnits="userSpaceOnUse">
+                 <rect width="5" height="5" stroke="url('#c')"/></pattern>
+               <pattern id="c" width="9" height="9" patternUnits="userSpaceOnUse">
+                 <rect width="5" height="5" fill="url(#a)"/></pattern>
+               <rect width="40" height="40" fill="url(#a)"/>"##,
+            "#a → #b (fill) → #c (stroke) → #a (fill)",
+        ),
+        (
+            "a fill inherited into a pattern from its parent",
+            r##"<g fill="url(#a)"><pattern id="a" width="9" height="9"
+                 patternUnits="userSpaceOnUse"><rect width="5" height="5"/></pattern></g>
+               <rect width="40" height="40" fill="url(#a)"/>"##,
+            "#a → #a (fill)",
+        ),
+        (
+            "uses",
+            r##"<g id="a"><use href="#b"/></g><g id="b"><use href="#c"/></g>
+               <g id="c"><use xlink:href="#a"/></g>"##,
+            "#a → #b (href) → #c (href) → #a (href)",
+        ),
+        (
+            "a pattern whose content, taken through its href, fills with it",
+            r##"<pattern id="q" href="#p"/>
+               <pattern id="p" width="9" height="9" patternUnits="userSpaceOnUse">
+                 <rect width="5" height="5" fill="url(#q)"/></pattern>
+               <rect width="40" height="40" fill="url(#q)"/>"##,
+            "#q → <rect> (href) → #q (fill)",
+        ),
+        (
+            "masks named in a style attribute",
+            r##"<mask id="a"><rect width="9" height="9" style="fill: white; mask: url(#b)"/></mask>
+               <mask id="b"><rect width="9" height="9" fill="white" mask="url(#c)"/></mask>
+               <mask id="c"><rect width="9" height="9" fill="white" mask="url(#a)"/></mask>"##,
+            "#a → #b (mask) → #c (mask) → #a (mask)",
+        ),
+        (
+            "masks named in a style sheet",
+            r##"<style>mask > .inner { mask: url(#b) } #c rect:first-child { mask: url(#a) }</style>
+               <mask id="a"><rect class="inner" width="9" height="9" fill="white"/></mask>
+               <mask id="b"><rect width="9" height="9" fill="white" mask="url(#c)"/></mask>
+               <mask id="c"><rect width="9" height="9" fill="white"/></mask>"##,
+            "#a → #b (mask) → #c (mask) → #a (mask)",
+        ),
+        (
+            "a duplicate id that closes a chain (what the fuzzer found)",
+            r##"<mask id="a"><rect width="9" height="9" fill="white" mask="url(#b)"/></mask>
+               <mask id="b"><rect width="9" height="9" fill="white" mask="url(#c)"/></mask>
+               <mask id="c"><rect width="9" height="9" fill="white"/></mask>
+               <mask id="c"><rect width="9" height="9" fill="white" mask="url(#a)"/></mask>"##,
+            "#a → #b (mask) → #c (mask) → #a (mask)",
+        ),
+        (
+            "a mask that uses its own ancestor",
+            r##"<g id="top"><mask id="m"><use href="#top"/></mask>
+               <rect width="40" height="40" mask="url(#m)"/></g>"##,
+            "#top → #m (content) → #top (href)",
+        ),
+    ];
+    for (what, body, ring) in rings {
+        let message = load_error(body).unwrap_or_else(|| panic!("{what}: the ring loaded"));
+        assert!(
+            message.contains("references form a cycle") && message.contains(ring),
+            "{what}: {message}"
+        );
+        assert!(
+            message.contains("remove one of these references"),
+            "{what}: {message}"
+        );
+    }
+}
+
+/// What usvg follows without recursing for ever loads as before: a mask used twice, chains
+/// of masks, clip paths and patterns, gradients that inherit through `href`, a style sheet
+/// rule for elements outside the masks it names, the one- and two-element cycles usvg
+/// breaks itself, a cycle of pattern `href`s, and a ring of markers (usvg skips a marker it
+/// is already inside of).
+#[test]
+fn documents_without_reference_rings_still_load() {
+    let fine = [
+        r##"<mask id="m"><rect width="9" height="9" fill="white"/></mask>
+           <rect width="20" height="20" mask="url(#m)"/><rect x="20" width="20" height="20"
+           mask="url(#m)"/>"##,
+        r##"<mask id="a"><rect width="9" height="9" fill="white" mask="url(#b)"/></mask>
+           <mask id="b"><rect width="9" height="9" fill="white" mask="url(#c)"/></mask>
+           <mask id="c"><rect width="9" height="9" fill="white" clip-path="url(#k)"/></mask>
+           <clipPath id="k"><rect width="9" height="9"/></clipPath>
+           <rect width="40" height="40" mask="url(#a)"/>"##,
+        r##"<linearGradient id="g1"><stop offset="0" stop-color="red"/></linearGradient>
+           <linearGradient id="g2" href="#g1" x2="0.5"/>
+           <pattern id="p" width="9" height="9" patternUnits="userSpaceOnUse">
+             <rect width="5" height="5" fill="url(#g2)"/></pattern>
+           <pattern id="q" href="#p" x="2"/>
+           <rect width="40" height="40" fill="url(#q)" stroke="url(#g1)"/>"##,
+        r##"<style>.masked { mask: url(#m) }</style>
+           <mask id="m"><rect width="9" height="9" fill="white"/></mask>
+           <rect class="masked" width="40" height="40"/>"##,
+        r##"<g id="layer" fill="url(#p)"><rect id="r" width="9" height="9"/></g>
+           <pattern id="p" width="9" height="9" patternUnits="userSpaceOnUse">
+             <circle r="3" fill="blue"/></pattern>
+           <use href="#r" x="20"/>"##,
+        r##"<mask id="m" mask="url(#n)"><rect width="9" height="9" fill="white"/></mask>
+           <mask id="n"><rect width="9" height="9" fill="white" mask="url(#m)"/></mask>
+           <clipPath id="c"><rect width="9" height="9" clip-path="url(#c)"/></clipPath>
+           <rect width="40" height="40" mask="url(#m)" clip-path="url(#c)"/>"##,
+        r##"<pattern id="p" href="#q"/><pattern id="q" href="#p" width="9" height="9"
+           patternUnits="userSpaceOnUse"><rect width="5" height="5"/></pattern>
+           <rect width="40" height="40" fill="url(#p)"/>"##,
+        r##"<marker id="a"><path d="M0 0 L5 5" stroke="red" marker-end="url(#b)"/></marker>
+           <marker id="b"><path d="M0 0 L5 5" stroke="red" marker-start="url(#a)"/></marker>
+           <path d="M5 5 L30 30" stroke="red" marker-mid="url(#a)"/>"##,
+    ];
+    for body in fine {
+        assert_eq!(load_error(body), None, "{body}");
+    }
+}

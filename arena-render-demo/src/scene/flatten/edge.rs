@@ -107,7 +107,26 @@ impl Edge {
         height: u32,
         sub_scanlines: u32,
     ) {
-        let fdot6 = |v: f32| (v * 64.0) as i32;
+        let near = |p: Point| p.x.abs() <= ALIASED_REACH && p.y.abs() <= ALIASED_REACH;
+        if near(a) && near(b) {
+            Edge::push_aliased_near((a, b), edges, height, sub_scanlines);
+        } else {
+            for piece in clip_far(a, b, height).into_iter().flatten() {
+                Edge::push_aliased_near(piece, edges, height, sub_scanlines);
+            }
+        }
+    }
+
+    /// [`Edge::push_aliased`] of a segment within [`ALIASED_REACH`] of the origin, where
+    /// its fixed-point values cannot overflow.
+    fn push_aliased_near(
+        (a, b): (Point, Point),
+        edges: &mut Vec<Edge>,
+        height: u32,
+        sub_scanlines: u32,
+    ) {
+        // 26.6 values below 2^27 in magnitude; every product below stays within an i64.
+        let fdot6 = |v: f32| (v * 64.0) as i64;
         let (mut x0, mut y0, mut x1, mut y1) = (fdot6(a.x), fdot6(a.y), fdot6(b.x), fdot6(b.y));
         let mut dir = 1;
         if y0 > y1 {
@@ -119,14 +138,17 @@ impl Edge {
         if top == bottom {
             return;
         }
-        // Slope in 16.16, the x at the first row's centre in 16.16 (via 26.6).
-        let slope = ((i64::from(x1 - x0) << 16) / i64::from(y1 - y0)) as i32;
+        // Slope in 16.16, bounded to an i32 as tiny-skia bounds it, and the x at the first
+        // row's centre in 16.16 (via 26.6).
+        let slope = (((x1 - x0) << 16) / (y1 - y0)).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
         let dy = ((top << 6) + 32) - y0;
-        let x = i64::from(x0 + ((i64::from(slope) * i64::from(dy)) >> 16) as i32) << 10;
+        let x = (x0 + ((slope * dy) >> 16)) << 10;
         let s = sub_scanlines as i32;
-        let rows = top.max(0)..bottom.min(height as i32);
+        let rows = top.max(0)..bottom.min(i64::from(height));
         for row in rows {
-            let x_row = x + i64::from(slope) * i64::from(row - top);
+            let x_row = x + slope * (row - top);
+            // Below `height`, at most `MAX_DIMENSION`.
+            let row = row as i32;
             // The pixel boundary tiny-skia rounds the 16.16 x to (an integer, so the kernel's
             // rounding keeps it; an f32 of the 16.16 value could round across a tie).
             edges.push(Edge {
@@ -138,5 +160,108 @@ impl Edge {
                 dir,
             });
         }
+    }
+}
+
+/// How far from the origin (in pixels, on either axis) an aliased segment may reach for
+/// [`Edge::push_aliased`]'s fixed-point arithmetic as is: at 26.6 its values stay below
+/// 2^27, its differences below 2^28. Canvases are at most `MAX_DIMENSION` (16384) pixels.
+const ALIASED_REACH: f32 = (1 << 20) as f32;
+
+/// A segment reaching beyond [`ALIASED_REACH`], clipped as tiny-skia clips a path to the
+/// canvas before converting it: cut to the rows `-1..=height + 1`, then into at most three
+/// pieces at `x = ±ALIASED_REACH`, a piece beyond that line moved onto it (a vertical
+/// segment there, which crosses every row it spans far left or right of the canvas, as the
+/// original did). `None` for a piece that does not exist. The cut is computed in `f64`.
+fn clip_far(a: Point, b: Point, height: u32) -> [Option<(Point, Point)>; 3] {
+    let (ax, ay, bx, by) = (
+        f64::from(a.x),
+        f64::from(a.y),
+        f64::from(b.x),
+        f64::from(b.y),
+    );
+    let at = |t: f64| (ax + (bx - ax) * t, ay + (by - ay) * t);
+    // The parameters where the segment enters and leaves the rows' band (`a.y != b.y`).
+    let (band0, band1) = (-1.0, f64::from(height) + 1.0);
+    let (ta, tb) = ((band0 - ay) / (by - ay), (band1 - ay) / (by - ay));
+    let (t0, t1) = (ta.min(tb).max(0.0), ta.max(tb).min(1.0));
+    if t0 >= t1 {
+        return [None; 3];
+    }
+    // Then where it crosses the lines `x = ±ALIASED_REACH` between those.
+    let reach = f64::from(ALIASED_REACH);
+    let mut cuts = [t0, t1, t1, t1];
+    if ax != bx {
+        let mut crossing = [(-reach - ax) / (bx - ax), (reach - ax) / (bx - ax)];
+        crossing.sort_by(f64::total_cmp);
+        let inside = crossing.into_iter().filter(|&t| t0 < t && t < t1);
+        for (cut, t) in cuts[1..].iter_mut().zip(inside) {
+            *cut = t;
+        }
+    }
+    let point = |t: f64| {
+        let (x, y) = at(t);
+        Point::from_xy(x.clamp(-reach, reach) as f32, y as f32)
+    };
+    std::array::from_fn(|i| (cuts[i] < cuts[i + 1]).then(|| (point(cuts[i]), point(cuts[i + 1]))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows an aliased segment's edges cover, with their x and direction.
+    fn aliased(a: (f32, f32), b: (f32, f32), height: u32) -> Vec<(i32, f32, i32)> {
+        let mut edges = Vec::new();
+        let (a, b) = (Point::from_xy(a.0, a.1), Point::from_xy(b.0, b.1));
+        Edge::push(&mut edges, (a, b), true, height, 4);
+        edges.iter().map(|e| (e.sub0 / 4, e.x0, e.dir)).collect()
+    }
+
+    /// A segment far beyond the canvas gives the same rows and crossings as the part of it
+    /// that the canvas sees, and no arithmetic overflow (the fuzz target found one, a
+    /// panic in a debug build and wrapped, wrong crossings in a release build).
+    #[test]
+    fn a_far_aliased_segment_crosses_the_rows_its_visible_part_does() {
+        // x = 2y through the canvas, from y = -5e8 to 5e8.
+        let far = aliased((-1e9, -5e8), (1e9, 5e8), 48);
+        let near = aliased((-20.0, -10.0), (100.0, 50.0), 48);
+        assert_eq!(far.len(), 48);
+        assert_eq!(far, near);
+        assert!(far.iter().all(|&(_, _, dir)| dir == 1));
+        // Going up: the same rows, the other direction.
+        let up = aliased((1e9, 5e8), (-1e9, -5e8), 48);
+        assert_eq!(up.len(), 48);
+        assert!(
+            up.iter()
+                .zip(&near)
+                .all(|(u, n)| u.0 == n.0 && u.1 == n.1 && u.2 == -1)
+        );
+    }
+
+    /// A nearly horizontal segment reaching far left and right crosses the canvas's rows
+    /// far outside it on either side, or where it meets them inside.
+    #[test]
+    fn a_far_shallow_aliased_segment_is_cut_at_the_reach() {
+        // From (-1e9, 10) to (1e9, 30): inside the canvas only around y = 20.
+        let rows = aliased((-1e9, 10.0), (1e9, 30.0), 48);
+        let ys: Vec<i32> = rows.iter().map(|r| r.0).collect();
+        assert_eq!(ys, (10..30).collect::<Vec<_>>());
+        for (y, x, _) in rows {
+            // The segment's own x at the row's centre, or the reach it was cut at.
+            let exact = -1e9 + (f64::from(y) + 0.5 - 10.0) / 20.0 * 2e9;
+            let expected = exact.clamp(-f64::from(ALIASED_REACH), f64::from(ALIASED_REACH));
+            assert!(
+                (f64::from(x) - expected).abs() <= 1.0,
+                "row {y}: x {x}, expected {expected}"
+            );
+        }
+        // A vertical segment far off to the left still crosses every row, at the reach.
+        let left = aliased((-5e9, -1e9), (-5e9, 1e9), 16);
+        assert_eq!(left.len(), 16);
+        assert!(left.iter().all(|&(_, x, _)| x == -ALIASED_REACH));
+        // One wholly above or below the canvas crosses none of its rows.
+        assert!(aliased((0.0, -1e9), (5.0, -2.0), 16).is_empty());
+        assert!(aliased((0.0, 17.5), (5.0, 1e9), 16).is_empty());
     }
 }
