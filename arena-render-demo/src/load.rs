@@ -196,13 +196,7 @@ pub fn parse_with(
             root.tag_name().name()
         )));
     }
-    check_geometry(&doc)?;
-    if let Some(cycle) = references::find_cycle(&doc) {
-        return Err(LoadError::ReferenceCycle {
-            elements: cycle.ids,
-            through: cycle.through,
-        });
-    }
+    check_document(&doc)?;
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
@@ -303,6 +297,20 @@ fn check_geometry(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
         }
     }
     Ok(())
+}
+
+/// What must hold of a document before usvg parses it (the file itself, and every SVG image
+/// it loads, which usvg parses on its own): no coordinate beyond [`MAX_COORDINATE`], and no
+/// ring of references (see `references.rs`).
+fn check_document(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
+    check_geometry(doc)?;
+    match references::find_cycle(doc) {
+        Some(cycle) => Err(LoadError::ReferenceCycle {
+            elements: cycle.ids,
+            through: cycle.through,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Whether a coordinate is beyond [`MAX_COORDINATE`] (or not a number).

@@ -219,3 +219,46 @@ fn documents_without_reference_rings_still_load() {
         assert_eq!(load_error(body), None, "{body}");
     }
 }
+
+/// usvg parses an SVG file an `<image>` links to on its own: the loader checks that file for
+/// rings too, and names the problem as the image's; a linked file without one still loads.
+#[test]
+fn a_ring_in_a_linked_svg_file_is_refused_too() {
+    let dir = std::env::temp_dir().join(format!("arena-render-demo-{}-ring", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let ring = r##"<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">
+        <clipPath id="a"><rect width="9" height="9" clip-path="url(#b)"/></clipPath>
+        <clipPath id="b"><rect width="9" height="9" clip-path="url(#c)"/></clipPath>
+        <clipPath id="c"><rect width="9" height="9" clip-path="url(#a)"/></clipPath>
+        <rect width="9" height="9" clip-path="url(#a)"/></svg>"##;
+    let fine = ring.replace(r#"clip-path="url(#a)"/></clipPath>"#, "/></clipPath>");
+    std::fs::write(dir.join("ring.svg"), ring).unwrap();
+    std::fs::write(dir.join("fine.svg"), fine).unwrap();
+    let main = |href: &str| {
+        let path = dir.join(format!("main-{href}"));
+        std::fs::write(
+            &path,
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20">
+                <image width="20" height="20" href="{href}"/></svg>"#
+            ),
+        )
+        .unwrap();
+        load::load_file(&path).map(|svg| svg.tree.root().children().len())
+    };
+    let message = main("ring.svg")
+        .expect_err("the ring is refused")
+        .to_string();
+    assert!(
+        message.contains("an SVG image cannot be read")
+            && message.contains("#a → #b (clip-path) → #c (clip-path) → #a (clip-path)"),
+        "{message}"
+    );
+    assert_eq!(
+        main("fine.svg").ok(),
+        Some(1),
+        "the image without a ring loads"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -387,6 +387,19 @@ pub fn seeds(max_depth: usize) -> Vec<Seed> {
         Input::new(Kind::Svg, arc.as_bytes()),
         Outcome::Fails("d = 5e54 user units"),
     );
+    // An SVG image whose masks name each other in a ring, which usvg would follow until the
+    // stack overflows: the reference check the demo runs on files runs on SVG images too.
+    let ring = svg(
+        r##"<mask id="a"><rect width="9" height="9" fill="#fff" mask="url(#b)"/></mask>
+        <mask id="b"><rect width="9" height="9" fill="#fff" mask="url(#c)"/></mask>
+        <mask id="c"><rect width="9" height="9" fill="#fff" mask="url(#a)"/></mask>
+        <rect width="9" height="9" mask="url(#a)"/>"##,
+    );
+    add(
+        "svg-with-mask-ring",
+        Input::new(Kind::Svg, ring.as_bytes()),
+        Outcome::Fails("its references form a cycle: #a → #b (mask) → #c (mask) → #a (mask)"),
+    );
     let at_limit = nested_svg(max_depth);
     add(
         "svg-nested-at-limit",

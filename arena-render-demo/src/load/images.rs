@@ -197,9 +197,10 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
             if !admit(loads, bytes.len()) {
                 return None;
             }
-            // usvg parses an SVG image on its own, without the coordinate check the file
-            // itself passed: check it here, before usvg turns its arcs into curves.
-            if let Err(problem) = check_svg_geometry(media_type, &bytes) {
+            // usvg parses an SVG image on its own, without the checks the file itself
+            // passed: check it here, before usvg turns its arcs into curves or follows its
+            // references.
+            if let Err(problem) = check_svg_data(media_type, &bytes) {
                 refuse(loads, problem);
                 return None;
             }
@@ -218,6 +219,11 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
         }),
         resolve_string: Box::new(move |href, options| {
             if !admit(loads, 0) {
+                return None;
+            }
+            // The same for a linked SVG file.
+            if let Err(problem) = check_svg_file(href, options) {
+                refuse(loads, problem);
                 return None;
             }
             let checked = match string(href, options) {
@@ -273,12 +279,34 @@ fn check(kind: &usvg::ImageKind) -> Result<(), ImageError> {
     Ok(())
 }
 
-/// The coordinate check of [`super::check_geometry`] on data usvg will parse as an SVG image
-/// (an `image/svg+xml` data URL, or `text/plain` that is XML); anything else passes.
-fn check_svg_geometry(media_type: &str, bytes: &[u8]) -> Result<(), ImageError> {
+/// The checks of [`super::check_document`] on data usvg will parse as an SVG image (an
+/// `image/svg+xml` data URL, or `text/plain` that is XML); anything else passes.
+fn check_svg_data(media_type: &str, bytes: &[u8]) -> Result<(), ImageError> {
     if !matches!(media_type, "image/svg+xml" | "text/plain") {
         return Ok(());
     }
+    check_svg_image(bytes)
+}
+
+/// The checks of [`super::check_document`] on the file an image links to, if usvg will
+/// parse it as an SVG image (an `.svg` or `.svgz` file, as usvg tells them); anything else
+/// passes, and so does a file that cannot be read (usvg then reports it).
+fn check_svg_file(href: &str, options: &usvg::Options<'_>) -> Result<(), ImageError> {
+    let path = options.get_abs_path(std::path::Path::new(href));
+    let svg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"));
+    match std::fs::read(&path) {
+        Ok(bytes) if svg => check_svg_image(&bytes),
+        _ => Ok(()),
+    }
+}
+
+/// The checks of [`super::check_document`] on the bytes of an SVG image; bytes that are not
+/// an XML document pass (usvg refuses them: this build of usvg reads no gzip-compressed
+/// SVG).
+fn check_svg_image(bytes: &[u8]) -> Result<(), ImageError> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Ok(());
     };
@@ -289,8 +317,8 @@ fn check_svg_geometry(media_type: &str, bytes: &[u8]) -> Result<(), ImageError> 
     let Ok(doc) = roxmltree::Document::parse_with_options(text, options) else {
         return Ok(());
     };
-    super::check_geometry(&doc).map_err(|absurd| ImageError::BadSvg {
-        reason: absurd.to_string(),
+    super::check_document(&doc).map_err(|problem| ImageError::BadSvg {
+        reason: problem.to_string(),
     })
 }
 
