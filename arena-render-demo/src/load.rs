@@ -73,6 +73,12 @@ pub enum LoadError {
         /// step into an element's children: one fewer than `elements`.
         through: Vec<&'static str>,
     },
+    /// The document is deeper than [`MAX_DEPTH`]: elements inside elements, and references
+    /// from them, would overflow the stack of usvg's recursive conversion.
+    TooDeep {
+        /// Its depth.
+        depth: usize,
+    },
     /// An `<image>` could not be loaded, or the file loads too many images.
     Image(ImageError),
     /// Another I/O error.
@@ -106,6 +112,12 @@ impl fmt::Display for LoadError {
                      of these references"
                 )
             }
+            LoadError::TooDeep { depth } => write!(
+                f,
+                "it nests {depth} levels deep (elements inside elements, and references to \
+                 masks, clip paths, filters, patterns and used elements), beyond the \
+                 {MAX_DEPTH} this renderer accepts; flatten its groups or chains of masks"
+            ),
             LoadError::Image(e) => e.fmt(f),
             LoadError::Io(e) => write!(f, "cannot read: {e}"),
         }
@@ -196,12 +208,12 @@ pub fn parse_with(
             root.tag_name().name()
         )));
     }
-    check_document(&doc)?;
+    let depth = check_document(&doc)?;
     let has_text = doc
         .descendants()
         .any(|n| n.is_element() && n.tag_name().name() == "text");
     let missing = Mutex::new(BTreeSet::new());
-    let loads = Mutex::new(images::Loads::default());
+    let loads = Mutex::new(images::Loads::within(depth));
     let options = usvg::Options {
         image_href_resolver: images::resolver(&loads),
         ..fonts.usvg_options(resources_dir, &missing)
@@ -259,6 +271,19 @@ pub fn parse_with(
 /// curves; no real drawing comes near it.
 pub const MAX_COORDINATE: f64 = 1e9;
 
+/// The deepest document accepted: the most elements on one path from the root, going into
+/// child elements and along references to masks, clip paths, filters, patterns and
+/// `<use>`d elements.
+///
+/// usvg converts a document by recursion, a level per step of such a path, and so does the
+/// scene build after it: a chain of 3000 masks, each masked by the next, overflowed the
+/// stack of a release build (1000 of a debug build, 1000 nested groups too), which aborts
+/// the process. An SVG image is converted inside the conversion of the document that shows
+/// it, so the depths of a document and of the SVG images nested in it add up against the
+/// limit. Real drawings stay far below it: of the 28,725 Adwaita and Papirus icons
+/// and the fixtures, the deepest is 6.
+pub const MAX_DEPTH: usize = 256;
+
 /// The shape attributes that are lengths or coordinates.
 const GEOMETRY_ATTRIBUTES: [&str; 13] = [
     "x", "y", "width", "height", "cx", "cy", "r", "rx", "ry", "x1", "y1", "x2", "y2",
@@ -300,16 +325,19 @@ fn check_geometry(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
 }
 
 /// What must hold of a document before usvg parses it (the file itself, and every SVG image
-/// it loads, which usvg parses on its own): no coordinate beyond [`MAX_COORDINATE`], and no
-/// ring of references (see `references.rs`).
-fn check_document(doc: &roxmltree::Document<'_>) -> Result<(), LoadError> {
+/// it loads, which usvg parses on its own): no coordinate beyond [`MAX_COORDINATE`], no
+/// ring of references, and no deeper than [`MAX_DEPTH`] (see `references.rs`).
+///
+/// Returns the document's depth.
+fn check_document(doc: &roxmltree::Document<'_>) -> Result<usize, LoadError> {
     check_geometry(doc)?;
-    match references::find_cycle(doc) {
-        Some(cycle) => Err(LoadError::ReferenceCycle {
+    match references::depth(doc) {
+        Err(cycle) => Err(LoadError::ReferenceCycle {
             elements: cycle.ids,
             through: cycle.through,
         }),
-        None => Ok(()),
+        Ok(depth) if depth > MAX_DEPTH => Err(LoadError::TooDeep { depth }),
+        Ok(depth) => Ok(depth),
     }
 }
 

@@ -262,3 +262,79 @@ fn a_ring_in_a_linked_svg_file_is_refused_too() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `n` groups with opacity nested in an `<svg>`, around one rectangle: `n + 2` levels deep.
+fn nested_groups(n: usize) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">{}<rect width="9"
+        height="9"/>{}</svg>"#,
+        r#"<g opacity="0.9">"#.repeat(n),
+        "</g>".repeat(n)
+    )
+}
+
+/// usvg converts a document by recursion, and a chain of 3000 masks (1000 nested groups in
+/// a debug build) overflowed the stack. A document deeper than `MAX_DEPTH`, counting child
+/// elements and references alike, is refused with its depth; one at the limit loads.
+#[test]
+fn documents_deeper_than_the_limit_are_refused_with_their_depth() {
+    assert_eq!(load::MAX_DEPTH, 256);
+    assert!(load::parse(nested_groups(254).as_bytes()).is_ok());
+    let message = load::parse(nested_groups(255).as_bytes())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("it nests 257 levels deep") && message.contains("beyond the 256"),
+        "{message}"
+    );
+    // A chain of masks, each masked by the next: two levels per mask (the mask and the
+    // rectangle in it), plus the `<svg>` and the masked rectangle, plus the last mask's two.
+    let chain = |n: usize| {
+        let masks: String = (0..n)
+            .map(|i| {
+                format!(
+                    r#"<mask id="m{i}"><rect width="9" height="9" fill="white"
+                    mask="url(#m{})"/></mask>"#,
+                    i + 1
+                )
+            })
+            .collect();
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">{masks}
+            <mask id="m{n}"><rect width="9" height="9" fill="white"/></mask>
+            <rect width="40" height="40" mask="url(#m0)"/></svg>"#
+        )
+    };
+    assert!(load::parse(chain(126).as_bytes()).is_ok());
+    let message = load::parse(chain(127).as_bytes())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(message.contains("it nests 258 levels deep"), "{message}");
+}
+
+/// An SVG image is converted inside the document that shows it: their depths add up
+/// against the limit.
+#[test]
+fn an_svg_image_adds_its_depth_to_the_documents() {
+    let with_image = |outer: usize, inner: usize| {
+        let image = image_cases::base64(nested_groups(inner).as_bytes());
+        let groups = r#"<g opacity="0.9">"#.repeat(outer);
+        let close = "</g>".repeat(outer);
+        format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">{groups}<image
+            width="40" height="40" href="data:image/svg+xml;base64,{image}"/>{close}</svg>"#
+        )
+    };
+    // The outer document is `outer + 2` deep, the image `inner + 2`.
+    assert!(load::parse(with_image(100, 150).as_bytes()).is_ok());
+    let message = load::parse(with_image(100, 160).as_bytes())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        message.contains("an SVG image cannot be read (it nests 264 levels deep"),
+        "{message}"
+    );
+}

@@ -153,9 +153,20 @@ pub(super) struct Loads {
     count: usize,
     bytes: u64,
     problem: Option<ImageError>,
+    /// The depths of the documents being converted, added up: the file's, and those of the
+    /// SVG images being loaded inside it (see [`super::MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl Loads {
+    /// No loads yet, in a document `depth` levels deep.
+    pub(super) fn within(depth: usize) -> Loads {
+        Loads {
+            depth,
+            ..Loads::default()
+        }
+    }
+
     /// The first image that could not be loaded.
     pub(super) fn into_problem(self) -> Option<ImageError> {
         self.problem
@@ -187,6 +198,27 @@ fn refuse(loads: &Mutex<Loads>, problem: ImageError) {
     loads.problem.get_or_insert(problem);
 }
 
+/// Starts converting an SVG image `depth` levels deep inside the documents being converted:
+/// `false` (and the problem recorded) if their depths and its own add up beyond
+/// [`super::MAX_DEPTH`].
+fn enter(loads: &Mutex<Loads>, depth: usize) -> bool {
+    let mut loads = loads.lock().unwrap_or_else(PoisonError::into_inner);
+    let total = loads.depth + depth;
+    if total > super::MAX_DEPTH {
+        let reason = super::LoadError::TooDeep { depth: total }.to_string();
+        loads.problem.get_or_insert(ImageError::BadSvg { reason });
+        return false;
+    }
+    loads.depth = total;
+    true
+}
+
+/// Ends what [`enter`] started.
+fn leave(loads: &Mutex<Loads>, depth: usize) {
+    let mut loads = loads.lock().unwrap_or_else(PoisonError::into_inner);
+    loads.depth -= depth;
+}
+
 /// usvg's own image loaders, with every load counted in `loads` and every image they would
 /// drop recorded there.
 pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'m> {
@@ -200,11 +232,18 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
             // usvg parses an SVG image on its own, without the checks the file itself
             // passed: check it here, before usvg turns its arcs into curves or follows its
             // references.
-            if let Err(problem) = check_svg_data(media_type, &bytes) {
-                refuse(loads, problem);
+            let depth = match check_svg_data(media_type, &bytes) {
+                Ok(depth) => depth,
+                Err(problem) => {
+                    refuse(loads, problem);
+                    return None;
+                }
+            };
+            if !enter(loads, depth) {
                 return None;
             }
             let kind = data(media_type, Arc::clone(&bytes), options);
+            leave(loads, depth);
             let checked = match &kind {
                 Some(kind) => check(kind),
                 None => Err(why_not(media_type, &bytes)),
@@ -222,11 +261,19 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
                 return None;
             }
             // The same for a linked SVG file.
-            if let Err(problem) = check_svg_file(href, options) {
-                refuse(loads, problem);
+            let depth = match check_svg_file(href, options) {
+                Ok(depth) => depth,
+                Err(problem) => {
+                    refuse(loads, problem);
+                    return None;
+                }
+            };
+            if !enter(loads, depth) {
                 return None;
             }
-            let checked = match string(href, options) {
+            let loaded = string(href, options);
+            leave(loads, depth);
+            let checked = match loaded {
                 Some(kind) => check(&kind).map(|()| kind),
                 None => Err(ImageError::Unreadable {
                     href: href.to_owned(),
@@ -280,18 +327,20 @@ fn check(kind: &usvg::ImageKind) -> Result<(), ImageError> {
 }
 
 /// The checks of [`super::check_document`] on data usvg will parse as an SVG image (an
-/// `image/svg+xml` data URL, or `text/plain` that is XML); anything else passes.
-fn check_svg_data(media_type: &str, bytes: &[u8]) -> Result<(), ImageError> {
+/// `image/svg+xml` data URL, or `text/plain` that is XML), and its depth; anything else
+/// passes, as 0 levels deep.
+fn check_svg_data(media_type: &str, bytes: &[u8]) -> Result<usize, ImageError> {
     if !matches!(media_type, "image/svg+xml" | "text/plain") {
-        return Ok(());
+        return Ok(0);
     }
     check_svg_image(bytes)
 }
 
 /// The checks of [`super::check_document`] on the file an image links to, if usvg will
-/// parse it as an SVG image (an `.svg` or `.svgz` file, as usvg tells them); anything else
-/// passes, and so does a file that cannot be read (usvg then reports it).
-fn check_svg_file(href: &str, options: &usvg::Options<'_>) -> Result<(), ImageError> {
+/// parse it as an SVG image (an `.svg` or `.svgz` file, as usvg tells them), and its depth;
+/// anything else passes as 0 levels deep, and so does a file that cannot be read (usvg
+/// then reports it).
+fn check_svg_file(href: &str, options: &usvg::Options<'_>) -> Result<usize, ImageError> {
     let path = options.get_abs_path(std::path::Path::new(href));
     let svg = path
         .extension()
@@ -299,23 +348,23 @@ fn check_svg_file(href: &str, options: &usvg::Options<'_>) -> Result<(), ImageEr
         .is_some_and(|e| e.eq_ignore_ascii_case("svg") || e.eq_ignore_ascii_case("svgz"));
     match std::fs::read(&path) {
         Ok(bytes) if svg => check_svg_image(&bytes),
-        _ => Ok(()),
+        _ => Ok(0),
     }
 }
 
-/// The checks of [`super::check_document`] on the bytes of an SVG image; bytes that are not
-/// an XML document pass (usvg refuses them: this build of usvg reads no gzip-compressed
-/// SVG).
-fn check_svg_image(bytes: &[u8]) -> Result<(), ImageError> {
+/// The checks of [`super::check_document`] on the bytes of an SVG image, and its depth;
+/// bytes that are not an XML document pass as 0 levels deep (usvg refuses them: this build
+/// of usvg reads no gzip-compressed SVG).
+fn check_svg_image(bytes: &[u8]) -> Result<usize, ImageError> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Ok(());
+        return Ok(0);
     };
     let options = roxmltree::ParsingOptions {
         allow_dtd: true,
         ..Default::default()
     };
     let Ok(doc) = roxmltree::Document::parse_with_options(text, options) else {
-        return Ok(());
+        return Ok(0);
     };
     super::check_document(&doc).map_err(|problem| ImageError::BadSvg {
         reason: problem.to_string(),

@@ -70,10 +70,12 @@ pub(super) struct Cycle {
     pub(super) through: Vec<&'static str>,
 }
 
-/// The first reference cycle of `doc`, if it has one.
-pub(super) fn find_cycle(doc: &Document<'_>) -> Option<Cycle> {
+/// The depth of `doc` as usvg converts it: the most elements on one path from the root,
+/// going into child elements and along references (each counts one level, as each is a
+/// level of usvg's recursion); or the first reference cycle, if it has one.
+pub(super) fn depth(doc: &Document<'_>) -> Result<usize, Cycle> {
     let graph = Graph::new(doc);
-    graph.find_cycle()
+    graph.walk()
 }
 
 /// One reference: the element named, and the attribute that names it.
@@ -284,8 +286,10 @@ impl<'a, 'input: 'a> Graph<'a, 'input> {
 
     /// A depth-first walk from the root over [`Graph::edges`], without recursion (a
     /// document may be a thousand levels deep): an edge back to an element still on the
-    /// walk's path closes a cycle.
-    fn find_cycle(&self) -> Option<Cycle> {
+    /// walk's path closes a cycle. Without one, the depth of every element is known when
+    /// the walk leaves it (every element it leads to has been left before), and the root's
+    /// is the document's.
+    fn walk(&self) -> Result<usize, Cycle> {
         #[derive(Clone, Copy, PartialEq)]
         enum State {
             New,
@@ -299,6 +303,7 @@ impl<'a, 'input: 'a> Graph<'a, 'input> {
         }
         let root = self.doc.root_element();
         let mut state = vec![State::New; self.declared.len()];
+        let mut depth = vec![0usize; self.declared.len()];
         let mut path = vec![Frame {
             node: root,
             edges: self.edges(root),
@@ -307,14 +312,17 @@ impl<'a, 'input: 'a> Graph<'a, 'input> {
         state[root.id().get_usize()] = State::OnPath;
         while let Some(frame) = path.last_mut() {
             let Some(&edge) = frame.edges.get(frame.next) else {
-                state[frame.node.id().get_usize()] = State::Done;
+                let i = frame.node.id().get_usize();
+                state[i] = State::Done;
+                let below = frame.edges.iter().map(|e| depth[e.to.id().get_usize()]);
+                depth[i] = 1 + below.max().unwrap_or(0);
                 path.pop();
                 continue;
             };
             frame.next += 1;
             match state[edge.to.id().get_usize()] {
                 State::Done => {}
-                State::OnPath => return Some(self.cycle(&path_nodes(&path))),
+                State::OnPath => return Err(self.cycle(&path_nodes(&path))),
                 State::New => {
                     state[edge.to.id().get_usize()] = State::OnPath;
                     path.push(Frame {
@@ -325,7 +333,7 @@ impl<'a, 'input: 'a> Graph<'a, 'input> {
                 }
             }
         }
-        return None;
+        return Ok(depth[root.id().get_usize()]);
 
         fn path_nodes<'a, 'input>(
             path: &[Frame<'a, 'input>],
