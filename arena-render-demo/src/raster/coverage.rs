@@ -185,12 +185,14 @@ pub(super) struct RunPaint {
 }
 
 impl RunPaint {
+    /// `color` (whose RGBA8 rounding by [`to_u8`] is `solid`, which the fill keeps) for the
+    /// runs of a path, drawn in a group with `layer_opacity` if any.
     #[inline(always)]
-    /// `color` for the runs of a path, drawn in a group with `layer_opacity` if any.
-    pub(super) fn new(color: Paint, layer_opacity: Option<u32>) -> RunPaint {
+    pub(super) fn new(color: Paint, solid: Pixel, layer_opacity: Option<u32>) -> RunPaint {
+        debug_assert_eq!(solid, color.map(to_u8));
         RunPaint {
             color,
-            solid: color.map(to_u8),
+            solid,
             opaque: color[3] >= 1.0,
             layer_opacity,
         }
