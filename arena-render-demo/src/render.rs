@@ -29,9 +29,9 @@ pub struct LineUse {
 }
 
 /// The per-line arena budget for a scene with parameters `p`: the coverage row, the layer
-/// rows of the widest chain of nested groups, and the scratch of the worst path on the
-/// worst row (its active edges, one sub-scanline's crossings, the spans between them and,
-/// for a shaded path, its colour row).
+/// rows of the widest chain of nested groups, the active edges of the row with the most
+/// edges, and the scratch of the worst path (one sub-scanline's crossings, the spans between
+/// them and, for a shaded path, its colour row).
 pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
     Budget::new()
         .try_reserve_slice::<f32>(p.max_row_span + 2)?

@@ -62,12 +62,15 @@ impl<'c> CoverageRow<'c> {
     #[inline(always)]
     pub(super) fn add_step(&mut self, x: f32, weight: f32) -> usize {
         let x = x - self.origin as f32;
-        // `x` is within `0..=span` (the spans are clamped to `limit`): the cast to `i32` is
-        // exact, and cheaper than a saturating cast to `usize`.
-        let i = x as i32 as usize;
-        let frac = x - i as f32;
-        self.steps[i] += weight * (1.0 - frac);
-        self.steps[i + 1] += weight * frac;
+        // `x` is within `0..=span` (the spans are clamped to `limit`): the casts to `i32` and
+        // back are exact, and cheaper than those of `usize` (whose sign x86-64 handles apart).
+        let whole = x as i32;
+        let frac = x - whole as f32;
+        let i = whole as usize;
+        // One bounds check for the pair of cells.
+        let pair = &mut self.steps[i..i + 2];
+        pair[0] += weight * (1.0 - frac);
+        pair[1] += weight * frac;
         self.touched[i / 64] |= 1 << (i % 64);
         i
     }
@@ -185,12 +188,14 @@ pub(super) struct RunPaint {
 }
 
 impl RunPaint {
+    /// `color` (whose RGBA8 rounding by [`to_u8`] is `solid`, which the fill keeps) for the
+    /// runs of a path, drawn in a group with `layer_opacity` if any.
     #[inline(always)]
-    /// `color` for the runs of a path, drawn in a group with `layer_opacity` if any.
-    pub(super) fn new(color: Paint, layer_opacity: Option<u32>) -> RunPaint {
+    pub(super) fn new(color: Paint, solid: Pixel, layer_opacity: Option<u32>) -> RunPaint {
+        debug_assert_eq!(solid, color.map(to_u8));
         RunPaint {
             color,
-            solid: color.map(to_u8),
+            solid,
             opaque: color[3] >= 1.0,
             layer_opacity,
         }

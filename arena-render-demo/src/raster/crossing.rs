@@ -43,8 +43,8 @@ pub struct Span {
     pub x1: f32,
 }
 
-/// The row's edges of one path (`entries`, indices into the scene's edges), as active
-/// edges.
+/// Edges of row `y` (`entries`, indices into the scene's edges, from the row index), as
+/// active edges.
 pub(crate) fn activate<'s>(
     scene: &'s Scene,
     y: u32,

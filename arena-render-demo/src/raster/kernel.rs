@@ -150,7 +150,7 @@ impl<'s> FillRow<'s> {
         }
         match self.fill.paint() {
             PaintRef::Solid(color) => {
-                let paint = RunPaint::new(color, self.layer_opacity);
+                let paint = RunPaint::new(color, self.fill.solid_rgba8(), self.layer_opacity);
                 coverage.blend(lo, hi, target, x_off, paint, antialias);
             }
             PaintRef::Shader(i) => {

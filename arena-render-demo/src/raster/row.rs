@@ -2,9 +2,10 @@
 //! [`RowWalker`] draws the scene's ops onto it, with every temporary from a [`Scratch`].
 //!
 //! A row only touches the pixels its edges can reach, so a sparse image costs what it draws.
-//! The kernel's scratch (active edges, crossings, spans, colours) is taken once per row, at
-//! the most any path of the scene needs, and reused by every path: taking and releasing it
-//! per path cost more than the paths' own work on many rows.
+//! The kernel's scratch (active edges, crossings, spans, colours) is taken once per row and
+//! reused by every path: taking and releasing it per path cost more than the paths' own work
+//! on many rows. The active edges are the row's edges, all activated at once; the rest is
+//! sized at the most any path of the scene needs.
 //!
 //! The row is generic over where its scratch comes from: the renderer passes a line of the
 //! arena, the benchmark baseline (`crate::baseline`) passes fresh `Vec`s, and both run this
@@ -12,9 +13,10 @@
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{ActiveEdge, Crossing, Span};
+use super::crossing::{Crossing, Span, activate};
 use super::walker::{KernelScratch, RowWalker};
 use crate::paint::Tile;
+use crate::pixel::Pixel;
 use crate::scene::Scene;
 
 /// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out`
@@ -50,25 +52,26 @@ pub(crate) fn draw_row<S: Scratch>(
     // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
     let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
     let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
-    // The kernel's scratch, for every path of the row in turn: taken once per row at the
-    // scene's most (the active edges at most the row's edges), rather than per path at the
-    // path's. The colour row only if some path is shaded.
+    // The kernel's scratch, for every path of the row in turn: taken once per row rather
+    // than per path. Every edge of the row is activated here, in one pass, and each path
+    // rasterises its own run of them in place: no slice to clear first and no copy per path.
+    // The colour row only if some path is shaded.
     let params = scene.params();
-    let most_active = scene.row_edges(y).len().min(params.max_row_edges);
-    let mut active = scratch.slice_fill(most_active, ActiveEdge::default())?;
+    let mut active = scratch.slice_from_iter(activate(scene, y, scene.row_edges(y)))?;
     let mut crossings = scratch.slice_fill(params.max_sub_crossings, Crossing::default())?;
     let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
-    let shade_cells = if params.max_shade_pixels > 0 {
-        span + 2
+    let mut colors;
+    let colors: &mut [Pixel] = if params.max_shade_pixels > 0 {
+        colors = scratch.slice_copy(scene.blank_row(span + 2))?;
+        &mut colors
     } else {
-        0
+        &mut []
     };
-    let mut colors = scratch.slice_copy(scene.blank_row(shade_cells))?;
     let kernel = KernelScratch {
         active: &mut active,
         crossings: &mut crossings,
         spans: &mut spans,
-        colors: &mut colors,
+        colors,
     };
     let coverage = CoverageRow::new(&mut steps, &mut touched, c0, span);
     RowWalker::new(scene, tiles, y, coverage, kernel).draw(scratch, base, c0)

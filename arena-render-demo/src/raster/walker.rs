@@ -1,15 +1,17 @@
 //! The row walker: draws a scene's ops onto one pixel row, in paint order.
 //!
-//! For each path that touches the row, the walker copies the path's edges that touch the
-//! row into the kernel's scratch (the active edges) and hands them to the kernel; a group
+//! For each path that touches the row, the walker hands the kernel that path's run of the
+//! row's active edges (activated once for the whole row, in the row index's order); a group
 //! with opacity gets a layer row of its own, composited onto its parent when the group ends;
 //! a clip path or a mask is drawn into a row of its own and multiplied into the group's
 //! layer. A layer lives in a [`Scratch::scope`], so it is released as soon as the group is
 //! drawn.
 
+use std::ops::Range;
+
 use super::Scratch;
 use super::coverage::CoverageRow;
-use super::crossing::{ActiveEdge, Crossing, Span, activate};
+use super::crossing::{ActiveEdge, Crossing, Span};
 use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
@@ -18,13 +20,14 @@ use crate::pixel::{
 };
 use crate::scene::{FillItem, Op, Scene};
 
-/// The kernel's scratch for one row, reused by every path on it: a plain bundle of slices,
-/// whose contents mean nothing between paths. `active` has room for the most edges of any
-/// path on the row, `crossings` for the most crossings of any path on one sub-scanline,
-/// `spans` for half of that; `colors` is as long as the row's coverage has cells if some
-/// path of the scene is shaded, else empty.
+/// The kernel's scratch for one row, reused by every path on it: a plain bundle of slices.
+/// `active` holds the row's edges as active edges, one per entry of the row index's list
+/// and in its order (a path's run may be reordered once that path is drawn); the other
+/// slices' contents mean nothing between paths: `crossings` has room for the most crossings
+/// of any path on one sub-scanline, `spans` for half of that; `colors` is as long as the
+/// row's coverage has cells if some path of the scene is shaded, else empty.
 pub(super) struct KernelScratch<'c> {
-    /// Room for one path's active edges.
+    /// The row's active edges.
     pub(super) active: &'c mut [ActiveEdge],
     /// Room for one sub-scanline's crossings.
     pub(super) crossings: &'c mut [Crossing],
@@ -61,6 +64,7 @@ impl<'s, 'c> RowWalker<'s, 'c> {
     ) -> RowWalker<'s, 'c> {
         let entries = scene.row_edges(y);
         debug_assert!(kernel.crossings.len() >= 2 * kernel.spans.len());
+        debug_assert_eq!(kernel.active.len(), entries.len());
         RowWalker {
             scene,
             tiles,
@@ -184,8 +188,7 @@ impl<'s, 'c> RowWalker<'s, 'c> {
         if self.cursor == first {
             return;
         }
-        let all = self.entries;
-        self.fill(fill, group_opacity, &all[first..self.cursor], target, x_off);
+        self.fill(fill, group_opacity, first..self.cursor, target, x_off);
     }
 
     /// The fill of a group whose content (ops `content..end`) is one solid fill, composited
@@ -285,20 +288,17 @@ impl<'s, 'c> RowWalker<'s, 'c> {
         }
     }
 
-    /// Rasterises one path on this row (its edges of the row are `entries`) and composites
-    /// it onto `target`, in the row's kernel scratch.
+    /// Rasterises one path on this row (its edges of the row are `edges`, positions in the
+    /// row's list) and composites it onto `target`, in the row's kernel scratch.
     fn fill(
         &mut self,
         fill: &FillItem,
         group_opacity: Option<f32>,
-        entries: &[u32],
+        edges: Range<usize>,
         target: &mut [Pixel],
         x_off: usize,
     ) {
-        let active = &mut self.kernel.active[..entries.len()];
-        for (slot, edge) in active.iter_mut().zip(activate(self.scene, self.y, entries)) {
-            *slot = edge;
-        }
+        let active = &mut self.kernel.active[edges];
         // A shaded path's colours for the row, one per coverage cell.
         let colors = match fill.paint() {
             PaintRef::Solid(_) => &mut [][..],

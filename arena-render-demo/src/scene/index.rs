@@ -12,7 +12,7 @@ pub struct SceneParams {
     /// The most pixels one row can draw: the widest span of a row's edges (plus the pixel
     /// right of each, where coverage can spill).
     pub max_row_span: usize,
-    /// The most edges of one path that touch one pixel row.
+    /// The most edges that touch one pixel row (of all its paths together).
     pub max_row_edges: usize,
     /// The most crossings of one path on one sub-scanline.
     pub max_sub_crossings: usize,
@@ -121,7 +121,7 @@ impl RowIndex {
         let params = SceneParams {
             width: width as usize,
             max_row_span,
-            max_row_edges: index.most_row_edges(edges.len(), fills),
+            max_row_edges: index.most_row_edges(),
             max_sub_crossings: most_sub_crossings(edges, fills),
             max_depth,
             max_layer_pixels,
@@ -160,24 +160,13 @@ impl RowIndex {
         }
     }
 
-    /// The most edges of one fill in one row: runs of one fill in each row's list.
-    fn most_row_edges(&self, edge_count: usize, fills: &[FillItem]) -> usize {
-        let mut fill_of_edge = vec![0u32; edge_count];
-        for (f, fill) in fills.iter().enumerate() {
-            let r = fill.edges();
-            for slot in &mut fill_of_edge[r.start as usize..r.end as usize] {
-                *slot = f as u32;
-            }
-        }
-        let mut most = 0;
-        for y in 0..self.spans.len() as u32 {
-            let list = self.edges_of(y);
-            for run in list.chunk_by(|a, b| fill_of_edge[*a as usize] == fill_of_edge[*b as usize])
-            {
-                most = most.max(run.len());
-            }
-        }
-        most
+    /// The most edges in one row's list.
+    fn most_row_edges(&self) -> usize {
+        self.offsets
+            .windows(2)
+            .map(|w| (w[1] - w[0]) as usize)
+            .max()
+            .unwrap_or(0)
     }
 }
 

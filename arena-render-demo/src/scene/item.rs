@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::paint::PaintRef;
-use crate::pixel::Blend;
+use crate::pixel::{Blend, Pixel, to_u8};
 
 /// Which points are inside a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +59,8 @@ impl PixelBounds {
 
 /// One filled path: a run of edges, a paint and a rule.
 ///
-/// Invariant: `edges` is non-empty; `bounds` holds every pixel its edges can touch.
+/// Invariant: `edges` is non-empty; `bounds` holds every pixel its edges can touch;
+/// `solid` is a solid `paint` rounded to RGBA8 by [`to_u8`], and zero for a shader.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct FillItem {
     edge_start: u32,
@@ -67,6 +68,8 @@ pub(crate) struct FillItem {
     bounds: PixelBounds,
     /// Solid colours are premultiplied, opacity applied.
     paint: PaintRef,
+    /// A solid paint in RGBA8, rounded once here instead of on every row the path draws.
+    solid: Pixel,
     rule: FillRule,
     /// `false` for `shape-rendering="crispEdges"` or `"optimizeSpeed"`: coverage is
     /// thresholded (and the edges were flattened with rows snapped to pixel centres).
@@ -83,11 +86,16 @@ impl FillItem {
         antialias: bool,
     ) -> FillItem {
         debug_assert!(edges.start < edges.end);
+        let solid = match paint {
+            PaintRef::Solid(color) => color.map(to_u8),
+            PaintRef::Shader(_) => [0; 4],
+        };
         FillItem {
             edge_start: edges.start,
             edge_end: edges.end,
             bounds,
             paint,
+            solid,
             rule,
             antialias,
         }
@@ -109,6 +117,13 @@ impl FillItem {
     #[inline(always)]
     pub(crate) fn paint(&self) -> PaintRef {
         self.paint
+    }
+
+    /// A solid paint's colour in RGBA8, each channel rounded by [`to_u8`]; zero for a
+    /// shader.
+    #[inline(always)]
+    pub(crate) fn solid_rgba8(&self) -> Pixel {
+        self.solid
     }
 
     /// The fill rule.

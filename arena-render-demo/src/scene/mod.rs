@@ -264,6 +264,23 @@ mod tests {
     }
 
     #[test]
+    fn a_rows_edges_are_counted_over_all_its_paths() {
+        // Three rectangles side by side, one path each, over the same rows: the row's
+        // scratch holds the active edges of all three (two vertical sides each), while one
+        // sub-scanline of one path still crosses only two.
+        let t = tree(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="12" height="6">
+              <rect x="1" y="1" width="2" height="4"/><rect x="5" y="1" width="2" height="4"/>
+              <rect x="9" y="2" width="2" height="3"/></svg>"#,
+        );
+        let p = Scene::build(&t, &RenderOptions::default())
+            .unwrap()
+            .params();
+        assert_eq!(p.max_row_edges, 6);
+        assert_eq!(p.max_sub_crossings, 2);
+    }
+
+    #[test]
     fn a_row_goes_to_the_next_op_with_an_edge_through_the_region_headers() {
         // ops: 0 Fill(a), 1 Group(outer), 2 Fill(b), 3 Group(inner), 4 Fill(c), 5 Fill(d).
         let t = tree(

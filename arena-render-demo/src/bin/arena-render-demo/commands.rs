@@ -212,8 +212,8 @@ pub(crate) fn stats(ctx: &Ctx, source: &Source) -> Result<(), Failure> {
     );
     let _ = writeln!(
         out,
-        "scene parameters: width {}, widest row span {} px, most edges of one path on a row \
-         {}, most crossings on a sub-scanline {}, layer depth {} ({} layer px at most)",
+        "scene parameters: width {}, widest row span {} px, most edges on a row {}, \
+         most crossings on a sub-scanline {}, layer depth {} ({} layer px at most)",
         p.width,
         p.max_row_span,
         p.max_row_edges,
