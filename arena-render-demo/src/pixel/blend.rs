@@ -285,4 +285,52 @@ mod tests {
         let l = blend_pixel(s, d, Blend::Luminosity);
         assert!((lum([l[0], l[1], l[2]]) - lum([0.8, 0.2, 0.5])).abs() < 1e-5);
     }
+
+    /// Premultiplied layer and parent rows in which every alpha meets every other across the
+    /// rows' pixels, with colour channels from 0 up to the alpha.
+    fn rows(a: u8) -> (Vec<Pixel>, Vec<Pixel>) {
+        let layer = (0..=255u8)
+            .map(|i| [a, i % a.saturating_add(1), a / 3, a])
+            .collect();
+        let parent = (0..=255u8).map(|i| [i / 2, i, i / 5, i]).collect();
+        (layer, parent)
+    }
+
+    #[test]
+    fn the_float_normal_blend_gives_the_integer_layer_composite_exactly() {
+        // The row walker composites a normal group with `composite_layer` and every other
+        // mode with `composite_blended`: for `Normal` the two must be the same source-over
+        // with the same rounding, so that the fast form is only faster.
+        for op in [0u32, 1, 77, 115, 128, 200, 255, 256] {
+            let opacity = op as f32 / 256.0;
+            for a in 0..=255u8 {
+                let (layer, parent) = rows(a);
+                let (mut float, mut integer) = (parent.clone(), parent);
+                composite_blended(&layer, &mut float, opacity, Blend::Normal);
+                super::super::composite_layer(&layer, &mut integer, opacity);
+                assert_eq!(float, integer, "alpha {a}, opacity {op}/256");
+            }
+        }
+    }
+
+    #[test]
+    fn the_float_xor_is_within_one_level_of_the_integer_xor() {
+        // The integer form rounds each of XOR's two terms, the float form (tiny-skia's
+        // float pipeline, which resvg's clip path uses) rounds their sum: at most one level
+        // apart, and only where both pixels are partly covered.
+        for a in 0..=255u8 {
+            let (layer, parent) = rows(a);
+            let (mut float, mut integer) = (parent.clone(), parent.clone());
+            composite_blended(&layer, &mut float, 1.0, Blend::Xor);
+            super::super::composite_xor(&layer, &mut integer);
+            for ((f, i), d) in float.iter().zip(&integer).zip(&parent) {
+                for k in 0..4 {
+                    assert!(f[k].abs_diff(i[k]) <= 1, "alpha {a}: {f:?} {i:?}");
+                }
+                if matches!(a, 0 | 255) || matches!(d[3], 0 | 255) {
+                    assert_eq!(f[3], i[3], "alpha {a} over {d:?}");
+                }
+            }
+        }
+    }
 }

@@ -186,4 +186,21 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn most_crossings_counts_the_busiest_sub_scanline() {
+        // The kernel's check that its crossing scratch has room rests on this count.
+        let edge = |k0, k1| ActiveEdge {
+            x: 0.0,
+            step: 0.0,
+            k0,
+            k1,
+            dir: 1,
+        };
+        // Sub-scanlines 0 to 3 are crossed by 1, 2, 3 and 2 of these edges.
+        let active = [edge(0, 4), edge(1, 3), edge(2, 3), edge(3, 4)];
+        assert_eq!(most_crossings(&active, 4), 3);
+        assert_eq!(most_crossings(&active[..2], 4), 2);
+        assert_eq!(most_crossings(&[], 4), 0);
+    }
 }

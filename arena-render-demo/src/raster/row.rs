@@ -117,4 +117,29 @@ mod tests {
             background[(4 * 12 + 3) * 4..][..4]
         );
     }
+
+    #[test]
+    fn a_path_with_opacity_takes_no_layer_row_from_the_line() {
+        // A path's `opacity` makes it the only content of a group: drawn without a layer,
+        // each row needs what the same path without opacity needs; a second path in the
+        // group needs a layer row, which shows in the lines' high-water marks.
+        let per_row = |body: &str| {
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="8">{body}</svg>"##
+            );
+            let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
+            let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+            Renderer::new(&scene).unwrap().render(1).unwrap().1.per_row
+        };
+        let path = r##"<path d="M2 1.5H60V6.5H2Z" fill="#c83""##;
+        let plain = per_row(&format!("{path}/>"));
+        assert_eq!(per_row(&format!(r#"{path} opacity="0.45"/>"#)), plain);
+        let layered = per_row(&format!(r#"<g opacity="0.45">{path}/>{path}/></g>"#));
+        assert!(
+            layered[3] >= plain[3] + 58 * 4,
+            "a layer row of 58 pixels: {} against {}",
+            layered[3],
+            plain[3]
+        );
+    }
 }

@@ -68,3 +68,25 @@ impl<'a> Scratch for Line<'a> {
         Line::scope(self, f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arena_core::{Budget, ScanArena};
+
+    use super::Scratch;
+
+    #[test]
+    fn a_line_gives_the_slices_its_scratch_methods_promise() {
+        let mut arena = ScanArena::builder()
+            .budget(Budget::from_bytes(1024))
+            .try_build()
+            .unwrap();
+        let line = arena.line();
+        assert_eq!(*line.slice_copy(&[3u32, 1, 4]).unwrap(), [3, 1, 4]);
+        assert_eq!(*line.slice_fill(3, 7u16).unwrap(), [7, 7, 7]);
+        let from_iter = line.slice_from_iter([2.5f32, 0.5].into_iter()).unwrap();
+        assert_eq!(*from_iter, [2.5, 0.5]);
+        // More than the line holds: the error, not a short slice.
+        assert!(line.slice_fill(4096, 0u8).is_err());
+    }
+}
