@@ -198,25 +198,30 @@ fn refuse(loads: &Mutex<Loads>, problem: ImageError) {
     loads.problem.get_or_insert(problem);
 }
 
-/// Starts converting an SVG image `depth` levels deep inside the documents being converted:
-/// `false` (and the problem recorded) if their depths and its own add up beyond
-/// [`super::MAX_DEPTH`].
-fn enter(loads: &Mutex<Loads>, depth: usize) -> bool {
-    let mut loads = loads.lock().unwrap_or_else(PoisonError::into_inner);
-    let total = loads.depth + depth;
-    if total > super::MAX_DEPTH {
-        let reason = super::LoadError::TooDeep { depth: total }.to_string();
-        loads.problem.get_or_insert(ImageError::BadSvg { reason });
-        return false;
+/// Runs `load` (usvg loading an image) inside the documents being converted, the image
+/// being `checked` levels deep by [`check_svg_image`] (0 for a raster image): `None`, and the
+/// problem recorded, without running it if the check failed or the depths of those
+/// documents and its own add up beyond [`super::MAX_DEPTH`].
+fn nested<T>(
+    loads: &Mutex<Loads>,
+    checked: Result<usize, ImageError>,
+    load: impl FnOnce() -> T,
+) -> Option<T> {
+    let depth = checked.map_err(|problem| refuse(loads, problem)).ok()?;
+    {
+        let mut loads = loads.lock().unwrap_or_else(PoisonError::into_inner);
+        let total = loads.depth + depth;
+        if total > super::MAX_DEPTH {
+            let reason = super::LoadError::TooDeep { depth: total }.to_string();
+            loads.problem.get_or_insert(ImageError::BadSvg { reason });
+            return None;
+        }
+        loads.depth = total;
     }
-    loads.depth = total;
-    true
-}
-
-/// Ends what [`enter`] started.
-fn leave(loads: &Mutex<Loads>, depth: usize) {
-    let mut loads = loads.lock().unwrap_or_else(PoisonError::into_inner);
-    loads.depth -= depth;
+    // Not holding the lock: an SVG image's own images come back here.
+    let loaded = load();
+    loads.lock().unwrap_or_else(PoisonError::into_inner).depth -= depth;
+    Some(loaded)
 }
 
 /// usvg's own image loaders, with every load counted in `loads` and every image they would
@@ -232,18 +237,9 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
             // usvg parses an SVG image on its own, without the checks the file itself
             // passed: check it here, before usvg turns its arcs into curves or follows its
             // references.
-            let depth = match check_svg_data(media_type, &bytes) {
-                Ok(depth) => depth,
-                Err(problem) => {
-                    refuse(loads, problem);
-                    return None;
-                }
-            };
-            if !enter(loads, depth) {
-                return None;
-            }
-            let kind = data(media_type, Arc::clone(&bytes), options);
-            leave(loads, depth);
+            let kind = nested(loads, check_svg_data(media_type, &bytes), || {
+                data(media_type, Arc::clone(&bytes), options)
+            })?;
             let checked = match &kind {
                 Some(kind) => check(kind),
                 None => Err(why_not(media_type, &bytes)),
@@ -261,18 +257,9 @@ pub(super) fn resolver<'m>(loads: &'m Mutex<Loads>) -> usvg::ImageHrefResolver<'
                 return None;
             }
             // The same for a linked SVG file.
-            let depth = match check_svg_file(href, options) {
-                Ok(depth) => depth,
-                Err(problem) => {
-                    refuse(loads, problem);
-                    return None;
-                }
-            };
-            if !enter(loads, depth) {
-                return None;
-            }
-            let loaded = string(href, options);
-            leave(loads, depth);
+            let loaded = nested(loads, check_svg_file(href, options), || {
+                string(href, options)
+            })?;
             let checked = match loaded {
                 Some(kind) => check(&kind).map(|()| kind),
                 None => Err(ImageError::Unreadable {
