@@ -98,7 +98,7 @@ pub use options::{
 pub use paint::Tile;
 pub use pixel::{CLEAR, Paint, Pixel};
 pub use raster::{ActiveEdge, Crossing, Scratch, Span};
-pub use render::{LineUse, Renderer, line_budget, render_tiles};
+pub use render::{LineUse, PARALLEL_WORK, Renderer, line_budget, render_tiles};
 pub use scene::{FillRule, MAX_TILE_PIXELS, PixelBounds, Scene, SceneParams};
 
 /// A xorshift32 generator for the unit tests' random cases: deterministic, so a failing

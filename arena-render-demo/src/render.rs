@@ -61,15 +61,46 @@ pub fn render_tiles(scene: &Scene) -> Result<Vec<Tile>, RenderError> {
         .collect()
 }
 
+/// The estimated work ([`Renderer::work`]) below which a render stays on the calling thread,
+/// whatever pool it is given: waking a pool's workers and handing rows between them costs
+/// more than a second core saves on a render this small. About a third of a millisecond of
+/// rows on one core of the machine it was measured on (`BENCHMARKS.md`, "Small renders
+/// stay on the calling thread").
+pub const PARALLEL_WORK: u64 = 8_000_000;
+
+/// The estimated work of one row for each edge that touches it: activating the edge, its
+/// crossing on every sub-scanline and the coverage steps of the spans it bounds.
+const EDGE_WORK: u64 = 768;
+
+/// The estimated work of a row for each pixel it can reach: clearing and compositing.
+const PIXEL_WORK: u64 = 2;
+
+/// The estimated work of every row, drawn or not: its line, its scratch and its op walk.
+const ROW_WORK: u64 = 384;
+
 /// Renders one scene with line arenas sized by its budget.
 ///
 /// Invariant: `budget` is [`line_budget`] of the scene's parameters; `tiles` are the
-/// scene's pattern tiles, rendered.
+/// scene's pattern tiles, rendered; `work` is `estimate_work` of the scene.
 #[derive(Clone, Debug)]
 pub struct Renderer<'s> {
     scene: &'s Scene,
     budget: Budget,
     tiles: Vec<Tile>,
+    work: u64,
+    parallel_work: u64,
+}
+
+/// The estimated work of the rows of `scene`, in units of about one instruction: per row a
+/// fixed part, a part per pixel the row can reach and a part per edge that touches it.
+fn estimate_work(scene: &Scene) -> u64 {
+    (0..scene.height())
+        .map(|y| {
+            let (c0, c1) = scene.row_span(y);
+            let edges = scene.row_edges(y).len() as u64;
+            ROW_WORK + PIXEL_WORK * (c1 - c0) as u64 + EDGE_WORK * edges
+        })
+        .sum()
 }
 
 impl<'s> Renderer<'s> {
@@ -82,7 +113,33 @@ impl<'s> Renderer<'s> {
             scene,
             budget,
             tiles,
+            work: estimate_work(scene),
+            parallel_work: PARALLEL_WORK,
         })
+    }
+
+    /// The same renderer, handing rows to a pool's workers only for scenes whose estimated
+    /// [`work`](Renderer::work) is at least `work` (default [`PARALLEL_WORK`]; 0: always,
+    /// `u64::MAX`: never). Below it every render runs on the calling thread with one arena,
+    /// as [`Renderer::render_here`] does, whatever pool or thread count it is given.
+    pub fn parallel_above(self, work: u64) -> Renderer<'s> {
+        Renderer {
+            parallel_work: work,
+            ..self
+        }
+    }
+
+    /// The estimated work of rendering every row, in units of about one instruction of the
+    /// row kernel: a fixed part per row, one per pixel a row can reach and a larger one per
+    /// edge that touches a row. A rough measure, good for one decision: whether the rows
+    /// are worth handing to other threads (see [`Renderer::parallel_above`]).
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// Whether a render with more than one worker should use them.
+    fn worth_threads(&self) -> bool {
+        self.work >= self.parallel_work
     }
 
     /// The per-line arena budget.
@@ -121,9 +178,11 @@ impl<'s> Renderer<'s> {
     }
 
     /// Renders the whole image on `threads` worker threads (0: one per core), one line
-    /// arena per worker. One thread renders on the calling thread, with no pool.
+    /// arena per worker. One thread renders on the calling thread, with no pool, and so
+    /// does a scene whose estimated work is below the threshold of
+    /// [`Renderer::parallel_above`].
     pub fn render(&self, threads: usize) -> Result<(Image, LineUse), RenderError> {
-        if threads == 1 {
+        if threads == 1 || !self.worth_threads() {
             return self.render_here();
         }
         let pool = rayon::ThreadPoolBuilder::new()
@@ -142,8 +201,9 @@ impl<'s> Renderer<'s> {
         Ok((image, use_))
     }
 
-    /// [`Renderer::render`] on an existing thread pool (a pool of one thread renders on the
-    /// calling thread, as [`Renderer::render_here`]).
+    /// [`Renderer::render`] on an existing thread pool (a pool of one thread, or a scene
+    /// below the threshold of [`Renderer::parallel_above`], renders on the calling thread, as
+    /// [`Renderer::render_here`]).
     pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
         let mut image = Image::new(self.scene.width(), self.scene.height());
         // The image was just allocated zeroed.
@@ -202,7 +262,7 @@ impl<'s> Renderer<'s> {
         image_is_clear: bool,
     ) -> Result<LineUse, RenderError> {
         let workers = pool.current_num_threads().max(1);
-        if workers == 1 {
+        if workers == 1 || !self.worth_threads() {
             return self.rows_here(image, image_is_clear);
         }
         // One arena per worker from arena-core's pool, made before any row is rendered;
@@ -234,8 +294,85 @@ impl<'s> Renderer<'s> {
 
 #[cfg(test)]
 mod tests {
-    use super::Renderer;
+    use super::{PARALLEL_WORK, Renderer};
     use crate::{Image, RenderOptions, Scene, load};
+
+    fn scene(svg: &str) -> Scene {
+        let svg = load::parse(svg.as_bytes()).unwrap();
+        Scene::build(&svg.tree, &RenderOptions::default()).unwrap()
+    }
+
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn work_counts_rows_reachable_pixels_and_edges() {
+        // 16x4, nothing drawn: four rows of fixed work.
+        let empty = scene(r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="4"/>"#);
+        assert_eq!(Renderer::new(&empty).unwrap().work(), 4 * 384);
+        // A rectangle over rows 1 and 2 and pixels 2 to 9: its two vertical sides touch
+        // each of those rows, which reach pixels 2 to 11 (a step at x = 10 writes the
+        // cells of pixels 10 and 11).
+        let rect = |x1: u32| {
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="4">
+                    <path d="M2 1H{x1}V3H2Z"/></svg>"#
+            );
+            Renderer::new(&scene(&svg)).unwrap().work()
+        };
+        let two_rows = 2 * (2 * 10 + 2 * 768);
+        assert_eq!(rect(10), 4 * 384 + two_rows);
+        // Two pixels wider: two more pixels on each of the two rows.
+        assert_eq!(rect(12) - rect(10), 2 * 2 * 2);
+    }
+
+    #[test]
+    fn a_render_below_the_work_threshold_stays_on_the_calling_thread() {
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="64" height="48">
+            <circle cx="30" cy="24" r="20" fill="teal"/></svg>"#;
+        let scene = scene(svg);
+        let renderer = Renderer::new(&scene).unwrap();
+        assert!(renderer.work() < PARALLEL_WORK);
+        let (here, here_use) = renderer.render_here().unwrap();
+        // A pool of two, or two threads asked for: one arena, on this thread.
+        let (pooled, pooled_use) = renderer.render_in(&pool(2)).unwrap();
+        let (asked, asked_use) = renderer.render(2).unwrap();
+        assert_eq!((pooled_use.arenas, asked_use.arenas), (1, 1));
+        // With the threshold at the scene's own work, both workers draw rows.
+        let eager = renderer.clone().parallel_above(renderer.work());
+        let (parallel, parallel_use) = eager.render_in(&pool(2)).unwrap();
+        assert_eq!(parallel_use.arenas, 2);
+        assert_eq!(eager.render(2).unwrap().1.arenas, 2);
+        // One above it: back on this thread.
+        let lazy = renderer.clone().parallel_above(renderer.work() + 1);
+        assert_eq!(lazy.render_in(&pool(2)).unwrap().1.arenas, 1);
+        for (image, use_) in [
+            (pooled, pooled_use),
+            (asked, asked_use),
+            (parallel, parallel_use),
+        ] {
+            assert!(image == here);
+            assert_eq!(use_.per_row, here_use.per_row);
+        }
+    }
+
+    #[test]
+    fn a_render_above_the_work_threshold_uses_every_worker() {
+        // The built-in scene fitted into 2048 px: far above the threshold.
+        let svg = load::parse(load::BUILTIN_SCENE.as_bytes()).unwrap();
+        let options = RenderOptions {
+            size: Some(2048),
+            ..RenderOptions::default()
+        };
+        let scene = Scene::build(&svg.tree, &options).unwrap();
+        let renderer = Renderer::new(&scene).unwrap();
+        assert!(renderer.work() >= PARALLEL_WORK);
+        assert_eq!(renderer.render_in(&pool(2)).unwrap().1.arenas, 2);
+    }
 
     /// `render_into` gives what `render_in` gives, whatever size and pixels the image had
     /// before, on one thread and on two.
@@ -249,13 +386,12 @@ mod tests {
         )
         .unwrap();
         let scene = Scene::build(&svg.tree, &RenderOptions::default()).unwrap();
-        let renderer = Renderer::new(&scene).unwrap();
+        // Rows on both workers of the pool of two, small as the scene is.
+        let renderer = Renderer::new(&scene).unwrap().parallel_above(0);
         for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
+            let pool = pool(threads);
             let (expected, expected_use) = renderer.render_in(&pool).unwrap();
+            assert_eq!(expected_use.arenas, threads);
             for (width, height) in [(200, 150), (7, 5), (0, 0)] {
                 let mut image = Image {
                     width,

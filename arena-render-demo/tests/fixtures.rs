@@ -165,7 +165,10 @@ fn arena_and_vec_renderers_draw_identical_pixels() {
             ..RenderOptions::default()
         };
         let scene = Scene::build(&svg.tree, &options).unwrap();
-        let (arena, _) = Renderer::new(&scene).unwrap().render_in(&pool).unwrap();
+        // Every row through the pool, small as the scenes are.
+        let renderer = Renderer::new(&scene).unwrap().parallel_above(0);
+        let (arena, use_) = renderer.render_in(&pool).unwrap();
+        assert_eq!(use_.arenas, pool.current_num_threads(), "{name}");
         assert!(arena == render_with_vecs(&scene, &pool), "{name} differs");
     }
 }
@@ -178,8 +181,10 @@ fn one_thread_and_many_draw_identical_pixels() {
         ..RenderOptions::default()
     };
     let scene = Scene::build(&svg.tree, &options).unwrap();
-    let (one, use_one) = Renderer::new(&scene).unwrap().render(1).unwrap();
-    let (four, use_four) = Renderer::new(&scene).unwrap().render(4).unwrap();
+    // Small as the scene is, every row goes through the pool of four.
+    let renderer = Renderer::new(&scene).unwrap().parallel_above(0);
+    let (one, use_one) = renderer.render(1).unwrap();
+    let (four, use_four) = renderer.render(4).unwrap();
     assert!(one == four);
     assert_eq!((use_one.arenas, use_four.arenas), (1, 4));
     assert_eq!(use_one.per_row, use_four.per_row);

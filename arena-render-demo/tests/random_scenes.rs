@@ -193,7 +193,10 @@ proptest! {
         let options = RenderOptions { size: Some(size), ..RenderOptions::default() };
         let scene = Scene::build(&svg.tree, &options).expect("valid size");
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let (image, use_) = Renderer::new(&scene).unwrap().render_in(&pool).expect("no line exceeds the budget");
+        // Every row through the pool of two, small as the scenes are.
+        let renderer = Renderer::new(&scene).unwrap().parallel_above(0);
+        let (image, use_) = renderer.render_in(&pool).expect("no line exceeds the budget");
+        prop_assert_eq!(use_.arenas, 2);
         prop_assert!(use_.peak <= use_.budget);
         prop_assert!(use_.per_row.iter().all(|&b| b <= use_.budget));
         // Tight: the budget sums worst cases that may come from different rows, but the

@@ -23,7 +23,8 @@ struct Cli {
     /// Fit the output into a SIZE x SIZE box (1 to 16384; default: the SVG's own size).
     #[arg(long, global = true)]
     size: Option<u32>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core); an image too small to gain from them renders
+    /// on one.
     #[arg(long, global = true)]
     threads: Option<usize>,
     /// A directory of fonts (.ttf, .otf, .ttc) for text, besides the system's; may be given
