@@ -63,9 +63,10 @@ pub fn render_tiles(scene: &Scene) -> Result<Vec<Tile>, RenderError> {
 
 /// The estimated work ([`Renderer::work`]) below which a render stays on the calling thread,
 /// whatever pool it is given: waking a pool's workers and handing rows between them costs
-/// more than a second core saves on a render this small. About a third of a millisecond of
-/// rows on one core of the machine it was measured on (`BENCHMARKS.md`, "Small renders
-/// stay on the calling thread").
+/// more than a second core saves on a render this small. About 0.7 ms of rows on one core
+/// of the machine it was measured on: an icon at 256 px is well below it, one at 1024 px
+/// near it, a detailed one above it (`BENCHMARKS.md`, "Small renders stay on the calling
+/// thread").
 pub const PARALLEL_WORK: u64 = 8_000_000;
 
 /// The estimated work of one row for each edge that touches it: activating the edge, its
