@@ -88,6 +88,7 @@ mod render;
 mod scene;
 #[cfg(feature = "vello")]
 pub mod vello;
+mod wide;
 
 pub use image::{Comparison, Image, render_reference};
 pub use options::{

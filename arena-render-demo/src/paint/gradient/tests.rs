@@ -171,22 +171,46 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
                 _ => panic!("a gradient"),
             }
             .unwrap();
-            for y in 0..64 {
-                // Spans of several chunks, and of a part of one.
-                for (x0, len) in [(0, 64), (3, 37), (40, 5)] {
-                    let mut row = vec![[1; 4]; len];
-                    g.shade_row(y, x0, &mut row);
-                    let want = reference_row(&g, y, x0, len);
-                    assert_eq!(
-                        row, want,
-                        "{element} {attributes} {spread}: row {y} from {x0}"
-                    );
-                    compared += row.iter().filter(|p| p[3] > 0).count();
+            // The baseline loops and, where the CPU has it, their AVX2 copy.
+            for wide in [Wide::baseline(), Wide::detect()] {
+                let g = g.clone().on(wide);
+                for y in 0..64 {
+                    // Spans of several chunks, and of a part of one.
+                    for (x0, len) in [(0, 64), (3, 37), (40, 5)] {
+                        let mut row = vec![[1; 4]; len];
+                        g.shade_row(y, x0, &mut row);
+                        let want = reference_row(&g, y, x0, len);
+                        assert_eq!(
+                            row,
+                            want,
+                            "{element} {attributes} {spread}, AVX2 {}: row {y} from {x0}",
+                            wide.is_avx2()
+                        );
+                        compared += row.iter().filter(|p| p[3] > 0).count();
+                    }
                 }
             }
         }
     }
-    assert!(compared > 50_000, "{compared}");
+    assert!(compared > 100_000, "{compared}");
+}
+
+#[test]
+fn the_wide_loops_run_where_the_cpu_has_avx2() {
+    // x86-64-v3, as fearless_simd's AVX2 level requires it.
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        let v3 = has!("avx2")
+            && has!("fma")
+            && has!("bmi1")
+            && has!("bmi2")
+            && has!("f16c")
+            && has!("lzcnt")
+            && has!("movbe");
+        assert_eq!(Wide::detect().is_avx2(), v3);
+    }
+    assert!(!Wide::baseline().is_avx2());
 }
 
 #[test]
