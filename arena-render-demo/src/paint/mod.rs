@@ -7,6 +7,7 @@ mod gradient;
 mod image;
 mod pattern;
 
+use crate::wide::Wide;
 use tiny_skia_path::Transform;
 
 use crate::pixel::{CLEAR, Paint, Pixel};
@@ -73,11 +74,28 @@ impl Shader {
     /// `tiles` are the scene's rendered pattern tiles.
     #[inline]
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel], tiles: &[Tile]) {
+        self.shade_row_on(Wide::detect(), y, x0, out, tiles);
+    }
+
+    /// [`Shader::shade_row`] with the loops of `wide`: the parameter loops of a gradient,
+    /// the taps of an image or a pattern, compiled into each of [`Wide::run`]'s copies (the
+    /// same colours either way).
+    #[inline(always)]
+    fn shade_row_on(&self, wide: Wide, y: u32, x0: usize, out: &mut [Pixel], tiles: &[Tile]) {
         match self {
-            Shader::Gradient(g) => g.shade_row(y, x0, out),
-            Shader::Image(image) => image.shade_row(y, x0, out),
+            Shader::Gradient(g) => wide.run(
+                #[inline(always)]
+                || g.shade_row(y, x0, out),
+            ),
+            Shader::Image(image) => wide.run(
+                #[inline(always)]
+                || image.shade_row(y, x0, out),
+            ),
             Shader::Pattern(p) => match tiles.get(p.tile() as usize) {
-                Some(tile) => p.shade_row(tile, y, x0, out),
+                Some(tile) => wide.run(
+                    #[inline(always)]
+                    || p.shade_row(tile, y, x0, out),
+                ),
                 None => out.fill(CLEAR),
             },
         }
@@ -86,7 +104,47 @@ impl Shader {
 
 #[cfg(test)]
 mod tests {
-    use super::floor;
+    use super::{PaintRef, floor};
+    use crate::render::render_tiles;
+    use crate::wide::Wide;
+    use crate::{RenderOptions, Scene, load};
+
+    #[test]
+    fn image_and_pattern_taps_give_the_same_colours_in_both_copies() {
+        // Every shader of the fixtures that sample images (nearest, bilinear, bicubic) and
+        // patterns, over every row at a size that scales them up: the baseline loops and,
+        // where the CPU has it, their AVX2 copy.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for name in ["images-raster", "image-rendering", "patterns"] {
+            let mut shaded = 0;
+            let svg = load::load_file(&dir.join(format!("{name}.svg"))).unwrap();
+            let options = RenderOptions {
+                size: Some(160),
+                ..RenderOptions::default()
+            };
+            let scene = Scene::build(&svg.tree, &options).unwrap();
+            let tiles = render_tiles(&scene).unwrap();
+            let width = scene.width() as usize;
+            let shaders =
+                (0..scene.fill_count() as u32).filter_map(|f| match scene.fill(f).paint() {
+                    PaintRef::Shader(i) => Some(scene.shader(i)),
+                    PaintRef::Solid(_) => None,
+                });
+            for shader in shaders {
+                for y in 0..scene.height() {
+                    let row = |wide: Wide| {
+                        let mut out = vec![[1; 4]; width - 3];
+                        shader.shade_row_on(wide, y, 3, &mut out, &tiles);
+                        out
+                    };
+                    let baseline = row(Wide::baseline());
+                    assert_eq!(baseline, row(Wide::detect()), "{name}: row {y}");
+                    shaded += baseline.iter().filter(|p| p[3] > 0).count();
+                }
+            }
+            assert!(shaded > 20_000, "{name}: {shaded} shaded pixels");
+        }
+    }
 
     #[test]
     fn floor_matches_the_standard_one() {

@@ -79,6 +79,7 @@ impl Pattern {
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`,
     /// sampling `tile` (repeated) bilinearly at each pixel centre.
+    #[inline(always)]
     pub(crate) fn shade_row(&self, tile: &Tile, y: u32, x0: usize, out: &mut [Pixel]) {
         let ts = self.to_tile;
         let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);

@@ -11,7 +11,6 @@ mod stops;
 use tiny_skia_path::{Point, Transform};
 
 use crate::pixel::{CLEAR, Paint, Pixel, to_u8};
-use crate::wide::Wide;
 use stops::{LUT_SIZE, Stops};
 
 /// How a gradient continues beyond its end points.
@@ -45,8 +44,7 @@ enum Shape {
 /// A gradient ready to colour pixels.
 ///
 /// Invariants: `lut` has [`LUT_SIZE`] entries and a transparent one after them (where the
-/// gradient is undefined); `to_gradient` maps device space to gradient space; `wide` is
-/// where the shading loops run (the same colours either way).
+/// gradient is undefined); `to_gradient` maps device space to gradient space.
 #[derive(Clone, Debug)]
 pub(crate) struct Gradient {
     shape: Shape,
@@ -55,7 +53,6 @@ pub(crate) struct Gradient {
     /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops, and
     /// transparent.
     lut: Vec<Pixel>,
-    wide: Wide,
 }
 
 impl Gradient {
@@ -128,29 +125,13 @@ impl Gradient {
             spread,
             to_gradient,
             lut,
-            wide: Wide::detect(),
         })
     }
 
-    /// The same gradient, shading with the loops of `wide`.
-    #[cfg(test)]
-    fn on(self, wide: Wide) -> Gradient {
-        Gradient { wide, ..self }
-    }
-
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
-    pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
-        // The whole shading inlined into the dispatch: the parameter loops run eight pixels
-        // to an instruction where the CPU has AVX2.
-        self.wide.run(
-            #[inline(always)]
-            || self.shade_row_here(y, x0, out),
-        );
-    }
-
-    /// [`Gradient::shade_row`], compiled into each of [`Wide::run`]'s copies.
+    /// Always inlined, into each copy of the shader's dispatch (`Shader::shade_row`).
     #[inline(always)]
-    fn shade_row_here(&self, y: u32, x0: usize, out: &mut [Pixel]) {
+    pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
         let ts = self.to_gradient;
         let (dx, py) = (x0 as f32 + 0.5, y as f32 + 0.5);
         let p = Point::from_xy(

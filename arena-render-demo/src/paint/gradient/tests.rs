@@ -2,6 +2,8 @@
 //! formulas.
 
 use super::*;
+use crate::paint::Shader;
+use crate::wide::Wide;
 
 fn first_paint(svg: &str) -> (usvg::Tree, Transform) {
     let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
@@ -172,13 +174,13 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
             }
             .unwrap();
             // The baseline loops and, where the CPU has it, their AVX2 copy.
+            let shader = Shader::Gradient(g.clone());
             for wide in [Wide::baseline(), Wide::detect()] {
-                let g = g.clone().on(wide);
                 for y in 0..64 {
                     // Spans of several chunks, and of a part of one.
                     for (x0, len) in [(0, 64), (3, 37), (40, 5)] {
                         let mut row = vec![[1; 4]; len];
-                        g.shade_row(y, x0, &mut row);
+                        shader.shade_row_on(wide, y, x0, &mut row, &[]);
                         let want = reference_row(&g, y, x0, len);
                         assert_eq!(
                             row,

@@ -163,6 +163,7 @@ impl ImageShader {
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
+    #[inline(always)]
     pub(crate) fn shade_row(&self, y: u32, x0: usize, out: &mut [Pixel]) {
         let rgba8 = &self.raster.pixels[..];
         match (self.filter, self.unit.is_empty()) {
