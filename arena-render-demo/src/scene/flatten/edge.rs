@@ -79,8 +79,8 @@ impl Edge {
         let dxdy = (bottom.x - top.x) / (bottom.y - top.y);
         // Sub-scanline i is sampled at (i + 0.5) / s: the first one at or below `top.y` and
         // the first one at or below `bottom.y` (exclusive).
-        let sub0 = (top.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
-        let sub1 = (bottom.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
+        let sub0 = sub_at_or_below(top.y * s - 0.5, limit);
+        let sub1 = sub_at_or_below(bottom.y * s - 0.5, limit);
         if sub0 >= sub1 {
             return;
         }
@@ -163,6 +163,27 @@ impl Edge {
     }
 }
 
+/// `v.ceil().clamp(0.0, limit) as i32`, without the call into libm that `f32::ceil` is on
+/// the x86-64 baseline (it has no rounding instruction), for every `v` (NaN gives 0) and a
+/// whole `limit` from 0 to 2^31 - 128, the largest `f32` below 2^31 (`Edge::push`'s is at
+/// most `MAX_DIMENSION * sub_scanlines`): the first sub-scanline whose sample lies at or
+/// below `v + 0.5` sub-scanlines, within `0..=limit`.
+#[inline(always)]
+fn sub_at_or_below(v: f32, limit: f32) -> i32 {
+    debug_assert!((0.0..=2_147_483_520.0).contains(&limit) && limit.fract() == 0.0);
+    if v >= limit {
+        limit as i32
+    } else if v > 0.0 {
+        // `0 < v < limit`: the cast truncates `v` exactly, and converting the truncation back
+        // is exact too (below 2^24 it is; from there `v` is an integer and equals it).
+        let t = v as i32;
+        t + i32::from((t as f32) < v)
+    } else {
+        // Zero, negative or NaN: `ceil` gives at most zero (or NaN), clamped or cast to 0.
+        0
+    }
+}
+
 /// How far from the origin (in pixels, on either axis) an aliased segment may reach for
 /// [`Edge::push_aliased`]'s fixed-point arithmetic as is: at 26.6 its values stay below
 /// 2^27, its differences below 2^28. Canvases are at most `MAX_DIMENSION` (16384) pixels.
@@ -209,6 +230,41 @@ fn clip_far(a: Point, b: Point, height: u32) -> [Option<(Point, Point)>; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sub-scanline bounds of `Edge::push` are the library `ceil`'s, clamped, for every
+    /// kind of value: fractions, integers, negatives, zeros, NaN, infinities and values near
+    /// and beyond the limit.
+    #[test]
+    fn sub_at_or_below_is_the_clamped_ceiling() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.0,
+            -0.5,
+            -1.0,
+            -1.5,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            16_777_216.0,
+            16_777_217.0,
+            2_147_483_520.0,
+            3e9,
+        ];
+        values.extend((-3000..70_000).map(|i| i as f32 * 0.999_7));
+        values.extend((-100..100).map(|i| 1024.0 + i as f32 * 0.25));
+        for limit in [0.0, 1.0, 1024.0, 65_536.0, 2_147_483_520.0] {
+            for &v in &values {
+                let expected = v.ceil().clamp(0.0, limit) as i32;
+                assert_eq!(sub_at_or_below(v, limit), expected, "v {v}, limit {limit}");
+            }
+        }
+    }
 
     /// The rows an aliased segment's edges cover, with their x and direction.
     fn aliased(a: (f32, f32), b: (f32, f32), height: u32) -> Vec<(i32, f32, i32)> {
