@@ -1,7 +1,7 @@
 //! The row index: which edges touch which pixel rows, which pixels each row can reach, and
 //! the scene parameters the line budget is computed from.
 
-use super::flatten::{Edge, floor};
+use super::flatten::{Edge, end_column, first_column};
 use super::item::{FillItem, Op};
 
 /// The scene parameters the line budget is computed from.
@@ -62,33 +62,30 @@ impl RowIndex {
         s: i32,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
-        let mut counts = vec![0u32; rows + 1];
-        for e in edges {
-            for c in &mut counts[e.rows(s)] {
-                *c += 1;
-            }
-        }
-        let mut offsets = Vec::with_capacity(rows + 1);
-        let mut total = 0u32;
-        for &c in &counts[..rows] {
-            offsets.push(total);
-            total += c;
-        }
-        offsets.push(total);
-        // Each row's span: the extreme crossings of its edges, which are at the edges' first
-        // and last sub-scanline in the row (x is linear in the sub-scanline).
-        let width_f = width as f32;
+        // One pass over the edges: per row, the count of its edges (one entry down, so that
+        // a running sum turns the counts into the offsets in place) and its span, from the
+        // extreme crossings of its edges, which are at each edge's first and last
+        // sub-scanline in the row (x is linear in the sub-scanline).
+        let mut offsets = vec![0u32; rows + 1];
         let mut spans = vec![(u32::MAX, 0u32); rows];
         for e in edges {
             let r = e.rows(s);
-            for (r, span) in spans.iter_mut().enumerate().take(r.end).skip(r.start) {
-                let top = e.subs().start.max(r as i32 * s);
-                let bottom = (e.subs().end - 1).min(r as i32 * s + s - 1);
+            let (first, last) = (e.subs().start, e.subs().end - 1);
+            let counts = &mut offsets[r.start + 1..r.end + 1];
+            for ((row, span), count) in (r.start as i32..).zip(&mut spans[r]).zip(counts) {
+                *count += 1;
+                let top = first.max(row * s);
+                let bottom = last.min(row * s + s - 1);
                 let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
-                let lo = floor(a.min(b)).clamp(0.0, width_f) as u32;
-                let hi = (floor(a.max(b)) + 2.0).clamp(0.0, width_f) as u32;
+                let lo = first_column(a.min(b), width);
+                let hi = end_column(a.max(b), width);
                 *span = (span.0.min(lo), span.1.max(hi));
             }
+        }
+        let mut total = 0u32;
+        for offset in &mut offsets {
+            total += *offset;
+            *offset = total;
         }
         for span in &mut spans {
             if span.0 >= span.1 {
@@ -100,7 +97,7 @@ impl RowIndex {
             .map(|&(a, b)| (b - a) as usize)
             .max()
             .unwrap_or(0);
-        let mut cursor = offsets.clone();
+        let mut cursor = offsets[..rows].to_vec();
         let mut row_edges = vec![0u32; total as usize];
         // Edges in index order, so each row's list comes out ascending.
         for (i, e) in edges.iter().enumerate() {

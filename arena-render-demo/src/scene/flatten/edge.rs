@@ -163,6 +163,33 @@ impl Edge {
     }
 }
 
+/// The first pixel column a crossing at `x` can draw on a row `width` pixels wide: its pixel,
+/// within `0..=width`. Equal to `floor(x).clamp(0.0, width as f32) as u32` for every `x`, NaN
+/// and infinities included, but in an integer cast: the x86-64 baseline has no rounding
+/// instruction, so `f32::floor` is a call into libm.
+#[inline(always)]
+pub(crate) fn first_column(x: f32, width: u32) -> u32 {
+    // The cast saturates (NaN and negatives to 0) and truncates, which is `floor` from 0 on.
+    (x as u32).min(width)
+}
+
+/// One past the last pixel column a crossing at `x` can draw on a row `width` pixels wide:
+/// the pixel right of its own, as coverage spills into it, within `0..=width`. Equal to
+/// `(floor(x) + 2.0).clamp(0.0, width as f32) as u32` for every `x`, NaN and infinities
+/// included, without a call into libm (see [`first_column`]).
+#[inline(always)]
+pub(crate) fn end_column(x: f32, width: u32) -> u32 {
+    if x >= 0.0 {
+        (x as u32).saturating_add(2).min(width)
+    } else if x >= -1.0 {
+        // `floor(x)` is -1.
+        1.min(width)
+    } else {
+        // `floor(x)` is -2 or less, or `x` is NaN.
+        0
+    }
+}
+
 /// `v.ceil().clamp(0.0, limit) as i32`, without the call into libm that `f32::ceil` is on
 /// the x86-64 baseline (it has no rounding instruction), for every `v` (NaN gives 0) and a
 /// whole `limit` from 0 to 2^31 - 128, the largest `f32` below 2^31 (`Edge::push`'s is at
@@ -230,6 +257,47 @@ fn clip_far(a: Point, b: Point, height: u32) -> [Option<(Point, Point)>; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The columns of a crossing are those of the library `floor`, clamped, for every kind
+    /// of value.
+    #[test]
+    fn columns_are_the_clamped_floors() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            0.999_999_9,
+            1.0,
+            -0.5,
+            -0.999_999_9,
+            -1.0,
+            -1.000_000_1,
+            -1.5,
+            -1.999_999_9,
+            -2.0,
+            -2.5,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            16_777_216.0,
+            4_294_967_040.0,
+            5e9,
+        ];
+        values.extend((-7000..70_000).map(|i| i as f32 * 0.37));
+        for width in [0, 1, 2, 255, 256, 16_384] {
+            let w = width as f32;
+            for &x in &values {
+                let first = x.floor().clamp(0.0, w) as u32;
+                let end = (x.floor() + 2.0).clamp(0.0, w) as u32;
+                assert_eq!(first_column(x, width), first, "first of {x}, width {width}");
+                assert_eq!(end_column(x, width), end, "end of {x}, width {width}");
+            }
+        }
+    }
 
     /// The sub-scanline bounds of `Edge::push` are the library `ceil`'s, clamped, for every
     /// kind of value: fractions, integers, negatives, zeros, NaN, infinities and values near
