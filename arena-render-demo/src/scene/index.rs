@@ -2,6 +2,7 @@
 //! the scene parameters the line budget is computed from.
 
 use super::flatten::{Edge, end_column, first_column};
+
 use super::item::{FillItem, Op};
 
 /// The scene parameters the line budget is computed from.
@@ -63,23 +64,20 @@ impl RowIndex {
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
         // One pass over the edges: per row, the count of its edges (one entry down, so that
-        // a running sum turns the counts into the offsets in place) and its span, from the
-        // extreme crossings of its edges, which are at each edge's first and last
-        // sub-scanline in the row (x is linear in the sub-scanline).
+        // a running sum turns the counts into the offsets in place) and the extreme x of its
+        // crossings, which are at each edge's first and last sub-scanline in the row (x is
+        // linear in the sub-scanline).
         let mut offsets = vec![0u32; rows + 1];
-        let mut spans = vec![(u32::MAX, 0u32); rows];
+        let mut extremes = vec![Extremes::NONE; rows];
         for e in edges {
             let r = e.rows(s);
             let (first, last) = (e.subs().start, e.subs().end - 1);
             let counts = &mut offsets[r.start + 1..r.end + 1];
-            for ((row, span), count) in (r.start as i32..).zip(&mut spans[r]).zip(counts) {
+            for ((row, extreme), count) in (r.start as i32..).zip(&mut extremes[r]).zip(counts) {
                 *count += 1;
                 let top = first.max(row * s);
                 let bottom = last.min(row * s + s - 1);
-                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
-                let lo = first_column(a.min(b), width);
-                let hi = end_column(a.max(b), width);
-                *span = (span.0.min(lo), span.1.max(hi));
+                extreme.add(e.x_at_sub(top, s), e.x_at_sub(bottom, s));
             }
         }
         let mut total = 0u32;
@@ -87,11 +85,7 @@ impl RowIndex {
             total += *offset;
             *offset = total;
         }
-        for span in &mut spans {
-            if span.0 >= span.1 {
-                *span = (0, 0);
-            }
-        }
+        let spans: Vec<(u32, u32)> = extremes.into_iter().map(|x| x.span(width)).collect();
         let max_row_span = spans
             .iter()
             .map(|&(a, b)| (b - a) as usize)
@@ -164,6 +158,51 @@ impl RowIndex {
             .map(|w| (w[1] - w[0]) as usize)
             .max()
             .unwrap_or(0)
+    }
+}
+
+/// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
+/// edge whose slope overflowed) counted as minus infinity at both ends.
+///
+/// A row's span is `(first_column(leftmost), end_column(rightmost))`, the extremes of its
+/// crossings' columns: both functions are non-decreasing in x and give 0 at NaN as at minus
+/// infinity, so the columns are taken once per row instead of once per edge and row.
+#[derive(Clone, Copy, Debug)]
+struct Extremes {
+    left: f32,
+    right: f32,
+}
+
+impl Extremes {
+    /// No crossing yet.
+    const NONE: Extremes = Extremes {
+        left: f32::INFINITY,
+        right: f32::NEG_INFINITY,
+    };
+
+    /// Adds the crossings at `a` and `b` (either order) of one edge.
+    #[inline(always)]
+    fn add(&mut self, a: f32, b: f32) {
+        let nan_left = |x: f32| if x.is_nan() { f32::NEG_INFINITY } else { x };
+        let (left, right) = (nan_left(a.min(b)), nan_left(a.max(b)));
+        if left < self.left {
+            self.left = left;
+        }
+        if right > self.right {
+            self.right = right;
+        }
+    }
+
+    /// The pixels the row can draw on a row `width` pixels wide: `(first, end)`, or `(0, 0)`
+    /// when that is empty (a row without crossings gives `width` and 0).
+    fn span(self, width: u32) -> (u32, u32) {
+        match (
+            first_column(self.left, width),
+            end_column(self.right, width),
+        ) {
+            (first, end) if first < end => (first, end),
+            _ => (0, 0),
+        }
     }
 }
 
@@ -240,4 +279,68 @@ fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
         deepest = deepest.max(chain.len());
     }
     (widest, deepest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row's span taken from its extreme crossings is the one taken from each edge's
+    /// crossings' columns (the clamped floors of each edge's leftmost crossing and of its
+    /// rightmost plus two), for crossings of every kind: NaN, infinities, negatives, beyond
+    /// the row.
+    #[test]
+    fn a_rows_span_is_that_of_its_edges_columns() {
+        let values = [
+            f32::NAN,
+            f32::NEG_INFINITY,
+            -1e9,
+            -2.5,
+            -2.0,
+            -1.5,
+            -1.0,
+            -0.5,
+            -0.0,
+            0.0,
+            0.5,
+            3.0,
+            7.25,
+            9.99,
+            10.0,
+            12.5,
+            1e9,
+            f32::INFINITY,
+        ];
+        let edge_span = |a: f32, b: f32, w: f32| {
+            (
+                a.min(b).floor().clamp(0.0, w) as u32,
+                (a.max(b).floor() + 2.0).clamp(0.0, w) as u32,
+            )
+        };
+        // Every row of one to three edges over these crossings (the third edge's ends
+        // follow from the first two, to keep the count small).
+        let n = values.len();
+        for width in [0, 1, 10] {
+            let w = width as f32;
+            for i in 0..n * n * n * n {
+                let edges = [
+                    (values[i % n], values[i / n % n]),
+                    (values[i / n / n % n], values[i / n / n / n % n]),
+                    (values[(i * 7) % n], values[(i * 11 + 3) % n]),
+                ];
+                for count in 1..=3 {
+                    let (mut lo, mut hi) = (u32::MAX, 0);
+                    let mut extremes = Extremes::NONE;
+                    for &(a, b) in &edges[..count] {
+                        let (l, h) = edge_span(a, b, w);
+                        (lo, hi) = (lo.min(l), hi.max(h));
+                        extremes.add(a, b);
+                    }
+                    let expected = if lo < hi { (lo, hi) } else { (0, 0) };
+                    assert_eq!(extremes.span(width), expected, "{:?}", &edges[..count]);
+                }
+            }
+        }
+        assert_eq!(Extremes::NONE.span(10), (0, 0), "a row without edges");
+    }
 }
