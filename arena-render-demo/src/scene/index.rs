@@ -73,11 +73,30 @@ impl RowIndex {
             let r = e.rows(s);
             let (first, last) = (e.subs().start, e.subs().end - 1);
             let counts = &mut offsets[r.start + 1..r.end + 1];
-            for ((row, extreme), count) in (r.start as i32..).zip(&mut extremes[r]).zip(counts) {
-                *count += 1;
-                let top = first.max(row * s);
-                let bottom = last.min(row * s + s - 1);
-                extreme.add(e.x_at_sub(top, s), e.x_at_sub(bottom, s));
+            let rows = (r.start as i32..).zip(&mut extremes[r]).zip(counts);
+            // The crossings at a row's first and last sub-scanline of the edge.
+            let ends = |row: i32| {
+                let (top, bottom) = (first.max(row * s), last.min(row * s + s - 1));
+                (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
+            };
+            let dxdy = e.dxdy();
+            if dxdy.is_finite() {
+                // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so
+                // with a finite slope the first crossing is the leftmost (the rightmost for a
+                // negative slope), and none is NaN (`x0` and `y0` are finite).
+                let rightward = dxdy >= 0.0;
+                for ((row, extreme), count) in rows {
+                    *count += 1;
+                    let (a, b) = ends(row);
+                    let (left, right) = if rightward { (a, b) } else { (b, a) };
+                    extreme.widen(left, right);
+                }
+            } else {
+                for ((row, extreme), count) in rows {
+                    *count += 1;
+                    let (a, b) = ends(row);
+                    extreme.add(a, b);
+                }
             }
         }
         let mut total = 0u32;
@@ -180,11 +199,17 @@ impl Extremes {
         right: f32::NEG_INFINITY,
     };
 
-    /// Adds the crossings at `a` and `b` (either order) of one edge.
+    /// Adds the crossings at `a` and `b` (either order, either or both NaN) of one edge.
     #[inline(always)]
     fn add(&mut self, a: f32, b: f32) {
         let nan_left = |x: f32| if x.is_nan() { f32::NEG_INFINITY } else { x };
-        let (left, right) = (nan_left(a.min(b)), nan_left(a.max(b)));
+        self.widen(nan_left(a.min(b)), nan_left(a.max(b)));
+    }
+
+    /// Adds the crossings of one edge from `left` to `right` (`left <= right`).
+    #[inline(always)]
+    fn widen(&mut self, left: f32, right: f32) {
+        debug_assert!(left <= right, "{left} {right}");
         if left < self.left {
             self.left = left;
         }
@@ -283,7 +308,95 @@ fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    use tiny_skia_path::PathBuilder;
+
     use super::*;
+    use crate::scene::flatten::Flattener;
+
+    /// Each row's span measured edge by edge: the clamped library floors of every edge's
+    /// leftmost crossing in the row and of its rightmost plus two; `(0, 0)` when empty.
+    /// Also the number of NaN crossings met.
+    fn spans_edge_by_edge(edges: &[Edge], (w, h): (u32, u32), s: i32) -> (Vec<(u32, u32)>, usize) {
+        let mut spans = vec![(u32::MAX, 0); h as usize];
+        let mut nan = 0;
+        for e in edges {
+            for row in e.rows(s) {
+                let top = e.subs().start.max(row as i32 * s);
+                let bottom = (e.subs().end - 1).min(row as i32 * s + s - 1);
+                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
+                nan += usize::from(a.is_nan()) + usize::from(b.is_nan());
+                let lo = a.min(b).floor().clamp(0.0, w as f32) as u32;
+                let hi = (a.max(b).floor() + 2.0).clamp(0.0, w as f32) as u32;
+                spans[row] = (spans[row].0.min(lo), spans[row].1.max(hi));
+            }
+        }
+        let spans = spans
+            .into_iter()
+            .map(|(lo, hi)| if lo < hi { (lo, hi) } else { (0, 0) })
+            .collect();
+        (spans, nan)
+    }
+
+    /// The index's row spans are those measured edge by edge, for polygons on, around and
+    /// far off the canvas, among them nearly horizontal segments a huge distance across
+    /// whose slope overflows (infinite x, and NaN where such a segment starts exactly on a
+    /// sub-scanline's sample).
+    #[test]
+    fn row_spans_are_those_of_every_edges_crossings() {
+        let (size, s) = ((24, 16), 4);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        // Scenes with an overflowing slope, with a NaN crossing, with a row partly covered.
+        let (mut overflowing, mut nan, mut partial) = (0, 0, 0);
+        for _ in 0..300 {
+            let mut flattener = Flattener::new(size.0, size.1, s as u32);
+            for _ in 0..2 {
+                let mut path = PathBuilder::new();
+                // Every other polygon flat: all its points within an eighth of a pixel.
+                let (flat, y0) = (next(2) == 0, next(160) as f32 / 8.0 - 2.0);
+                for k in 0..3 + next(4) {
+                    // x on and around the canvas, or up to 1e38 either side of it; y on an
+                    // eighth of a pixel (every other one a sample), or just below one.
+                    let x = match next(4) {
+                        0 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
+                        _ => next(4000) as f32 / 100.0 - 8.0,
+                    };
+                    let y = match flat {
+                        true => y0 + [0.0, 0.001, 0.002, 0.125][next(4) as usize],
+                        false => next(160) as f32 / 8.0 - 2.0 + [0.0, 0.001][next(2) as usize],
+                    };
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                if let Some(path) = path.finish() {
+                    flattener.add_path(&path);
+                }
+            }
+            let edges = flattener.into_edges();
+            let (expected, nans) = spans_edge_by_edge(&edges, size, s);
+            let (index, _) = RowIndex::build(&edges, &[], &[], false, size, s);
+            let spans: Vec<(u32, u32)> = (0..size.1)
+                .map(|y| (index.span(y).0 as u32, index.span(y).1 as u32))
+                .collect();
+            assert_eq!(spans, expected);
+            overflowing += usize::from(edges.iter().any(|e| !e.dxdy().is_finite()));
+            nan += usize::from(nans > 0);
+            partial += usize::from(spans.iter().any(|&(a, b)| a > 0 || (b > 0 && b < size.0)));
+        }
+        assert!(
+            overflowing > 10 && nan > 0 && partial > 100,
+            "{overflowing} {nan} {partial}"
+        );
+    }
 
     /// A row's span taken from its extreme crossings is the one taken from each edge's
     /// crossings' columns (the clamped floors of each edge's leftmost crossing and of its
