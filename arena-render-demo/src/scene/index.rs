@@ -72,11 +72,14 @@ impl RowIndex {
         for e in edges {
             let r = e.rows(s);
             let (first, last) = (e.subs().start, e.subs().end - 1);
-            let counts = &mut offsets[r.start + 1..r.end + 1];
-            let rows = (r.start as i32..).zip(&mut extremes[r]).zip(counts);
-            // The crossings at a row's first and last sub-scanline of the edge.
-            let ends = |row: i32| {
-                let (top, bottom) = (first.max(row * s), last.min(row * s + s - 1));
+            let first_sub = r.start as i32 * s;
+            let rows = extremes[r.clone()]
+                .iter_mut()
+                .zip(&mut offsets[r.start + 1..r.end + 1]);
+            // The crossings at the edge's first and last sub-scanline in the row whose first
+            // sub-scanline is `row_sub`.
+            let ends = |row_sub: i32| {
+                let (top, bottom) = (first.max(row_sub), last.min(row_sub + s - 1));
                 (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
             };
             let dxdy = e.dxdy();
@@ -85,16 +88,16 @@ impl RowIndex {
                 // with a finite slope the first crossing is the leftmost (the rightmost for a
                 // negative slope), and none is NaN (`x0` and `y0` are finite).
                 let rightward = dxdy >= 0.0;
-                for ((row, extreme), count) in rows {
+                for (i, (extreme, count)) in rows.enumerate() {
                     *count += 1;
-                    let (a, b) = ends(row);
+                    let (a, b) = ends(first_sub + i as i32 * s);
                     let (left, right) = if rightward { (a, b) } else { (b, a) };
                     extreme.widen(left, right);
                 }
             } else {
-                for ((row, extreme), count) in rows {
+                for (i, (extreme, count)) in rows.enumerate() {
                     *count += 1;
-                    let (a, b) = ends(row);
+                    let (a, b) = ends(first_sub + i as i32 * s);
                     extreme.add(a, b);
                 }
             }

@@ -51,14 +51,19 @@ impl Edge {
     }
 
     /// The pixel rows the edge crosses, for `sub_scanlines` per row.
+    #[inline(always)]
     pub(crate) fn rows(&self, sub_scanlines: i32) -> Range<usize> {
-        (self.sub0 / sub_scanlines) as usize..((self.sub1 - 1) / sub_scanlines) as usize + 1
+        // `sub_scanlines` is a power of two and both ends are at least 0, so shifting divides.
+        debug_assert!(sub_scanlines.count_ones() == 1);
+        let shift = sub_scanlines.trailing_zeros();
+        (self.sub0 >> shift) as usize..((self.sub1 - 1) >> shift) as usize + 1
     }
 
     /// Appends the edges of segment `a` to `b` to `edges`, for a canvas `height` rows high
     /// sampled at `sub_scanlines` per row: none for a horizontal or non-finite segment or
     /// one between two sub-scanlines; with `crisp`, the segment's aliased edges
     /// ([`Edge::push_aliased`]); else the segment itself.
+    #[inline(always)]
     pub(super) fn push(
         edges: &mut Vec<Edge>,
         (a, b): (Point, Point),
@@ -101,6 +106,7 @@ impl Edge {
     /// The x is computed as that converter does (its `LineEdge`), in fixed point from
     /// coordinates truncated to 1/64 pixel, so that a pixel whose centre lies within the
     /// rounding of an edge falls on the same side.
+    #[inline(never)]
     fn push_aliased(
         edges: &mut Vec<Edge>,
         (a, b): (Point, Point),
