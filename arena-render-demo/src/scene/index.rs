@@ -82,17 +82,28 @@ impl RowIndex {
                 let (top, bottom) = (first.max(row_sub), last.min(row_sub + s - 1));
                 (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
             };
+            // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
+            // finite slope the first crossing is the leftmost (the rightmost for a negative
+            // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
+            // crossing is `x0` (plus a zero).
             let dxdy = e.dxdy();
-            if dxdy.is_finite() {
-                // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so
-                // with a finite slope the first crossing is the leftmost (the rightmost for a
-                // negative slope), and none is NaN (`x0` and `y0` are finite).
-                let rightward = dxdy >= 0.0;
+            if dxdy == 0.0 {
+                let x = e.x_at_sub(first, s);
+                for (extreme, count) in rows {
+                    *count += 1;
+                    extreme.widen(x, x);
+                }
+            } else if dxdy > 0.0 && dxdy.is_finite() {
                 for (i, (extreme, count)) in rows.enumerate() {
                     *count += 1;
                     let (a, b) = ends(first_sub + i as i32 * s);
-                    let (left, right) = if rightward { (a, b) } else { (b, a) };
-                    extreme.widen(left, right);
+                    extreme.widen(a, b);
+                }
+            } else if dxdy < 0.0 && dxdy.is_finite() {
+                for (i, (extreme, count)) in rows.enumerate() {
+                    *count += 1;
+                    let (a, b) = ends(first_sub + i as i32 * s);
+                    extreme.widen(b, a);
                 }
             } else {
                 for (i, (extreme, count)) in rows.enumerate() {
@@ -343,7 +354,7 @@ mod tests {
     /// The index's row spans are those measured edge by edge, for polygons on, around and
     /// far off the canvas, among them nearly horizontal segments a huge distance across
     /// whose slope overflows (infinite x, and NaN where such a segment starts exactly on a
-    /// sub-scanline's sample).
+    /// sub-scanline's sample), and vertical edges.
     #[test]
     fn row_spans_are_those_of_every_edges_crossings() {
         let (size, s) = ((24, 16), 4);
@@ -354,8 +365,9 @@ mod tests {
             state ^= state << 17;
             state % n
         };
-        // Scenes with an overflowing slope, with a NaN crossing, with a row partly covered.
-        let (mut overflowing, mut nan, mut partial) = (0, 0, 0);
+        // Scenes with an overflowing slope, with a NaN crossing, with a vertical edge, with
+        // a row partly covered.
+        let (mut overflowing, mut nan, mut vertical, mut partial) = (0, 0, 0, 0);
         for _ in 0..300 {
             let mut flattener = Flattener::new(size.0, size.1, s as u32);
             for _ in 0..2 {
@@ -363,10 +375,12 @@ mod tests {
                 // Every other polygon flat: all its points within an eighth of a pixel.
                 let (flat, y0) = (next(2) == 0, next(160) as f32 / 8.0 - 2.0);
                 for k in 0..3 + next(4) {
-                    // x on and around the canvas, or up to 1e38 either side of it; y on an
-                    // eighth of a pixel (every other one a sample), or just below one.
+                    // x on and around the canvas (often on one of a few lines, for vertical
+                    // edges), or up to 1e38 either side of it; y on an eighth of a pixel
+                    // (every other one a sample), or just below one.
                     let x = match next(4) {
                         0 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
+                        1 => next(6) as f32 * 5.5 - 3.0,
                         _ => next(4000) as f32 / 100.0 - 8.0,
                     };
                     let y = match flat {
@@ -393,11 +407,12 @@ mod tests {
             assert_eq!(spans, expected);
             overflowing += usize::from(edges.iter().any(|e| !e.dxdy().is_finite()));
             nan += usize::from(nans > 0);
+            vertical += usize::from(edges.iter().any(|e| e.dxdy() == 0.0));
             partial += usize::from(spans.iter().any(|&(a, b)| a > 0 || (b > 0 && b < size.0)));
         }
         assert!(
-            overflowing > 10 && nan > 0 && partial > 100,
-            "{overflowing} {nan} {partial}"
+            overflowing > 10 && nan > 0 && vertical > 10 && partial > 100,
+            "{overflowing} {nan} {vertical} {partial}"
         );
     }
 
