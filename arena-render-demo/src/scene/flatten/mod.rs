@@ -83,6 +83,8 @@ impl Flattener {
         let edge_start = self.edges.len();
         let mut points = std::mem::take(&mut self.points);
         points.clear();
+        // Room for a contour of all the path's points (curves flatten into more).
+        points.reserve(path.points().len());
         for segment in path.segments() {
             match segment {
                 PathSegment::MoveTo(p) => {
@@ -178,16 +180,12 @@ impl Flattener {
     fn close(&mut self, points: &mut Vec<Point>, outline: Outline, closed: bool) {
         match outline {
             Outline::Fill { crisp } if points.len() >= 2 => {
-                let n = points.len();
+                let (n, height, sub) = (points.len(), self.height, self.sub_scanlines);
+                // At most one edge per segment, but for aliased ones (one per row).
+                self.edges.reserve(n);
                 for i in 0..n {
                     let segment = (points[i], points[(i + 1) % n]);
-                    Edge::push(
-                        &mut self.edges,
-                        segment,
-                        crisp,
-                        self.height,
-                        self.sub_scanlines,
-                    );
+                    Edge::push(&mut self.edges, segment, crisp, height, sub);
                 }
             }
             Outline::Fill { .. } => {}
