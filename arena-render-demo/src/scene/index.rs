@@ -1,7 +1,10 @@
 //! The row index: which edges touch which pixel rows, which pixels each row can reach, and
 //! the scene parameters the line budget is computed from.
 
-use super::flatten::{Edge, floor};
+use std::ops::Range;
+
+use super::flatten::{Edge, end_column, first_column};
+
 use super::item::{FillItem, Op};
 
 /// The scene parameters the line budget is computed from.
@@ -62,45 +65,68 @@ impl RowIndex {
         s: i32,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
-        let mut counts = vec![0u32; rows + 1];
-        for e in edges {
-            for c in &mut counts[e.rows(s)] {
-                *c += 1;
-            }
-        }
-        let mut offsets = Vec::with_capacity(rows + 1);
-        let mut total = 0u32;
-        for &c in &counts[..rows] {
-            offsets.push(total);
-            total += c;
-        }
-        offsets.push(total);
-        // Each row's span: the extreme crossings of its edges, which are at the edges' first
-        // and last sub-scanline in the row (x is linear in the sub-scanline).
-        let width_f = width as f32;
-        let mut spans = vec![(u32::MAX, 0u32); rows];
+        // One pass over the edges: per row, the count of its edges (one entry down, so that
+        // a running sum turns the counts into the offsets in place) and the extreme x of its
+        // crossings, which are at each edge's first and last sub-scanline in the row (x is
+        // linear in the sub-scanline).
+        let mut offsets = vec![0u32; rows + 1];
+        let mut extremes = vec![Extremes::NONE; rows];
         for e in edges {
             let r = e.rows(s);
-            for (r, span) in spans.iter_mut().enumerate().take(r.end).skip(r.start) {
-                let top = e.subs().start.max(r as i32 * s);
-                let bottom = (e.subs().end - 1).min(r as i32 * s + s - 1);
-                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
-                let lo = floor(a.min(b)).clamp(0.0, width_f) as u32;
-                let hi = (floor(a.max(b)) + 2.0).clamp(0.0, width_f) as u32;
-                *span = (span.0.min(lo), span.1.max(hi));
+            let (first, last) = (e.subs().start, e.subs().end - 1);
+            let first_sub = r.start as i32 * s;
+            let rows = extremes[r.clone()]
+                .iter_mut()
+                .zip(&mut offsets[r.start + 1..r.end + 1]);
+            // The crossings at the edge's first and last sub-scanline in the row whose first
+            // sub-scanline is `row_sub`.
+            let ends = |row_sub: i32| {
+                let (top, bottom) = (first.max(row_sub), last.min(row_sub + s - 1));
+                (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
+            };
+            // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
+            // finite slope the first crossing is the leftmost (the rightmost for a negative
+            // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
+            // crossing is `x0` (plus a zero).
+            let dxdy = e.dxdy();
+            if dxdy == 0.0 {
+                let x = e.x_at_sub(first, s);
+                for (extreme, count) in rows {
+                    *count += 1;
+                    extreme.widen(x, x);
+                }
+            } else if dxdy > 0.0 && dxdy.is_finite() {
+                for (i, (extreme, count)) in rows.enumerate() {
+                    *count += 1;
+                    let (a, b) = ends(first_sub + i as i32 * s);
+                    extreme.widen(a, b);
+                }
+            } else if dxdy < 0.0 && dxdy.is_finite() {
+                for (i, (extreme, count)) in rows.enumerate() {
+                    *count += 1;
+                    let (a, b) = ends(first_sub + i as i32 * s);
+                    extreme.widen(b, a);
+                }
+            } else {
+                for (i, (extreme, count)) in rows.enumerate() {
+                    *count += 1;
+                    let (a, b) = ends(first_sub + i as i32 * s);
+                    extreme.add(a, b);
+                }
             }
         }
-        for span in &mut spans {
-            if span.0 >= span.1 {
-                *span = (0, 0);
-            }
+        let mut total = 0u32;
+        for offset in &mut offsets {
+            total += *offset;
+            *offset = total;
         }
+        let spans: Vec<(u32, u32)> = extremes.into_iter().map(|x| x.span(width)).collect();
         let max_row_span = spans
             .iter()
             .map(|&(a, b)| (b - a) as usize)
             .max()
             .unwrap_or(0);
-        let mut cursor = offsets.clone();
+        let mut cursor = offsets[..rows].to_vec();
         let mut row_edges = vec![0u32; total as usize];
         // Edges in index order, so each row's list comes out ascending.
         for (i, e) in edges.iter().enumerate() {
@@ -170,6 +196,57 @@ impl RowIndex {
     }
 }
 
+/// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
+/// edge whose slope overflowed) counted as minus infinity at both ends.
+///
+/// A row's span is `(first_column(leftmost), end_column(rightmost))`, the extremes of its
+/// crossings' columns: both functions are non-decreasing in x and give 0 at NaN as at minus
+/// infinity, so the columns are taken once per row instead of once per edge and row.
+#[derive(Clone, Copy, Debug)]
+struct Extremes {
+    left: f32,
+    right: f32,
+}
+
+impl Extremes {
+    /// No crossing yet.
+    const NONE: Extremes = Extremes {
+        left: f32::INFINITY,
+        right: f32::NEG_INFINITY,
+    };
+
+    /// Adds the crossings at `a` and `b` (either order, either or both NaN) of one edge.
+    #[inline(always)]
+    fn add(&mut self, a: f32, b: f32) {
+        let nan_left = |x: f32| if x.is_nan() { f32::NEG_INFINITY } else { x };
+        self.widen(nan_left(a.min(b)), nan_left(a.max(b)));
+    }
+
+    /// Adds the crossings of one edge from `left` to `right` (`left <= right`).
+    #[inline(always)]
+    fn widen(&mut self, left: f32, right: f32) {
+        debug_assert!(left <= right, "{left} {right}");
+        if left < self.left {
+            self.left = left;
+        }
+        if right > self.right {
+            self.right = right;
+        }
+    }
+
+    /// The pixels the row can draw on a row `width` pixels wide: `(first, end)`, or `(0, 0)`
+    /// when that is empty (a row without crossings gives `width` and 0).
+    fn span(self, width: u32) -> (u32, u32) {
+        match (
+            first_column(self.left, width),
+            end_column(self.right, width),
+        ) {
+            (first, end) if first < end => (first, end),
+            _ => (0, 0),
+        }
+    }
+}
+
 /// Per edge, the op that draws it; per op, the header of its innermost region (see
 /// [`RowIndex`]).
 fn op_tree(ops: &[Op], fills: &[FillItem], edge_count: usize) -> (Vec<u32>, Vec<u32>) {
@@ -195,28 +272,83 @@ fn op_tree(ops: &[Op], fills: &[FillItem], edge_count: usize) -> (Vec<u32>, Vec<
     (op_of_edge, parent)
 }
 
-/// The most crossings of one fill on one sub-scanline: a difference array per fill.
+/// The most crossings of one fill on one sub-scanline, over all fills.
 fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
     let mut most = 0;
-    let mut diff: Vec<i32> = Vec::new();
+    let mut counter = CrossingCounter::default();
     for fill in fills {
         let r = fill.edges();
-        let edges = &edges[r.start as usize..r.end as usize];
-        let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
-        let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
-        diff.clear();
-        diff.resize((hi - lo + 1) as usize, 0);
-        for e in edges {
-            diff[(e.subs().start - lo) as usize] += 1;
-            diff[(e.subs().end - lo) as usize] -= 1;
-        }
-        let mut live = 0i32;
-        for d in &diff {
-            live += d;
-            most = most.max(live as usize);
-        }
+        most = most.max(counter.most(&edges[r.start as usize..r.end as usize]));
     }
     most
+}
+
+/// Counts the most edges that cross one sub-scanline, keeping its scratch memory between
+/// calls.
+#[derive(Debug, Default)]
+struct CrossingCounter {
+    /// A difference array over the sub-scanlines.
+    diff: Vec<i32>,
+    /// The edges' first sub-scanlines, then their ends.
+    starts: Vec<i32>,
+    ends: Vec<i32>,
+}
+
+impl CrossingCounter {
+    /// The most of `edges` that cross one sub-scanline (0 for none).
+    ///
+    /// A difference array costs a pass over every sub-scanline between the edges' first and
+    /// last; sorting their starts and ends costs about `n log n` for `n` edges, far less for a
+    /// tall fill with few edges (a rectangle crosses hundreds of sub-scanlines with two).
+    fn most(&mut self, edges: &[Edge]) -> usize {
+        let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
+        let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
+        let (range, n) = ((hi - lo) as usize, edges.len());
+        if range > 2 * n * (n.max(1).ilog2() as usize + 2) {
+            self.most_by_sorting(edges)
+        } else {
+            self.most_by_difference(edges, lo..hi)
+        }
+    }
+
+    /// [`CrossingCounter::most`] with a difference array over `subs`, the sub-scanlines from
+    /// the edges' first to their last.
+    fn most_by_difference(&mut self, edges: &[Edge], subs: Range<i32>) -> usize {
+        let diff = &mut self.diff;
+        diff.clear();
+        diff.resize((subs.end - subs.start + 1) as usize, 0);
+        for e in edges {
+            diff[(e.subs().start - subs.start) as usize] += 1;
+            diff[(e.subs().end - subs.start) as usize] -= 1;
+        }
+        let (mut live, mut most) = (0i32, 0i32);
+        for d in diff.iter() {
+            live += d;
+            most = most.max(live);
+        }
+        most as usize
+    }
+
+    /// [`CrossingCounter::most`] by sorting the edges' starts and ends: the edges crossing
+    /// sub-scanline `p` are those starting at or before it less those ending at or before it,
+    /// and that count is largest at some edge's start.
+    fn most_by_sorting(&mut self, edges: &[Edge]) -> usize {
+        let (starts, ends) = (&mut self.starts, &mut self.ends);
+        starts.clear();
+        starts.extend(edges.iter().map(|e| e.subs().start));
+        starts.sort_unstable();
+        ends.clear();
+        ends.extend(edges.iter().map(|e| e.subs().end));
+        ends.sort_unstable();
+        let (mut ended, mut most) = (0, 0);
+        for (i, &start) in starts.iter().enumerate() {
+            while ended < ends.len() && ends[ended] <= start {
+                ended += 1;
+            }
+            most = most.max(i + 1 - ended);
+        }
+        most
+    }
 }
 
 /// The widest chain of nested layer rows (groups, and the rows of clip paths and masks,
@@ -243,4 +375,203 @@ fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
         deepest = deepest.max(chain.len());
     }
     (widest, deepest)
+}
+
+#[cfg(test)]
+mod tests {
+    use tiny_skia_path::PathBuilder;
+
+    use super::*;
+    use crate::scene::flatten::Flattener;
+
+    /// Each row's span measured edge by edge: the clamped library floors of every edge's
+    /// leftmost crossing in the row and of its rightmost plus two; `(0, 0)` when empty.
+    /// Also the number of NaN crossings met.
+    fn spans_edge_by_edge(edges: &[Edge], (w, h): (u32, u32), s: i32) -> (Vec<(u32, u32)>, usize) {
+        let mut spans = vec![(u32::MAX, 0); h as usize];
+        let mut nan = 0;
+        for e in edges {
+            for row in e.rows(s) {
+                let top = e.subs().start.max(row as i32 * s);
+                let bottom = (e.subs().end - 1).min(row as i32 * s + s - 1);
+                let (a, b) = (e.x_at_sub(top, s), e.x_at_sub(bottom, s));
+                nan += usize::from(a.is_nan()) + usize::from(b.is_nan());
+                let lo = a.min(b).floor().clamp(0.0, w as f32) as u32;
+                let hi = (a.max(b).floor() + 2.0).clamp(0.0, w as f32) as u32;
+                spans[row] = (spans[row].0.min(lo), spans[row].1.max(hi));
+            }
+        }
+        let spans = spans
+            .into_iter()
+            .map(|(lo, hi)| if lo < hi { (lo, hi) } else { (0, 0) })
+            .collect();
+        (spans, nan)
+    }
+
+    /// The index's row spans are those measured edge by edge, for polygons on, around and
+    /// far off the canvas, among them nearly horizontal segments a huge distance across
+    /// whose slope overflows (infinite x, and NaN where such a segment starts exactly on a
+    /// sub-scanline's sample), and vertical edges.
+    #[test]
+    fn row_spans_are_those_of_every_edges_crossings() {
+        let (size, s) = ((24, 16), 4);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        // Scenes with an overflowing slope, with a NaN crossing, with a vertical edge, with
+        // a row partly covered.
+        let (mut overflowing, mut nan, mut vertical, mut partial) = (0, 0, 0, 0);
+        for _ in 0..300 {
+            let mut flattener = Flattener::new(size.0, size.1, s as u32);
+            for _ in 0..2 {
+                let mut path = PathBuilder::new();
+                // Every other polygon flat: all its points within an eighth of a pixel.
+                let (flat, y0) = (next(2) == 0, next(160) as f32 / 8.0 - 2.0);
+                for k in 0..3 + next(4) {
+                    // x on and around the canvas (often on one of a few lines, for vertical
+                    // edges), or up to 1e38 either side of it; y on an eighth of a pixel
+                    // (every other one a sample), or just below one.
+                    let x = match next(4) {
+                        0 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
+                        1 => next(6) as f32 * 5.5 - 3.0,
+                        _ => next(4000) as f32 / 100.0 - 8.0,
+                    };
+                    let y = match flat {
+                        true => y0 + [0.0, 0.001, 0.002, 0.125][next(4) as usize],
+                        false => next(160) as f32 / 8.0 - 2.0 + [0.0, 0.001][next(2) as usize],
+                    };
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                if let Some(path) = path.finish() {
+                    flattener.add_path(&path);
+                }
+            }
+            let edges = flattener.into_edges();
+            let (expected, nans) = spans_edge_by_edge(&edges, size, s);
+            let (index, _) = RowIndex::build(&edges, &[], &[], false, size, s);
+            let spans: Vec<(u32, u32)> = (0..size.1)
+                .map(|y| (index.span(y).0 as u32, index.span(y).1 as u32))
+                .collect();
+            assert_eq!(spans, expected);
+            overflowing += usize::from(edges.iter().any(|e| !e.dxdy().is_finite()));
+            nan += usize::from(nans > 0);
+            vertical += usize::from(edges.iter().any(|e| e.dxdy() == 0.0));
+            partial += usize::from(spans.iter().any(|&(a, b)| a > 0 || (b > 0 && b < size.0)));
+        }
+        assert!(
+            overflowing > 10 && nan > 0 && vertical > 10 && partial > 100,
+            "{overflowing} {nan} {vertical} {partial}"
+        );
+    }
+
+    /// Both ways of counting the most edges on one sub-scanline agree, for polygons of 3 to
+    /// 40 points, tall and flat, on and off the canvas, with one counter reused throughout.
+    #[test]
+    fn crossings_counted_by_sorting_are_those_of_a_difference_array() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let mut counter = CrossingCounter::default();
+        let mut most_seen = 0;
+        for _ in 0..300 {
+            let mut flattener = Flattener::new(64, 64, 4);
+            let mut path = PathBuilder::new();
+            let height = [2, 16, 80][next(3) as usize] as f32;
+            for k in 0..3 + next(38) {
+                let (x, y) = (
+                    next(800) as f32 / 10.0 - 8.0,
+                    next(800) as f32 / 800.0 * height,
+                );
+                if k == 0 {
+                    path.move_to(x, y);
+                } else {
+                    path.line_to(x, y);
+                }
+            }
+            path.close();
+            let Some(path) = path.finish() else { continue };
+            flattener.add_path(&path);
+            let edges = flattener.into_edges();
+            let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
+            let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
+            let by_sorting = counter.most_by_sorting(&edges);
+            assert_eq!(by_sorting, counter.most_by_difference(&edges, lo..hi));
+            assert_eq!(counter.most(&edges), by_sorting);
+            most_seen = most_seen.max(by_sorting);
+        }
+        assert!(most_seen >= 6, "{most_seen}");
+        assert_eq!(counter.most(&[]), 0);
+    }
+
+    /// A row's span taken from its extreme crossings is the one taken from each edge's
+    /// crossings' columns (the clamped floors of each edge's leftmost crossing and of its
+    /// rightmost plus two), for crossings of every kind: NaN, infinities, negatives, beyond
+    /// the row.
+    #[test]
+    fn a_rows_span_is_that_of_its_edges_columns() {
+        let values = [
+            f32::NAN,
+            f32::NEG_INFINITY,
+            -1e9,
+            -2.5,
+            -2.0,
+            -1.5,
+            -1.0,
+            -0.5,
+            -0.0,
+            0.0,
+            0.5,
+            3.0,
+            7.25,
+            9.99,
+            10.0,
+            12.5,
+            1e9,
+            f32::INFINITY,
+        ];
+        let edge_span = |a: f32, b: f32, w: f32| {
+            (
+                a.min(b).floor().clamp(0.0, w) as u32,
+                (a.max(b).floor() + 2.0).clamp(0.0, w) as u32,
+            )
+        };
+        // Every row of one to three edges over these crossings (the third edge's ends
+        // follow from the first two, to keep the count small).
+        let n = values.len();
+        for width in [0, 1, 10] {
+            let w = width as f32;
+            for i in 0..n * n * n * n {
+                let edges = [
+                    (values[i % n], values[i / n % n]),
+                    (values[i / n / n % n], values[i / n / n / n % n]),
+                    (values[(i * 7) % n], values[(i * 11 + 3) % n]),
+                ];
+                for count in 1..=3 {
+                    let (mut lo, mut hi) = (u32::MAX, 0);
+                    let mut extremes = Extremes::NONE;
+                    for &(a, b) in &edges[..count] {
+                        let (l, h) = edge_span(a, b, w);
+                        (lo, hi) = (lo.min(l), hi.max(h));
+                        extremes.add(a, b);
+                    }
+                    let expected = if lo < hi { (lo, hi) } else { (0, 0) };
+                    assert_eq!(extremes.span(width), expected, "{:?}", &edges[..count]);
+                }
+            }
+        }
+        assert_eq!(Extremes::NONE.span(10), (0, 0), "a row without edges");
+    }
 }

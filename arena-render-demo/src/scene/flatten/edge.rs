@@ -51,14 +51,19 @@ impl Edge {
     }
 
     /// The pixel rows the edge crosses, for `sub_scanlines` per row.
+    #[inline(always)]
     pub(crate) fn rows(&self, sub_scanlines: i32) -> Range<usize> {
-        (self.sub0 / sub_scanlines) as usize..((self.sub1 - 1) / sub_scanlines) as usize + 1
+        // `sub_scanlines` is a power of two and both ends are at least 0, so shifting divides.
+        debug_assert!(sub_scanlines.count_ones() == 1);
+        let shift = sub_scanlines.trailing_zeros();
+        (self.sub0 >> shift) as usize..((self.sub1 - 1) >> shift) as usize + 1
     }
 
     /// Appends the edges of segment `a` to `b` to `edges`, for a canvas `height` rows high
     /// sampled at `sub_scanlines` per row: none for a horizontal or non-finite segment or
     /// one between two sub-scanlines; with `crisp`, the segment's aliased edges
     /// ([`Edge::push_aliased`]); else the segment itself.
+    #[inline(always)]
     pub(super) fn push(
         edges: &mut Vec<Edge>,
         (a, b): (Point, Point),
@@ -79,8 +84,8 @@ impl Edge {
         let dxdy = (bottom.x - top.x) / (bottom.y - top.y);
         // Sub-scanline i is sampled at (i + 0.5) / s: the first one at or below `top.y` and
         // the first one at or below `bottom.y` (exclusive).
-        let sub0 = (top.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
-        let sub1 = (bottom.y * s - 0.5).ceil().clamp(0.0, limit) as i32;
+        let sub0 = sub_at_or_below(top.y * s - 0.5, limit);
+        let sub1 = sub_at_or_below(bottom.y * s - 0.5, limit);
         if sub0 >= sub1 {
             return;
         }
@@ -101,6 +106,7 @@ impl Edge {
     /// The x is computed as that converter does (its `LineEdge`), in fixed point from
     /// coordinates truncated to 1/64 pixel, so that a pixel whose centre lies within the
     /// rounding of an edge falls on the same side.
+    #[inline(never)]
     fn push_aliased(
         edges: &mut Vec<Edge>,
         (a, b): (Point, Point),
@@ -163,6 +169,54 @@ impl Edge {
     }
 }
 
+/// The first pixel column a crossing at `x` can draw on a row `width` pixels wide: its pixel,
+/// within `0..=width`. Equal to `floor(x).clamp(0.0, width as f32) as u32` for every `x`, NaN
+/// and infinities included, but in an integer cast: the x86-64 baseline has no rounding
+/// instruction, so `f32::floor` is a call into libm.
+#[inline(always)]
+pub(crate) fn first_column(x: f32, width: u32) -> u32 {
+    // The cast saturates (NaN and negatives to 0) and truncates, which is `floor` from 0 on.
+    (x as u32).min(width)
+}
+
+/// One past the last pixel column a crossing at `x` can draw on a row `width` pixels wide:
+/// the pixel right of its own, as coverage spills into it, within `0..=width`. Equal to
+/// `(floor(x) + 2.0).clamp(0.0, width as f32) as u32` for every `x`, NaN and infinities
+/// included, without a call into libm (see [`first_column`]).
+#[inline(always)]
+pub(crate) fn end_column(x: f32, width: u32) -> u32 {
+    if x >= 0.0 {
+        (x as u32).saturating_add(2).min(width)
+    } else if x >= -1.0 {
+        // `floor(x)` is -1.
+        1.min(width)
+    } else {
+        // `floor(x)` is -2 or less, or `x` is NaN.
+        0
+    }
+}
+
+/// `v.ceil().clamp(0.0, limit) as i32`, without the call into libm that `f32::ceil` is on
+/// the x86-64 baseline (it has no rounding instruction), for every `v` (NaN gives 0) and a
+/// whole `limit` from 0 to 2^31 - 128, the largest `f32` below 2^31 (`Edge::push`'s is at
+/// most `MAX_DIMENSION * sub_scanlines`): the first sub-scanline whose sample lies at or
+/// below `v + 0.5` sub-scanlines, within `0..=limit`.
+#[inline(always)]
+fn sub_at_or_below(v: f32, limit: f32) -> i32 {
+    debug_assert!((0.0..=2_147_483_520.0).contains(&limit) && limit.fract() == 0.0);
+    if v >= limit {
+        limit as i32
+    } else if v > 0.0 {
+        // `0 < v < limit`: the cast truncates `v` exactly, and converting the truncation back
+        // is exact too (below 2^24 it is; from there `v` is an integer and equals it).
+        let t = v as i32;
+        t + i32::from((t as f32) < v)
+    } else {
+        // Zero, negative or NaN: `ceil` gives at most zero (or NaN), clamped or cast to 0.
+        0
+    }
+}
+
 /// How far from the origin (in pixels, on either axis) an aliased segment may reach for
 /// [`Edge::push_aliased`]'s fixed-point arithmetic as is: at 26.6 its values stay below
 /// 2^27, its differences below 2^28. Canvases are at most `MAX_DIMENSION` (16384) pixels.
@@ -209,6 +263,82 @@ fn clip_far(a: Point, b: Point, height: u32) -> [Option<(Point, Point)>; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The columns of a crossing are those of the library `floor`, clamped, for every kind
+    /// of value.
+    #[test]
+    fn columns_are_the_clamped_floors() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            0.999_999_9,
+            1.0,
+            -0.5,
+            -0.999_999_9,
+            -1.0,
+            -1.000_000_1,
+            -1.5,
+            -1.999_999_9,
+            -2.0,
+            -2.5,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            16_777_216.0,
+            4_294_967_040.0,
+            5e9,
+        ];
+        values.extend((-7000..70_000).map(|i| i as f32 * 0.37));
+        for width in [0, 1, 2, 255, 256, 16_384] {
+            let w = width as f32;
+            for &x in &values {
+                let first = x.floor().clamp(0.0, w) as u32;
+                let end = (x.floor() + 2.0).clamp(0.0, w) as u32;
+                assert_eq!(first_column(x, width), first, "first of {x}, width {width}");
+                assert_eq!(end_column(x, width), end, "end of {x}, width {width}");
+            }
+        }
+    }
+
+    /// The sub-scanline bounds of `Edge::push` are the library `ceil`'s, clamped, for every
+    /// kind of value: fractions, integers, negatives, zeros, NaN, infinities and values near
+    /// and beyond the limit.
+    #[test]
+    fn sub_at_or_below_is_the_clamped_ceiling() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.0,
+            -0.5,
+            -1.0,
+            -1.5,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            16_777_216.0,
+            16_777_217.0,
+            2_147_483_520.0,
+            3e9,
+        ];
+        values.extend((-3000..70_000).map(|i| i as f32 * 0.999_7));
+        values.extend((-100..100).map(|i| 1024.0 + i as f32 * 0.25));
+        for limit in [0.0, 1.0, 1024.0, 65_536.0, 2_147_483_520.0] {
+            for &v in &values {
+                let expected = v.ceil().clamp(0.0, limit) as i32;
+                assert_eq!(sub_at_or_below(v, limit), expected, "v {v}, limit {limit}");
+            }
+        }
+    }
 
     /// The rows an aliased segment's edges cover, with their x and direction.
     fn aliased(a: (f32, f32), b: (f32, f32), height: u32) -> Vec<(i32, f32, i32)> {

@@ -11,11 +11,10 @@ use std::ops::Range;
 use tiny_skia_path::{Path, PathSegment, Point};
 
 use super::PixelBounds;
-pub(crate) use curves::floor;
 use curves::{
     FLATTEN_TOLERANCE, aliased_cubic_segments, last, second_difference, segments_for, weighted,
 };
-pub(crate) use edge::Edge;
+pub(crate) use edge::{Edge, end_column, first_column};
 
 /// Turns device-space paths into edges for a canvas of a given size.
 ///
@@ -84,6 +83,8 @@ impl Flattener {
         let edge_start = self.edges.len();
         let mut points = std::mem::take(&mut self.points);
         points.clear();
+        // Room for a contour of all the path's points (curves flatten into more).
+        points.reserve(path.points().len());
         for segment in path.segments() {
             match segment {
                 PathSegment::MoveTo(p) => {
@@ -137,30 +138,24 @@ impl Flattener {
         if edge_end == edge_start {
             return None;
         }
-        let edges = &self.edges[edge_start..edge_end];
         let s = self.sub_scanlines as i32;
         // Crossings happen only at sampled sub-scanlines, between an edge's first and last.
-        let ends = |e: &Edge| {
-            (
-                e.x_at_sub(e.subs().start, s),
-                e.x_at_sub(e.subs().end - 1, s),
-            )
-        };
-        let min_x = edges
-            .iter()
-            .map(|e| ends(e).0.min(ends(e).1))
-            .fold(f32::MAX, f32::min);
-        let max_x = edges
-            .iter()
-            .map(|e| ends(e).0.max(ends(e).1))
-            .fold(f32::MIN, f32::max);
-        let width = self.width as f32;
+        let (mut min_x, mut max_x) = (f32::MAX, f32::MIN);
+        let (mut first_sub, mut end_sub) = (i32::MAX, i32::MIN);
+        for e in &self.edges[edge_start..edge_end] {
+            let subs = e.subs();
+            let (a, b) = (e.x_at_sub(subs.start, s), e.x_at_sub(subs.end - 1, s));
+            min_x = min_x.min(a.min(b));
+            max_x = max_x.max(a.max(b));
+            first_sub = first_sub.min(subs.start);
+            end_sub = end_sub.max(subs.end);
+        }
         let bounds = PixelBounds {
-            row_start: (edges.iter().map(|e| e.subs().start).min().unwrap_or(0) / s) as u32,
-            row_end: ((edges.iter().map(|e| e.subs().end).max().unwrap_or(0) - 1) / s + 1) as u32,
-            col_start: floor(min_x).clamp(0.0, width) as u32,
+            row_start: (first_sub / s) as u32,
+            row_end: ((end_sub - 1) / s + 1) as u32,
+            col_start: first_column(min_x, self.width),
             // Coverage can spill one pixel right of the last crossing's pixel.
-            col_end: (floor(max_x) + 2.0).clamp(0.0, width) as u32,
+            col_end: end_column(max_x, self.width),
         };
         Some((edge_start as u32..edge_end as u32, bounds))
     }
@@ -185,16 +180,12 @@ impl Flattener {
     fn close(&mut self, points: &mut Vec<Point>, outline: Outline, closed: bool) {
         match outline {
             Outline::Fill { crisp } if points.len() >= 2 => {
-                let n = points.len();
+                let (n, height, sub) = (points.len(), self.height, self.sub_scanlines);
+                // At most one edge per segment, but for aliased ones (one per row).
+                self.edges.reserve(n);
                 for i in 0..n {
                     let segment = (points[i], points[(i + 1) % n]);
-                    Edge::push(
-                        &mut self.edges,
-                        segment,
-                        crisp,
-                        self.height,
-                        self.sub_scanlines,
-                    );
+                    Edge::push(&mut self.edges, segment, crisp, height, sub);
                 }
             }
             Outline::Fill { .. } => {}
