@@ -84,7 +84,6 @@ impl<'s> FillRow<'s> {
                 && crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
             "room for the crossings of every sub-scanline, and for half as many spans"
         );
-        let (left, right) = coverage.limit();
         let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();
         // Where every sub-scanline of the row has the same crossings, one of them at the
@@ -138,10 +137,9 @@ impl<'s> FillRow<'s> {
                     // Aliased: the pixels whose centres are inside, as tiny-skia rounds.
                     ((span.x0 + 0.5).floor(), (span.x1 + 0.5).floor())
                 };
-                let (x0, x1) = (x0.clamp(left, right), x1.clamp(left, right));
-                if x1 > x0 {
-                    lo = lo.min(coverage.add_step(x0, weight));
-                    hi = hi.max(coverage.add_step(x1, -weight) + 1);
+                if let Some((first, last)) = coverage.add_span(x0, x1, weight) {
+                    lo = lo.min(first);
+                    hi = hi.max(last + 1);
                 }
             }
         }
