@@ -63,22 +63,24 @@ impl<'c> CoverageRow<'c> {
     pub(super) fn add_span(&mut self, x0: f32, x1: f32, weight: f32) -> Option<(usize, usize)> {
         let (left, right) = self.limit;
         let (x0, x1) = (x0.clamp(left, right), x1.clamp(left, right));
-        if x1 <= x0 {
-            return None;
+        // Tested as `x1 > x0`, so that a NaN end (which clamping keeps) gives no span.
+        if x1 > x0 {
+            let (i0, f0) = self.cell(x0);
+            let (i1, f1) = self.cell(x1);
+            // `x0 < x1` gives `i0 <= i1`: saying so lets one bounds check cover both pairs.
+            debug_assert!(i0 <= i1);
+            let i1 = i1.max(i0);
+            let steps = &mut self.steps[..i1 + 2];
+            steps[i0] += weight * (1.0 - f0);
+            steps[i0 + 1] += weight * f0;
+            steps[i1] += -weight * (1.0 - f1);
+            steps[i1 + 1] += -weight * f1;
+            self.touched[i0 / 64] |= 1 << (i0 % 64);
+            self.touched[i1 / 64] |= 1 << (i1 % 64);
+            Some((i0, i1))
+        } else {
+            None
         }
-        let (i0, f0) = self.cell(x0);
-        let (i1, f1) = self.cell(x1);
-        // `x0 < x1` gives `i0 <= i1`: saying so lets one bounds check cover both pairs.
-        debug_assert!(i0 <= i1);
-        let i1 = i1.max(i0);
-        let steps = &mut self.steps[..i1 + 2];
-        steps[i0] += weight * (1.0 - f0);
-        steps[i0 + 1] += weight * f0;
-        steps[i1] += -weight * (1.0 - f1);
-        steps[i1 + 1] += -weight * f1;
-        self.touched[i0 / 64] |= 1 << (i0 % 64);
-        self.touched[i1 / 64] |= 1 << (i1 % 64);
-        Some((i0, i1))
     }
 
     /// The cell of `x` (within `limit`) and the part of its pixel left of `x`.
@@ -269,5 +271,37 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
         pixels.fill(s);
     } else {
         paint_rgba8_over(pixels, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CoverageRow, touched_words};
+
+    #[test]
+    fn a_span_adds_its_two_steps_clamped_to_the_row_or_nothing() {
+        // Pixels 100 to 108.
+        let (mut steps, mut touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
+        let mut row = CoverageRow::new(&mut steps, &mut touched, 100, 8);
+        // Empty, reversed, off the row on either side, or with a NaN end: nothing.
+        for (x0, x1) in [
+            (103.5, 103.5),
+            (105.0, 102.0),
+            (90.0, 99.0),
+            (109.0, 120.0),
+            (f32::NAN, 104.0),
+            (102.0, f32::NAN),
+        ] {
+            assert_eq!(row.add_span(x0, x1, 1.0), None, "{x0}..{x1}");
+        }
+        // Pixel 101 gains three quarters, 102 the rest; 103 loses half, 104 the rest.
+        assert_eq!(row.add_span(101.25, 103.5, 1.0), Some((1, 3)));
+        // Past both ends of the row: clamped to its first pixel and its end.
+        assert_eq!(row.add_span(90.0, 120.0, 0.25), Some((0, 8)));
+        assert_eq!(
+            steps,
+            [0.25, 0.75, 0.25, -0.5, -0.5, 0.0, 0.0, 0.0, -0.25, 0.0]
+        );
+        assert_eq!(touched, [1 << 0 | 1 << 1 | 1 << 3 | 1 << 8]);
     }
 }
