@@ -2,7 +2,9 @@
 //! into runs of constant coverage and composited onto the target row run by run.
 
 use crate::options::MAX_DIMENSION;
-use crate::pixel::{Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, to_u8};
+use crate::pixel::{
+    Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
+};
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
 const _: () = assert!(MAX_DIMENSION < u16::MAX as u32);
@@ -265,7 +267,7 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
         // A transparent layer pixel leaves the parent as it is.
         return;
     }
-    let s = layer.map(|c| ((u32::from(c) * op + 128) >> 8) as u8);
+    let s = scaled_256(layer, op);
     if s[3] == 255 {
         // Source-over of an opaque colour replaces the pixel.
         pixels.fill(s);
