@@ -23,10 +23,11 @@ impl SpanPattern {
     /// The most crossings a pattern describes: one bit each.
     const MOST: usize = 64;
 
-    /// Sorts `active` by x on the row's first sub-scanline and returns its pattern under
-    /// `fill`'s rule, if there are at most [`SpanPattern::MOST`] edges; `None` otherwise
-    /// (and `active` is left as it was). Every edge must cross every sub-scanline of the row
-    /// (the caller knows whether they do, having checked it for its own use).
+    /// Sorts `active` by x on the row's first sub-scanline (a NaN x lands anywhere) and
+    /// returns its pattern under `fill`'s rule, if there are at most [`SpanPattern::MOST`]
+    /// edges; `None` otherwise (and `active` is left as it was). Every edge must cross every
+    /// sub-scanline of the row (the caller knows whether they do, having checked it for its
+    /// own use).
     pub(super) fn of(active: &mut [ActiveEdge], fill: &FillItem) -> Option<Self> {
         debug_assert!(
             active.iter().all(|a| a.k0 == 0 && a.k1 == active[0].k1),
@@ -35,7 +36,20 @@ impl SpanPattern {
         if active.len() > Self::MOST {
             return None;
         }
-        active.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+        // An insertion sort on `<`, cheaper than a library sort on `total_cmp` for the few
+        // edges of a row. Any order would be correct: `spans` uses the pattern only on a
+        // sub-scanline whose crossings strictly increase in this order, which is then their
+        // sorted order (so the order among equal or NaN x never matters, only how often the
+        // pattern applies).
+        for i in 1..active.len() {
+            let edge = active[i];
+            let mut j = i;
+            while j > 0 && edge.x < active[j - 1].x {
+                active[j] = active[j - 1];
+                j -= 1;
+            }
+            active[j] = edge;
+        }
         let rule = fill.rule();
         let (mut opens, mut closes, mut winding) = (0, 0, 0);
         for (p, a) in active.iter().enumerate() {
