@@ -66,6 +66,14 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
     }
 }
 
+/// Each channel `c` of `p` as `(c * k + 128) >> 8`, for `k` at most 256 (a layer's opacity
+/// in 8.8 fixed point, as the layer composite scales by it): two channels per multiplication.
+#[inline(always)]
+pub(crate) fn scaled_256(p: Pixel, k: u32) -> Pixel {
+    debug_assert!(k <= 256);
+    Pair::of(p).scaled_256(k).pixel_unclamped()
+}
+
 /// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {

@@ -1,7 +1,13 @@
 //! Coverage of one path on one row: the steps of its spans in a difference array, turned
 //! into runs of constant coverage and composited onto the target row run by run.
 
-use crate::pixel::{Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, to_u8};
+use crate::options::MAX_DIMENSION;
+use crate::pixel::{
+    Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
+};
+
+// A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
+const _: () = assert!(MAX_DIMENSION < u16::MAX as u32);
 
 /// Words of the touched-cell bitset for a row span of `pixels` (`pixels + 2` step cells).
 pub(crate) fn touched_words(pixels: usize) -> usize {
@@ -36,6 +42,7 @@ impl<'c> CoverageRow<'c> {
     ) -> CoverageRow<'c> {
         debug_assert_eq!(steps.len(), span + 2);
         debug_assert_eq!(touched.len(), touched_words(span));
+        debug_assert!(span <= MAX_DIMENSION as usize);
         CoverageRow {
             steps,
             touched,
@@ -44,35 +51,50 @@ impl<'c> CoverageRow<'c> {
         }
     }
 
-    /// The x range spans are clamped to: the row span's first pixel and its end.
-    #[inline(always)]
-    pub(super) fn limit(&self) -> (f32, f32) {
-        self.limit
-    }
-
     /// The number of step cells: the row span plus two.
     #[inline(always)]
     pub(crate) fn cells(&self) -> usize {
         self.steps.len()
     }
 
-    /// Adds a step of `weight` at `x` (within `limit`): pixel `floor(x)` gains the part of
-    /// it right of `x`, every pixel after it the whole weight. Returns the cell of
-    /// `floor(x)`.
+    /// Adds a span from `x0` to `x1` of `weight`, clamped to the row span: a step up at its
+    /// left end and down at its right end, where a step at `x` gives pixel `floor(x)` the
+    /// part of it right of `x` and every pixel after it the whole weight. Returns the cells
+    /// of the two steps' `floor(x)`, or `None` if nothing of the span is left on the row.
     #[inline(always)]
-    pub(super) fn add_step(&mut self, x: f32, weight: f32) -> usize {
+    pub(super) fn add_span(&mut self, x0: f32, x1: f32, weight: f32) -> Option<(usize, usize)> {
+        let (left, right) = self.limit;
+        let (x0, x1) = (x0.clamp(left, right), x1.clamp(left, right));
+        // Tested as `x1 > x0`, so that a NaN end (which clamping keeps) gives no span.
+        if x1 > x0 {
+            let (i0, f0) = self.cell(x0);
+            let (i1, f1) = self.cell(x1);
+            // `x0 < x1` gives `i0 <= i1`: saying so lets one bounds check cover both pairs.
+            debug_assert!(i0 <= i1);
+            let i1 = i1.max(i0);
+            let steps = &mut self.steps[..i1 + 2];
+            steps[i0] += weight * (1.0 - f0);
+            steps[i0 + 1] += weight * f0;
+            steps[i1] += -weight * (1.0 - f1);
+            steps[i1 + 1] += -weight * f1;
+            self.touched[i0 / 64] |= 1 << (i0 % 64);
+            self.touched[i1 / 64] |= 1 << (i1 % 64);
+            Some((i0, i1))
+        } else {
+            None
+        }
+    }
+
+    /// The cell of `x` (within `limit`) and the part of its pixel left of `x`.
+    #[inline(always)]
+    fn cell(&self, x: f32) -> (usize, f32) {
         let x = x - self.origin as f32;
-        // `x` is within `0..=span` (the spans are clamped to `limit`): the casts to `i32` and
-        // back are exact, and cheaper than those of `usize` (whose sign x86-64 handles apart).
-        let whole = x as i32;
-        let frac = x - whole as f32;
-        let i = whole as usize;
-        // One bounds check for the pair of cells.
-        let pair = &mut self.steps[i..i + 2];
-        pair[0] += weight * (1.0 - frac);
-        pair[1] += weight * frac;
-        self.touched[i / 64] |= 1 << (i % 64);
-        i
+        // `x` is within `0..=span`, and a span is at most `MAX_DIMENSION` pixels, below
+        // `u16::MAX`: the casts to `u16` and back are exact, and cheaper than those of `i32`
+        // or `usize` (a clamp instead of tests for NaN and overflow), and the cell plus two
+        // cannot overflow.
+        let whole = x as u16;
+        (usize::from(whole), x - f32::from(whole))
     }
 
     /// Turns the steps in `lo..=hi` into coverage and composites `color` at that coverage
@@ -245,11 +267,43 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
         // A transparent layer pixel leaves the parent as it is.
         return;
     }
-    let s = layer.map(|c| ((u32::from(c) * op + 128) >> 8) as u8);
+    let s = scaled_256(layer, op);
     if s[3] == 255 {
         // Source-over of an opaque colour replaces the pixel.
         pixels.fill(s);
     } else {
         paint_rgba8_over(pixels, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CoverageRow, touched_words};
+
+    #[test]
+    fn a_span_adds_its_two_steps_clamped_to_the_row_or_nothing() {
+        // Pixels 100 to 108.
+        let (mut steps, mut touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
+        let mut row = CoverageRow::new(&mut steps, &mut touched, 100, 8);
+        // Empty, reversed, off the row on either side, or with a NaN end: nothing.
+        for (x0, x1) in [
+            (103.5, 103.5),
+            (105.0, 102.0),
+            (90.0, 99.0),
+            (109.0, 120.0),
+            (f32::NAN, 104.0),
+            (102.0, f32::NAN),
+        ] {
+            assert_eq!(row.add_span(x0, x1, 1.0), None, "{x0}..{x1}");
+        }
+        // Pixel 101 gains three quarters, 102 the rest; 103 loses half, 104 the rest.
+        assert_eq!(row.add_span(101.25, 103.5, 1.0), Some((1, 3)));
+        // Past both ends of the row: clamped to its first pixel and its end.
+        assert_eq!(row.add_span(90.0, 120.0, 0.25), Some((0, 8)));
+        assert_eq!(
+            steps,
+            [0.25, 0.75, 0.25, -0.5, -0.5, 0.0, 0.0, 0.0, -0.25, 0.0]
+        );
+        assert_eq!(touched, [1 << 0 | 1 << 1 | 1 << 3 | 1 << 8]);
     }
 }

@@ -23,14 +23,33 @@ impl SpanPattern {
     /// The most crossings a pattern describes: one bit each.
     const MOST: usize = 64;
 
-    /// Sorts `active` by x on the row's first sub-scanline and returns its pattern under
-    /// `fill`'s rule, if every edge crosses all `subs` sub-scanlines and there are at most
-    /// [`SpanPattern::MOST`]; `None` otherwise (and `active` is left as it was).
-    pub(super) fn of(active: &mut [ActiveEdge], subs: i32, fill: &FillItem) -> Option<Self> {
-        if active.len() > Self::MOST || active.iter().any(|a| a.k0 != 0 || a.k1 != subs) {
+    /// Sorts `active` by x on the row's first sub-scanline (a NaN x lands anywhere) and
+    /// returns its pattern under `fill`'s rule, if there are at most [`SpanPattern::MOST`]
+    /// edges; `None` otherwise (and `active` is left as it was). Every edge must cross every
+    /// sub-scanline of the row (the caller knows whether they do, having checked it for its
+    /// own use).
+    pub(super) fn of(active: &mut [ActiveEdge], fill: &FillItem) -> Option<Self> {
+        debug_assert!(
+            active.iter().all(|a| a.k0 == 0 && a.k1 == active[0].k1),
+            "edges that cross every sub-scanline"
+        );
+        if active.len() > Self::MOST {
             return None;
         }
-        active.sort_unstable_by(|a, b| a.x.total_cmp(&b.x));
+        // An insertion sort on `<`, cheaper than a library sort on `total_cmp` for the few
+        // edges of a row. Any order would be correct: `spans` uses the pattern only on a
+        // sub-scanline whose crossings strictly increase in this order, which is then their
+        // sorted order (so the order among equal or NaN x never matters, only how often the
+        // pattern applies).
+        for i in 1..active.len() {
+            let edge = active[i];
+            let mut j = i;
+            while j > 0 && edge.x < active[j - 1].x {
+                active[j] = active[j - 1];
+                j -= 1;
+            }
+            active[j] = edge;
+        }
         let rule = fill.rule();
         let (mut opens, mut closes, mut winding) = (0, 0, 0);
         for (p, a) in active.iter().enumerate() {
@@ -117,7 +136,7 @@ mod tests {
                 true,
             );
             for mut active in shapes.clone() {
-                let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+                let pattern = SpanPattern::of(&mut active, &fill).unwrap();
                 assert!(active.is_sorted_by(|a, b| a.x <= b.x));
                 for k in 0..4 {
                     let mut crossings: Vec<Crossing> = active
@@ -143,7 +162,7 @@ mod tests {
             true,
         );
         let mut active = shapes[1].clone();
-        let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+        let pattern = SpanPattern::of(&mut active, &fill).unwrap();
         let crossings: Vec<Crossing> = active
             .iter()
             .map(|a| Crossing {
@@ -160,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn a_span_pattern_refuses_crossings_out_of_order_and_partial_edges() {
+    fn a_span_pattern_refuses_crossings_out_of_order() {
         let fill = FillItem::new(
             0..3,
             PixelBounds::default(),
@@ -168,15 +187,15 @@ mod tests {
             FillRule::EvenOdd,
             true,
         );
-        let edge = |x: f32, k0: i32| ActiveEdge {
+        let edge = |x: f32| ActiveEdge {
             x,
             step: 0.0,
-            k0,
+            k0: 0,
             k1: 4,
             dir: 1,
         };
-        let mut active = [edge(1.0, 0), edge(2.0, 0), edge(3.0, 0)];
-        let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+        let mut active = [edge(1.0), edge(2.0), edge(3.0)];
+        let pattern = SpanPattern::of(&mut active, &fill).unwrap();
         let crossing = |x: f32| Crossing { x, winding: 1 };
         let mut spans = [Span::default(); 1];
         // Two crossings traded places, or met: the order the pattern knows is not theirs.
@@ -195,9 +214,6 @@ mod tests {
                 .spans(&[crossing(1.0), crossing(2.0), crossing(3.0)], &mut spans)
                 .is_some()
         );
-        // An edge that starts within the row has no crossing on its first sub-scanlines.
-        let mut partial = [edge(1.0, 0), edge(2.0, 1), edge(3.0, 0)];
-        assert!(SpanPattern::of(&mut partial, 4, &fill).is_none());
     }
 
     #[test]
@@ -225,7 +241,7 @@ mod tests {
             );
             // Sixty-four, one bit each: the pattern gives the spans of the sorted walk.
             let mut active = edges(SpanPattern::MOST);
-            let pattern = SpanPattern::of(&mut active, 4, &fill).unwrap();
+            let pattern = SpanPattern::of(&mut active, &fill).unwrap();
             let mut crossings: Vec<Crossing> = active
                 .iter()
                 .map(|a| Crossing {
@@ -241,7 +257,7 @@ mod tests {
             assert_eq!(known, walk_spans(&crossings, &fill, &mut walked));
             // Sixty-five do not fit the bits: refused, and the edges are left unsorted.
             let mut active = edges(SpanPattern::MOST + 1);
-            assert!(SpanPattern::of(&mut active, 4, &fill).is_none());
+            assert!(SpanPattern::of(&mut active, &fill).is_none());
             assert_eq!(active[0].x, 64.0);
         }
     }
