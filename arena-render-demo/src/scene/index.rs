@@ -384,6 +384,17 @@ mod tests {
     use super::*;
     use crate::scene::flatten::Flattener;
 
+    /// A xorshift64 generator from `seed`: each call gives a number below `n`.
+    fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        }
+    }
+
     /// Each row's span measured edge by edge: the clamped library floors of every edge's
     /// leftmost crossing in the row and of its rightmost plus two; `(0, 0)` when empty.
     /// Also the number of NaN crossings met.
@@ -415,13 +426,7 @@ mod tests {
     #[test]
     fn row_spans_are_those_of_every_edges_crossings() {
         let (size, s) = ((24, 16), 4);
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         // Scenes with an overflowing slope, with a NaN crossing, with a vertical edge, with
         // a row partly covered.
         let (mut overflowing, mut nan, mut vertical, mut partial) = (0, 0, 0, 0);
@@ -477,13 +482,7 @@ mod tests {
     /// 40 points, tall and flat, on and off the canvas, with one counter reused throughout.
     #[test]
     fn crossings_counted_by_sorting_are_those_of_a_difference_array() {
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let mut counter = CrossingCounter::default();
         let mut most_seen = 0;
         for _ in 0..300 {
