@@ -25,10 +25,6 @@ impl Scratch for VecScratch {
     type Slice<T: Copy + 'static> = Vec<T>;
     type Scope<'s> = VecScratch;
 
-    fn slice_copy<T: Copy + 'static>(&self, src: &[T]) -> Result<Vec<T>, Infallible> {
-        Ok(src.to_vec())
-    }
-
     fn slice_fill<T: Copy + 'static>(&self, len: usize, value: T) -> Result<Vec<T>, Infallible> {
         Ok(vec![value; len])
     }

@@ -16,7 +16,7 @@ use super::coverage::{CoverageRow, touched_words};
 use super::crossing::{Crossing, Span, activate};
 use super::walker::{KernelScratch, RowWalker};
 use crate::paint::Tile;
-use crate::pixel::Pixel;
+use crate::pixel::{CLEAR, Pixel};
 use crate::scene::Scene;
 
 /// Draws row `y` of `scene` (whose rendered pattern tiles are `tiles`) into `out`
@@ -49,8 +49,7 @@ pub(crate) fn draw_row<S: Scratch>(
     }
     // The paths are drawn straight into the output row.
     let base = &mut out.as_chunks_mut::<4>().0[c0..c1];
-    // A copy of zeros kept in the scene: a memcpy, where a fill writes element by element.
-    let mut steps = scratch.slice_copy(scene.zero_steps(span + 2))?;
+    let mut steps = scratch.slice_fill(span + 2, 0.0f32)?;
     let mut touched = scratch.slice_fill(touched_words(span), 0u64)?;
     // The kernel's scratch, for every path of the row in turn: taken once per row rather
     // than per path. Every edge of the row is activated here, in one pass, and each path
@@ -62,7 +61,7 @@ pub(crate) fn draw_row<S: Scratch>(
     let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
     let mut colors;
     let colors: &mut [Pixel] = if params.max_shade_pixels > 0 {
-        colors = scratch.slice_copy(scene.blank_row(span + 2))?;
+        colors = scratch.slice_fill(span + 2, CLEAR)?;
         &mut colors
     } else {
         &mut []

@@ -143,7 +143,7 @@ impl<'s, 'c> RowWalker<'s, 'c> {
                     let start = (bounds.col_start as usize).clamp(x_off, x_off + target.len());
                     let end = (bounds.col_end as usize).clamp(start, x_off + target.len());
                     scratch.scope(|inner| {
-                        let mut layer = inner.slice_copy(self.scene.blank_row(end - start))?;
+                        let mut layer = inner.slice_fill(end - start, CLEAR)?;
                         self.ops(inner, inner_start, content_end, &mut layer, start)?;
                         if content_end < clip_end {
                             self.clip(inner, content_end, &mut layer, start)?;
@@ -231,7 +231,7 @@ impl<'s, 'c> RowWalker<'s, 'c> {
             return Ok(());
         }
         scratch.scope(|inner| {
-            let mut coverage = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            let mut coverage = inner.slice_fill(layer.len(), CLEAR)?;
             self.ops(inner, at + 1, children_end as usize, &mut coverage, x_off)?;
             if children_end < end {
                 // The clip path's own clip path.
@@ -264,7 +264,7 @@ impl<'s, 'c> RowWalker<'s, 'c> {
         };
         let (content_end, clip_end, end) = (content_end as usize, clip_end as usize, end as usize);
         scratch.scope(|inner| {
-            let mut mask = inner.slice_copy(self.scene.blank_row(layer.len()))?;
+            let mut mask = inner.slice_fill(layer.len(), CLEAR)?;
             self.ops(inner, at + 1, content_end, &mut mask, x_off)?;
             self.clip(inner, content_end, &mut mask, x_off)?;
             if luminance {

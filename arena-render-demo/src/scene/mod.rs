@@ -25,7 +25,6 @@ pub use item::{FillRule, PixelBounds};
 
 use crate::options::{Geometry, MAX_SCENE_IMAGE_PIXELS, RenderOptions, SceneError};
 use crate::paint::Shader;
-use crate::pixel::{CLEAR, Pixel};
 
 /// The most pixels all pattern tiles of one image may take together (256 MiB): more
 /// patterns than that are skipped and named, so that a file cannot ask for unbounded memory
@@ -36,8 +35,7 @@ pub const MAX_TILE_PIXELS: u64 = 64 << 20;
 ///
 /// Invariants: fills own consecutive, ascending edge ranges in op order; every `Op::Fill`
 /// names a fill and every `PaintRef::Shader` a shader; `rows` indexes exactly `edges` for a
-/// `width` x `height` image sampled at `sub_scanlines` per row; `blank_row` is `width + 2`
-/// clear pixels and `zero_steps` is `width + 2` zeros.
+/// `width` x `height` image sampled at `sub_scanlines` per row.
 #[derive(Clone, Debug)]
 pub struct Scene {
     width: u32,
@@ -49,11 +47,6 @@ pub struct Scene {
     shaders: Vec<Shader>,
     ops: Vec<Op>,
     rows: RowIndex,
-    /// A transparent row that layers are copied from (a memcpy, where filling a fresh slice
-    /// writes element by element).
-    blank_row: Vec<Pixel>,
-    /// Zero coverage steps that each line's coverage row is copied from.
-    zero_steps: Vec<f32>,
     params: SceneParams,
     unsupported: BTreeSet<&'static str>,
     /// The scenes of the pattern tiles, which the renderer renders before any row.
@@ -114,8 +107,6 @@ impl Scene {
             shaders: content.shaders,
             ops: content.ops,
             rows,
-            blank_row: vec![CLEAR; width as usize + 2],
-            zero_steps: vec![0.0; width as usize + 2],
             params,
             unsupported: content.unsupported,
             tiles,
@@ -216,19 +207,6 @@ impl Scene {
     #[inline(always)]
     pub(crate) fn row_span(&self, y: u32) -> (usize, usize) {
         self.rows.span(y)
-    }
-
-    /// `len` transparent pixels to copy a fresh layer or colour row from
-    /// (`len <= width + 2`).
-    #[inline(always)]
-    pub(crate) fn blank_row(&self, len: usize) -> &[Pixel] {
-        &self.blank_row[..len]
-    }
-
-    /// `len` zero coverage steps to copy a fresh coverage row from (`len <= width + 2`).
-    #[inline(always)]
-    pub(crate) fn zero_steps(&self, len: usize) -> &[f32] {
-        &self.zero_steps[..len]
     }
 }
 
