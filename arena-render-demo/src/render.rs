@@ -196,9 +196,8 @@ impl<'s> Renderer<'s> {
     /// Renders every row on the calling thread with one arena: what a pool of one worker
     /// would do, without handing the work to another thread (and waiting for it to wake).
     pub fn render_here(&self) -> Result<(Image, LineUse), RenderError> {
-        let mut image = Image::new(self.scene.width(), self.scene.height());
-        // The image was just allocated zeroed.
-        let use_ = self.rows_here(&mut image, true)?;
+        let mut image = self.rowless_image();
+        let use_ = self.rows_here(&mut image)?;
         Ok((image, use_))
     }
 
@@ -206,9 +205,8 @@ impl<'s> Renderer<'s> {
     /// below the threshold of [`Renderer::parallel_above`], renders on the calling thread, as
     /// [`Renderer::render_here`]).
     pub fn render_in(&self, pool: &rayon::ThreadPool) -> Result<(Image, LineUse), RenderError> {
-        let mut image = Image::new(self.scene.width(), self.scene.height());
-        // The image was just allocated zeroed.
-        let use_ = self.rows_in(pool, &mut image, true)?;
+        let mut image = self.rowless_image();
+        let use_ = self.rows_in(pool, &mut image)?;
         Ok((image, use_))
     }
 
@@ -228,22 +226,48 @@ impl<'s> Renderer<'s> {
         image.width = width;
         image.height = height;
         image.data.resize(width as usize * height as usize * 4, 0);
-        self.rows_in(pool, image, false)
+        self.rows_in(pool, image)
     }
 
-    /// Every row of `image` (the scene's size) on the calling thread with one arena;
-    /// `image_is_clear` promises that it is all zero.
-    fn rows_here(&self, image: &mut Image, image_is_clear: bool) -> Result<LineUse, RenderError> {
+    /// The scene's image with no pixels yet, for [`Renderer::rows_here`] or
+    /// [`Renderer::rows_in`] to fill.
+    fn rowless_image(&self) -> Image {
+        Image {
+            width: self.scene.width(),
+            height: self.scene.height(),
+            data: Vec::new(),
+        }
+    }
+
+    /// Every row of `image` (the scene's size) on the calling thread with one arena. An
+    /// image with all its pixels is drawn over (each row cleared first); an image with no
+    /// pixels yet (`data` empty) gets its rows appended, each zeroed just before it is
+    /// drawn, while it is in the cache: the image's memory is written once, not cleared as
+    /// a whole first and then drawn again.
+    fn rows_here(&self, image: &mut Image) -> Result<LineUse, RenderError> {
+        let row_bytes = image.width as usize * 4;
+        let len = row_bytes * image.height as usize;
+        debug_assert!(image.data.is_empty() || image.data.len() == len);
+        image.data.reserve_exact(len - image.data.len());
         let mut arena = ScanArena::builder()
             .budget(self.budget)
             .try_build()
             .map_err(RenderError::Buffer)?;
         let mut per_row = vec![0usize; image.height as usize];
-        let rows = image.data.chunks_exact_mut(image.width as usize * 4);
-        for (y, (out, used)) in rows.zip(&mut per_row).enumerate() {
+        for (y, used) in per_row.iter_mut().enumerate() {
+            let start = y * row_bytes;
+            let fresh = image.data.len() == start;
+            if fresh {
+                image.data.resize(start + row_bytes, 0);
+            }
             let mut line = arena.line();
             *used = self
-                .draw_row(y as u32, &mut line, out, image_is_clear)
+                .draw_row(
+                    y as u32,
+                    &mut line,
+                    &mut image.data[start..start + row_bytes],
+                    fresh,
+                )
                 .map_err(RenderError::OverBudget)?;
         }
         Ok(LineUse {
@@ -254,17 +278,18 @@ impl<'s> Renderer<'s> {
         })
     }
 
-    /// Every row of `image` (the scene's size) on `pool`, one line arena per worker;
-    /// `image_is_clear` promises that it is all zero.
-    fn rows_in(
-        &self,
-        pool: &rayon::ThreadPool,
-        image: &mut Image,
-        image_is_clear: bool,
-    ) -> Result<LineUse, RenderError> {
+    /// Every row of `image` (the scene's size, with all its pixels or none yet, as for
+    /// [`Renderer::rows_here`]) on `pool`, one line arena per worker.
+    fn rows_in(&self, pool: &rayon::ThreadPool, image: &mut Image) -> Result<LineUse, RenderError> {
         let workers = pool.current_num_threads().max(1);
         if workers == 1 || !self.worth_threads() {
-            return self.rows_here(image, image_is_clear);
+            return self.rows_here(image);
+        }
+        // The workers draw into one image of full length: a new one is allocated zeroed
+        // (`calloc`, which takes a large image's pages fresh from the kernel).
+        let image_is_clear = image.data.is_empty();
+        if image_is_clear {
+            image.data = vec![0; image.width as usize * image.height as usize * 4];
         }
         // One arena per worker from arena-core's pool, made before any row is rendered;
         // each row gets a fresh line of the worker that runs it.
