@@ -3,7 +3,8 @@
 
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
-    Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
+    Paint, Pixel, paint_over, paint_pixel_over, paint_rgba8_over, paint_shades_over, scaled_256,
+    to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -112,9 +113,18 @@ impl<'c> CoverageRow<'c> {
         paint: RunPaint,
         antialias: bool,
     ) {
-        self.runs(lo, hi, antialias, |run, coverage| {
-            draw_run(target, x_off, run, coverage, paint);
-        });
+        match paint.layer_opacity {
+            None => self.runs(lo, hi, antialias, |run, coverage, one| {
+                if one {
+                    draw_pixel(target, x_off, run.start, coverage, paint);
+                } else {
+                    draw_run(target, x_off, run, coverage, paint);
+                }
+            }),
+            Some(_) => self.runs(lo, hi, antialias, |run, coverage, _| {
+                draw_run(target, x_off, run, coverage, paint);
+            }),
+        }
     }
 
     /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
@@ -135,7 +145,7 @@ impl<'c> CoverageRow<'c> {
         antialias: bool,
     ) {
         let origin = self.origin;
-        self.runs(lo, hi, antialias, |run, coverage| {
+        self.runs(lo, hi, antialias, |run, coverage, _| {
             // Pixels of the run inside the target, and their colours.
             let start = run.start.max(x_off);
             let end = run.end.min(x_off + target.len());
@@ -149,14 +159,18 @@ impl<'c> CoverageRow<'c> {
 
     /// Walks the steps in `lo..=hi` in order, clearing them, and hands each run of pixels
     /// between two steps to `run` with its coverage (constant over the run; empty runs
-    /// too, at their coverage).
+    /// too, at their coverage) and whether the run is known to be one pixel long.
+    ///
+    /// The run between the two cells of a touched pair is always one pixel, the pixel a span
+    /// end falls in, and most partially covered runs are such pixels: saying so lets the
+    /// caller paint it without the set-up of a run.
     #[inline(always)]
     fn runs(
         &mut self,
         lo: usize,
         hi: usize,
         antialias: bool,
-        mut run: impl FnMut(std::ops::Range<usize>, f32),
+        mut run: impl FnMut(std::ops::Range<usize>, f32, bool),
     ) {
         let mut acc = 0.0f32;
         let mut coverage = 0.0f32;
@@ -168,8 +182,9 @@ impl<'c> CoverageRow<'c> {
                 bits &= bits - 1;
                 // The marked pair, in order (a cell met twice has a zero step the second
                 // time, and an empty run before it).
-                for cell in [first, first + 1] {
-                    run(self.origin + run_start..self.origin + cell, coverage);
+                for (cell, one) in [(first, false), (first + 1, true)] {
+                    debug_assert!(!one || cell == run_start + 1);
+                    run(self.origin + run_start..self.origin + cell, coverage, one);
                     acc += std::mem::take(&mut self.steps[cell]);
                     coverage = snap(acc, antialias);
                     run_start = cell;
@@ -252,6 +267,20 @@ fn draw_run(
         None => paint_over(pixels, paint.color, coverage, paint.solid, paint.opaque),
         Some(op) => draw_run_in_group(pixels, paint.color, coverage, op),
     }
+}
+
+/// [`draw_run`] for the one pixel `x`, for a path not drawn as a group.
+#[inline(always)]
+fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint: RunPaint) {
+    if coverage == 0.0 {
+        return;
+    }
+    // Left of `x_off` wraps to beyond any row.
+    let Some(px) = target.get_mut(x.wrapping_sub(x_off)) else {
+        return;
+    };
+    debug_assert!(paint.layer_opacity.is_none());
+    paint_pixel_over(px, paint.color, coverage, paint.solid, paint.opaque);
 }
 
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
