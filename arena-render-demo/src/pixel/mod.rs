@@ -35,9 +35,12 @@ pub(crate) fn paint_over(
 }
 
 /// [`paint_over`] for one pixel: the same result as on a run of one, without the run's
-/// set-up (the split into chunks and the test for a premultiplied colour, whose clamp is
-/// done instead, as it changes no channel of a premultiplied colour). Most partial-coverage
-/// runs are one pixel long: the pixel an edge crosses.
+/// set-up (the split into chunks and the test for a premultiplied colour). Most
+/// partial-coverage runs are one pixel long: the pixel an edge crosses.
+///
+/// `premultiplied` says that no colour channel of `color` exceeds its alpha: then none of
+/// the colour at any coverage does in RGBA8 either (the product, its rounding and
+/// [`to_u8`] are all monotonic), so the sum cannot exceed 255 and needs no clamp.
 #[inline(always)]
 pub(crate) fn paint_pixel_over(
     px: &mut Pixel,
@@ -45,6 +48,7 @@ pub(crate) fn paint_pixel_over(
     coverage: f32,
     solid: Pixel,
     opaque: bool,
+    premultiplied: bool,
 ) {
     if opaque && coverage == 1.0 {
         *px = solid;
@@ -52,7 +56,18 @@ pub(crate) fn paint_pixel_over(
     }
     let s = Pair::of(color.map(|c| to_u8(c * coverage)));
     let keep = 255 - s.alpha();
-    *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
+    let sum = s.plus(Pair::of(*px).scaled_255(keep));
+    *px = if premultiplied {
+        sum.pixel_unclamped()
+    } else {
+        sum.pixel()
+    };
+}
+
+/// Whether no colour channel of `color` exceeds its alpha (as [`paint_pixel_over`] asks).
+#[inline(always)]
+pub(crate) fn is_premultiplied(color: Paint) -> bool {
+    color[0] <= color[3] && color[1] <= color[3] && color[2] <= color[3]
 }
 
 /// Composites `s` (RGBA8, premultiplied or not: channels above alpha are clamped) onto every
@@ -469,7 +484,8 @@ mod tests {
             let mut run = [under];
             paint_over(&mut run, color, coverage, solid, opaque);
             let mut px = under;
-            paint_pixel_over(&mut px, color, coverage, solid, opaque);
+            let premultiplied = is_premultiplied(color);
+            paint_pixel_over(&mut px, color, coverage, solid, opaque, premultiplied);
             assert_eq!(px, run[0], "{color:?} at {coverage} over {under:?}");
         }
     }

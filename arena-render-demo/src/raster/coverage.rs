@@ -3,8 +3,8 @@
 
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
-    Paint, Pixel, paint_over, paint_pixel_over, paint_rgba8_over, paint_shades_over, scaled_256,
-    to_u8,
+    Paint, Pixel, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
+    paint_shades_over, scaled_256, to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -220,6 +220,8 @@ pub(super) struct RunPaint {
     solid: Pixel,
     /// Whether `color` is opaque.
     opaque: bool,
+    /// Whether no colour channel of `color` exceeds its alpha.
+    premultiplied: bool,
     /// The opacity of the group the path is alone in, in 8.8 fixed point.
     layer_opacity: Option<u32>,
 }
@@ -234,6 +236,7 @@ impl RunPaint {
             color,
             solid,
             opaque: color[3] >= 1.0,
+            premultiplied: is_premultiplied(color),
             layer_opacity,
         }
     }
@@ -280,7 +283,14 @@ fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint
         return;
     };
     debug_assert!(paint.layer_opacity.is_none());
-    paint_pixel_over(px, paint.color, coverage, paint.solid, paint.opaque);
+    paint_pixel_over(
+        px,
+        paint.color,
+        coverage,
+        paint.solid,
+        paint.opaque,
+        paint.premultiplied,
+    );
 }
 
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
