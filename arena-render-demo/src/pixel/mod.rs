@@ -54,7 +54,15 @@ pub(crate) fn paint_pixel_over(
         *px = solid;
         return;
     }
-    let s = Pair::of(color.map(|c| to_u8(c * coverage)));
+    paint_rgba8_pixel_over(px, color.map(|c| to_u8(c * coverage)), premultiplied);
+}
+
+/// [`paint_rgba8_over`] for one pixel; `premultiplied` promises that no channel of `s`
+/// exceeds its alpha, so that the sum needs no clamp.
+#[inline(always)]
+pub(crate) fn paint_rgba8_pixel_over(px: &mut Pixel, s: Pixel, premultiplied: bool) {
+    let s = Pair::of(s);
+    debug_assert!(!premultiplied || s.premultiplied());
     let keep = 255 - s.alpha();
     let sum = s.plus(Pair::of(*px).scaled_255(keep));
     *px = if premultiplied {

@@ -4,7 +4,7 @@
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
     Paint, Pixel, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
-    paint_shades_over, scaled_256, to_u8,
+    paint_rgba8_pixel_over, paint_shades_over, scaled_256, to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -121,8 +121,12 @@ impl<'c> CoverageRow<'c> {
                     draw_run(target, x_off, run, coverage, paint);
                 }
             }),
-            Some(_) => self.runs(lo, hi, antialias, |run, coverage, _| {
-                draw_run(target, x_off, run, coverage, paint);
+            Some(_) => self.runs(lo, hi, antialias, |run, coverage, one| {
+                if one {
+                    draw_pixel(target, x_off, run.start, coverage, paint);
+                } else {
+                    draw_run(target, x_off, run, coverage, paint);
+                }
             }),
         }
     }
@@ -272,7 +276,7 @@ fn draw_run(
     }
 }
 
-/// [`draw_run`] for the one pixel `x`, for a path not drawn as a group.
+/// [`draw_run`] for the one pixel `x`.
 #[inline(always)]
 fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint: RunPaint) {
     if coverage == 0.0 {
@@ -282,15 +286,34 @@ fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint
     let Some(px) = target.get_mut(x.wrapping_sub(x_off)) else {
         return;
     };
-    debug_assert!(paint.layer_opacity.is_none());
-    paint_pixel_over(
-        px,
-        paint.color,
-        coverage,
-        paint.solid,
-        paint.opaque,
-        paint.premultiplied,
-    );
+    match paint.layer_opacity {
+        None => paint_pixel_over(
+            px,
+            paint.color,
+            coverage,
+            paint.solid,
+            paint.opaque,
+            paint.premultiplied,
+        ),
+        Some(op) => draw_pixel_in_group(px, paint.color, coverage, op, paint.premultiplied),
+    }
+}
+
+/// [`draw_run_in_group`] for one pixel, inline: without the run's set-up it is a few
+/// multiplications. `premultiplied` as [`paint_pixel_over`] takes it: the layer's colour and
+/// its scaling by the opacity (both monotonic) keep every channel at most its alpha.
+#[inline(always)]
+fn draw_pixel_in_group(px: &mut Pixel, color: Paint, coverage: f32, op: u32, premultiplied: bool) {
+    let layer = color.map(|c| to_u8(c * coverage));
+    if layer[3] == 0 {
+        return;
+    }
+    let s = scaled_256(layer, op);
+    if s[3] == 255 {
+        *px = s;
+    } else {
+        paint_rgba8_pixel_over(px, s, premultiplied);
+    }
 }
 
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
@@ -317,7 +340,34 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
 
 #[cfg(test)]
 mod tests {
-    use super::{CoverageRow, touched_words};
+    use super::{CoverageRow, draw_pixel_in_group, draw_run_in_group, touched_words};
+    use crate::pixel::{Paint, is_premultiplied};
+
+    #[test]
+    fn one_pixel_in_a_group_paints_as_a_run_of_one() {
+        let (mut rng, mut pixels) = (crate::xorshift(0x7f4a_7c15), crate::xorshift(0x1234_5679));
+        let mut unit = || (rng() >> 8) as f32 / (1u32 << 24) as f32;
+        for i in 0..20_000 {
+            let alpha = if i % 5 == 0 { 1.0 } else { unit() };
+            // Premultiplied colours, and every fourth one not.
+            let color: Paint = if i % 4 == 1 {
+                [unit(), unit(), unit(), alpha]
+            } else {
+                [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
+            };
+            let coverage = if i % 3 == 0 { 1.0 } else { unit() };
+            let op = (unit() * 257.0) as u32;
+            let under = pixels().to_le_bytes();
+            let mut run = [under];
+            draw_run_in_group(&mut run, color, coverage, op);
+            let mut px = under;
+            draw_pixel_in_group(&mut px, color, coverage, op, is_premultiplied(color));
+            assert_eq!(
+                px, run[0],
+                "{color:?} at {coverage}, opacity {op}, over {under:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_span_adds_its_two_steps_clamped_to_the_row_or_nothing() {
