@@ -185,8 +185,10 @@ impl<'c> CoverageRow<'c> {
                 let first = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 // The marked pair, in order (a cell met twice has a zero step the second
-                // time, and an empty run before it).
-                for (cell, one) in [(first, false), (first + 1, true)] {
+                // time, and an empty run before it). A loop over a range, not over an
+                // array of the two cells, which the compiler kept on the stack.
+                for j in 0..2 {
+                    let (cell, one) = (first + j, j == 1);
                     debug_assert!(!one || cell == run_start + 1);
                     run(self.origin + run_start..self.origin + cell, coverage, one);
                     acc += std::mem::take(&mut self.steps[cell]);
