@@ -163,15 +163,22 @@ impl<'s> FillRow<'s> {
                 n
             };
             let crossings = &mut crossings[..n];
-            let known = pattern.and_then(|p| p.spans(crossings, spans));
-            let row_spans = match known {
-                Some(known) => known,
-                None => {
-                    sort_crossings(crossings);
-                    inside_spans(crossings, self.fill, spans)
+            if let Some(ends) = pattern.as_ref().and_then(|p| p.span_ends(crossings)) {
+                for (x0, x1) in ends {
+                    let (x0, x1) = if antialias {
+                        (x0, x1)
+                    } else {
+                        ((x0 + 0.5).floor(), (x1 + 0.5).floor())
+                    };
+                    if let Some((first, last)) = coverage.add_span(x0, x1, weight) {
+                        lo = lo.min(first);
+                        hi = hi.max(last + 1);
+                    }
                 }
-            };
-            for span in row_spans {
+                continue;
+            }
+            sort_crossings(crossings);
+            for span in inside_spans(crossings, self.fill, spans) {
                 let (x0, x1) = if antialias {
                     (span.x0, span.x1)
                 } else {
