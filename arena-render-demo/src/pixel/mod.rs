@@ -34,6 +34,50 @@ pub(crate) fn paint_over(
     paint_rgba8_over(pixels, color.map(|c| to_u8(c * coverage)));
 }
 
+/// [`paint_over`] for one pixel: the same result as on a run of one, without the run's
+/// set-up (the split into chunks and the test for a premultiplied colour). Most
+/// partial-coverage runs are one pixel long: the pixel an edge crosses.
+///
+/// `premultiplied` says that no colour channel of `color` exceeds its alpha: then none of
+/// the colour at any coverage does in RGBA8 either (the product, its rounding and
+/// [`to_u8`] are all monotonic), so the sum cannot exceed 255 and needs no clamp.
+#[inline(always)]
+pub(crate) fn paint_pixel_over(
+    px: &mut Pixel,
+    color: Paint,
+    coverage: f32,
+    solid: Pixel,
+    opaque: bool,
+    premultiplied: bool,
+) {
+    if opaque && coverage == 1.0 {
+        *px = solid;
+        return;
+    }
+    paint_rgba8_pixel_over(px, color.map(|c| to_u8(c * coverage)), premultiplied);
+}
+
+/// [`paint_rgba8_over`] for one pixel; `premultiplied` promises that no channel of `s`
+/// exceeds its alpha, so that the sum needs no clamp.
+#[inline(always)]
+pub(crate) fn paint_rgba8_pixel_over(px: &mut Pixel, s: Pixel, premultiplied: bool) {
+    let s = Pair::of(s);
+    debug_assert!(!premultiplied || s.premultiplied());
+    let keep = 255 - s.alpha();
+    let sum = s.plus(Pair::of(*px).scaled_255(keep));
+    *px = if premultiplied {
+        sum.pixel_unclamped()
+    } else {
+        sum.pixel()
+    };
+}
+
+/// Whether no colour channel of `color` exceeds its alpha (as [`paint_pixel_over`] asks).
+#[inline(always)]
+pub(crate) fn is_premultiplied(color: Paint) -> bool {
+    color[0] <= color[3] && color[1] <= color[3] && color[2] <= color[3]
+}
+
 /// Composites `s` (RGBA8, premultiplied or not: channels above alpha are clamped) onto every
 /// pixel of `pixels` (source-over): what [`paint_over`] does once it has the colour at its
 /// coverage in RGBA8, for callers that have that already.
@@ -427,6 +471,31 @@ mod tests {
         let want: Vec<Pixel> = row.iter().zip(&shades).map(|(&d, &s)| over(d, s)).collect();
         paint_shades_over(&mut row, &shades, 1.0);
         assert_eq!(row, want);
+    }
+
+    #[test]
+    fn one_pixel_paints_as_a_run_of_one() {
+        let (mut rng, mut pixels) = (crate::xorshift(0x2545_f491), crate::xorshift(0x9e37_79b9));
+        let mut unit = || (rng() >> 8) as f32 / (1u32 << 24) as f32;
+        for i in 0..20_000 {
+            let alpha = if i % 5 == 0 { 1.0 } else { unit() };
+            // Premultiplied colours, and every fourth one not (channels above alpha).
+            let color: Paint = if i % 4 == 1 {
+                [unit(), unit(), unit(), alpha]
+            } else {
+                [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
+            };
+            let coverage = if i % 3 == 0 { 1.0 } else { unit() };
+            let solid = color.map(to_u8);
+            let opaque = alpha >= 1.0;
+            let under = pixels().to_le_bytes();
+            let mut run = [under];
+            paint_over(&mut run, color, coverage, solid, opaque);
+            let mut px = under;
+            let premultiplied = is_premultiplied(color);
+            paint_pixel_over(&mut px, color, coverage, solid, opaque, premultiplied);
+            assert_eq!(px, run[0], "{color:?} at {coverage} over {under:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
-    Paint, Pixel, paint_over, paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
+    Paint, Pixel, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
+    paint_rgba8_pixel_over, paint_shades_over, scaled_256, to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -112,9 +113,22 @@ impl<'c> CoverageRow<'c> {
         paint: RunPaint,
         antialias: bool,
     ) {
-        self.runs(lo, hi, antialias, |run, coverage| {
-            draw_run(target, x_off, run, coverage, paint);
-        });
+        match paint.layer_opacity {
+            None => self.runs(lo, hi, antialias, |run, coverage, one| {
+                if one {
+                    draw_pixel(target, x_off, run.start, coverage, paint);
+                } else {
+                    draw_run(target, x_off, run, coverage, paint);
+                }
+            }),
+            Some(_) => self.runs(lo, hi, antialias, |run, coverage, one| {
+                if one {
+                    draw_pixel(target, x_off, run.start, coverage, paint);
+                } else {
+                    draw_run(target, x_off, run, coverage, paint);
+                }
+            }),
+        }
     }
 
     /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
@@ -135,7 +149,7 @@ impl<'c> CoverageRow<'c> {
         antialias: bool,
     ) {
         let origin = self.origin;
-        self.runs(lo, hi, antialias, |run, coverage| {
+        self.runs(lo, hi, antialias, |run, coverage, _| {
             // Pixels of the run inside the target, and their colours.
             let start = run.start.max(x_off);
             let end = run.end.min(x_off + target.len());
@@ -149,14 +163,18 @@ impl<'c> CoverageRow<'c> {
 
     /// Walks the steps in `lo..=hi` in order, clearing them, and hands each run of pixels
     /// between two steps to `run` with its coverage (constant over the run; empty runs
-    /// too, at their coverage).
+    /// too, at their coverage) and whether the run is known to be one pixel long.
+    ///
+    /// The run between the two cells of a touched pair is always one pixel, the pixel a span
+    /// end falls in, and most partially covered runs are such pixels: saying so lets the
+    /// caller paint it without the set-up of a run.
     #[inline(always)]
     fn runs(
         &mut self,
         lo: usize,
         hi: usize,
         antialias: bool,
-        mut run: impl FnMut(std::ops::Range<usize>, f32),
+        mut run: impl FnMut(std::ops::Range<usize>, f32, bool),
     ) {
         let mut acc = 0.0f32;
         let mut coverage = 0.0f32;
@@ -167,9 +185,12 @@ impl<'c> CoverageRow<'c> {
                 let first = word * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 // The marked pair, in order (a cell met twice has a zero step the second
-                // time, and an empty run before it).
-                for cell in [first, first + 1] {
-                    run(self.origin + run_start..self.origin + cell, coverage);
+                // time, and an empty run before it). A loop over a range, not over an
+                // array of the two cells, which the compiler kept on the stack.
+                for j in 0..2 {
+                    let (cell, one) = (first + j, j == 1);
+                    debug_assert!(!one || cell == run_start + 1);
+                    run(self.origin + run_start..self.origin + cell, coverage, one);
                     acc += std::mem::take(&mut self.steps[cell]);
                     coverage = snap(acc, antialias);
                     run_start = cell;
@@ -205,6 +226,8 @@ pub(super) struct RunPaint {
     solid: Pixel,
     /// Whether `color` is opaque.
     opaque: bool,
+    /// Whether no colour channel of `color` exceeds its alpha.
+    premultiplied: bool,
     /// The opacity of the group the path is alone in, in 8.8 fixed point.
     layer_opacity: Option<u32>,
 }
@@ -219,6 +242,7 @@ impl RunPaint {
             color,
             solid,
             opaque: color[3] >= 1.0,
+            premultiplied: is_premultiplied(color),
             layer_opacity,
         }
     }
@@ -254,6 +278,46 @@ fn draw_run(
     }
 }
 
+/// [`draw_run`] for the one pixel `x`.
+#[inline(always)]
+fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint: RunPaint) {
+    if coverage == 0.0 {
+        return;
+    }
+    // Left of `x_off` wraps to beyond any row.
+    let Some(px) = target.get_mut(x.wrapping_sub(x_off)) else {
+        return;
+    };
+    match paint.layer_opacity {
+        None => paint_pixel_over(
+            px,
+            paint.color,
+            coverage,
+            paint.solid,
+            paint.opaque,
+            paint.premultiplied,
+        ),
+        Some(op) => draw_pixel_in_group(px, paint.color, coverage, op, paint.premultiplied),
+    }
+}
+
+/// [`draw_run_in_group`] for one pixel, inline: without the run's set-up it is a few
+/// multiplications. `premultiplied` as [`paint_pixel_over`] takes it: the layer's colour and
+/// its scaling by the opacity (both monotonic) keep every channel at most its alpha.
+#[inline(always)]
+fn draw_pixel_in_group(px: &mut Pixel, color: Paint, coverage: f32, op: u32, premultiplied: bool) {
+    let layer = color.map(|c| to_u8(c * coverage));
+    if layer[3] == 0 {
+        return;
+    }
+    let s = scaled_256(layer, op);
+    if s[3] == 255 {
+        *px = s;
+    } else {
+        paint_rgba8_pixel_over(px, s, premultiplied);
+    }
+}
+
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
 /// point) holding only this path would: see `FillRow`. Out of line, so that the loop of
 /// the common case stays as small as it was.
@@ -278,7 +342,34 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
 
 #[cfg(test)]
 mod tests {
-    use super::{CoverageRow, touched_words};
+    use super::{CoverageRow, draw_pixel_in_group, draw_run_in_group, touched_words};
+    use crate::pixel::{Paint, is_premultiplied};
+
+    #[test]
+    fn one_pixel_in_a_group_paints_as_a_run_of_one() {
+        let (mut rng, mut pixels) = (crate::xorshift(0x7f4a_7c15), crate::xorshift(0x1234_5679));
+        let mut unit = || (rng() >> 8) as f32 / (1u32 << 24) as f32;
+        for i in 0..20_000 {
+            let alpha = if i % 5 == 0 { 1.0 } else { unit() };
+            // Premultiplied colours, and every fourth one not.
+            let color: Paint = if i % 4 == 1 {
+                [unit(), unit(), unit(), alpha]
+            } else {
+                [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
+            };
+            let coverage = if i % 3 == 0 { 1.0 } else { unit() };
+            let op = (unit() * 257.0) as u32;
+            let under = pixels().to_le_bytes();
+            let mut run = [under];
+            draw_run_in_group(&mut run, color, coverage, op);
+            let mut px = under;
+            draw_pixel_in_group(&mut px, color, coverage, op, is_premultiplied(color));
+            assert_eq!(
+                px, run[0],
+                "{color:?} at {coverage}, opacity {op}, over {under:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_span_adds_its_two_steps_clamped_to_the_row_or_nothing() {

@@ -1,7 +1,9 @@
 //! The inside spans of a row whose crossings keep one order on every sub-scanline, found
 //! once per row instead of once per sub-scanline.
 
-use super::crossing::{ActiveEdge, Crossing, Span};
+#[cfg(test)]
+use super::crossing::Span;
+use super::crossing::{ActiveEdge, Crossing};
 use crate::scene::FillItem;
 
 /// Which crossings open and close the inside spans of a sub-scanline whose crossings come
@@ -63,33 +65,41 @@ impl SpanPattern {
     }
 
     /// The spans of `crossings` (one per active edge, in the order the pattern was made
-    /// for), written to the front of `spans`, if the crossings are in strictly increasing
-    /// x: then sorting them would keep that order, and the winding walk
+    /// for), one `(x0, x1)` at a time, if the crossings are in strictly increasing x: then
+    /// sorting them would keep that order, and the winding walk
     /// ([`inside_spans`](super::crossing::inside_spans)) would give the same spans. `None`
     /// if two are out of order or equal.
     #[inline(always)]
-    pub(super) fn spans<'a>(
+    pub(super) fn span_ends<'a>(
         &self,
-        crossings: &[Crossing],
-        spans: &'a mut [Span],
-    ) -> Option<&'a [Span]> {
+        crossings: &'a [Crossing],
+    ) -> Option<impl Iterator<Item = (f32, f32)> + 'a> {
         if !crossings.is_sorted_by(|a, b| a.x < b.x) {
             return None;
         }
-        let (mut n, mut start) = (0, 0.0);
-        let mut ends = self.opens | self.closes;
-        while ends != 0 {
-            let p = ends.trailing_zeros() as usize;
-            ends &= ends - 1;
-            if self.opens & (1 << p) != 0 {
-                start = crossings[p].x;
-            } else {
-                spans[n] = Span {
-                    x0: start,
-                    x1: crossings[p].x,
-                };
-                n += 1;
+        let (opens, mut ends, mut start) = (self.opens, self.opens | self.closes, 0.0);
+        Some(std::iter::from_fn(move || {
+            while ends != 0 {
+                let p = ends.trailing_zeros() as usize;
+                ends &= ends - 1;
+                if opens & (1 << p) != 0 {
+                    start = crossings[p].x;
+                } else {
+                    return Some((start, crossings[p].x));
+                }
             }
+            None
+        }))
+    }
+
+    /// The spans of [`SpanPattern::span_ends`] written to the front of `spans`: the form
+    /// the tests compare with the winding walk.
+    #[cfg(test)]
+    fn spans<'a>(&self, crossings: &[Crossing], spans: &'a mut [Span]) -> Option<&'a [Span]> {
+        let mut n = 0;
+        for (x0, x1) in self.span_ends(crossings)? {
+            spans[n] = Span { x0, x1 };
+            n += 1;
         }
         Some(&spans[..n])
     }
