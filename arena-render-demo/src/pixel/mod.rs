@@ -373,6 +373,42 @@ pub(crate) fn to_u8(v: f32) -> u8 {
     ((v.max(0.0).min(1.0) * 255.0 + MAGIC).to_bits() & 0xff) as u8
 }
 
+/// One random source-over case of [`random_paint_cases`].
+#[cfg(test)]
+pub(crate) struct PaintCase {
+    pub(crate) color: Paint,
+    pub(crate) coverage: f32,
+    pub(crate) under: Pixel,
+    /// A further uniform value in `[0, 1)`, for what else a test varies.
+    pub(crate) extra: f32,
+}
+
+/// `n` random source-over cases, for the tests that check a one-pixel path against the
+/// run it stands for: premultiplied colours (every fourth one not: channels above alpha),
+/// opaque every fifth, full coverage every third, over random pixels; deterministic per
+/// `seeds`.
+#[cfg(test)]
+pub(crate) fn random_paint_cases(seeds: (u32, u32), n: usize) -> impl Iterator<Item = PaintCase> {
+    let (mut rng, mut pixels) = (crate::xorshift(seeds.0), crate::xorshift(seeds.1));
+    let mut unit = move || (rng() >> 8) as f32 / (1u32 << 24) as f32;
+    (0..n).map(move |i| {
+        let alpha = if i % 5 == 0 { 1.0 } else { unit() };
+        let color: Paint = if i % 4 == 1 {
+            [unit(), unit(), unit(), alpha]
+        } else {
+            [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
+        };
+        let coverage = if i % 3 == 0 { 1.0 } else { unit() };
+        let extra = unit();
+        PaintCase {
+            color,
+            coverage,
+            under: pixels().to_le_bytes(),
+            extra,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,20 +511,15 @@ mod tests {
 
     #[test]
     fn one_pixel_paints_as_a_run_of_one() {
-        let (mut rng, mut pixels) = (crate::xorshift(0x2545_f491), crate::xorshift(0x9e37_79b9));
-        let mut unit = || (rng() >> 8) as f32 / (1u32 << 24) as f32;
-        for i in 0..20_000 {
-            let alpha = if i % 5 == 0 { 1.0 } else { unit() };
-            // Premultiplied colours, and every fourth one not (channels above alpha).
-            let color: Paint = if i % 4 == 1 {
-                [unit(), unit(), unit(), alpha]
-            } else {
-                [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
-            };
-            let coverage = if i % 3 == 0 { 1.0 } else { unit() };
+        for case in random_paint_cases((0x2545_f491, 0x9e37_79b9), 20_000) {
+            let PaintCase {
+                color,
+                coverage,
+                under,
+                ..
+            } = case;
             let solid = color.map(to_u8);
-            let opaque = alpha >= 1.0;
-            let under = pixels().to_le_bytes();
+            let opaque = color[3] >= 1.0;
             let mut run = [under];
             paint_over(&mut run, color, coverage, solid, opaque);
             let mut px = under;

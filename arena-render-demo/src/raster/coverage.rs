@@ -343,23 +343,18 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
 #[cfg(test)]
 mod tests {
     use super::{CoverageRow, draw_pixel_in_group, draw_run_in_group, touched_words};
-    use crate::pixel::{Paint, is_premultiplied};
+    use crate::pixel::{PaintCase, is_premultiplied, random_paint_cases};
 
     #[test]
     fn one_pixel_in_a_group_paints_as_a_run_of_one() {
-        let (mut rng, mut pixels) = (crate::xorshift(0x7f4a_7c15), crate::xorshift(0x1234_5679));
-        let mut unit = || (rng() >> 8) as f32 / (1u32 << 24) as f32;
-        for i in 0..20_000 {
-            let alpha = if i % 5 == 0 { 1.0 } else { unit() };
-            // Premultiplied colours, and every fourth one not.
-            let color: Paint = if i % 4 == 1 {
-                [unit(), unit(), unit(), alpha]
-            } else {
-                [unit() * alpha, unit() * alpha, unit() * alpha, alpha]
-            };
-            let coverage = if i % 3 == 0 { 1.0 } else { unit() };
-            let op = (unit() * 257.0) as u32;
-            let under = pixels().to_le_bytes();
+        for case in random_paint_cases((0x7f4a_7c15, 0x1234_5679), 20_000) {
+            let PaintCase {
+                color,
+                coverage,
+                under,
+                extra,
+            } = case;
+            let op = (extra * 257.0) as u32;
             let mut run = [under];
             draw_run_in_group(&mut run, color, coverage, op);
             let mut px = under;
