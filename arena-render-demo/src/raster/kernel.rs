@@ -85,7 +85,6 @@ impl<'s> FillRow<'s> {
                 && crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
             "room for the crossings of every sub-scanline, and for half as many spans"
         );
-        let (mut lo, mut hi) = (usize::MAX, 0usize);
         let antialias = self.scene.antialias() && self.fill.antialias();
         // Where every sub-scanline of the row has the same crossings, one of them at the
         // weight of all adds the same coverage: an aliased path's edges are vertical over
@@ -105,7 +104,12 @@ impl<'s> FillRow<'s> {
         } else {
             subs
         };
-        let weight = 1.0 / s as f32;
+        let mut touched = Touched {
+            lo: usize::MAX,
+            hi: 0,
+            antialias,
+            weight: 1.0 / s as f32,
+        };
         // Whether every edge crosses every sub-scanline of the row (as on most rows): then a
         // sub-scanline's crossings are those of all the edges, without a test per edge.
         let full = s == 1 || active.iter().all(|a| a.k0 == 0 && a.k1 == subs);
@@ -131,15 +135,7 @@ impl<'s> FillRow<'s> {
                 let (xa, xb) = (a.x + k as f32 * a.step, b.x + k as f32 * b.step);
                 let (x0, x1) = if xb < xa { (xb, xa) } else { (xa, xb) };
                 if closed && x0 < x1 {
-                    let (x0, x1) = if antialias {
-                        (x0, x1)
-                    } else {
-                        ((x0 + 0.5).floor(), (x1 + 0.5).floor())
-                    };
-                    if let Some((first, last)) = coverage.add_span(x0, x1, weight) {
-                        lo = lo.min(first);
-                        hi = hi.max(last + 1);
-                    }
+                    touched.add(coverage, x0, x1);
                 }
                 continue;
             }
@@ -165,32 +161,16 @@ impl<'s> FillRow<'s> {
             let crossings = &mut crossings[..n];
             if let Some(ends) = pattern.as_ref().and_then(|p| p.span_ends(crossings)) {
                 for (x0, x1) in ends {
-                    let (x0, x1) = if antialias {
-                        (x0, x1)
-                    } else {
-                        ((x0 + 0.5).floor(), (x1 + 0.5).floor())
-                    };
-                    if let Some((first, last)) = coverage.add_span(x0, x1, weight) {
-                        lo = lo.min(first);
-                        hi = hi.max(last + 1);
-                    }
+                    touched.add(coverage, x0, x1);
                 }
                 continue;
             }
             sort_crossings(crossings);
             for span in inside_spans(crossings, self.fill, spans) {
-                let (x0, x1) = if antialias {
-                    (span.x0, span.x1)
-                } else {
-                    // Aliased: the pixels whose centres are inside, as tiny-skia rounds.
-                    ((span.x0 + 0.5).floor(), (span.x1 + 0.5).floor())
-                };
-                if let Some((first, last)) = coverage.add_span(x0, x1, weight) {
-                    lo = lo.min(first);
-                    hi = hi.max(last + 1);
-                }
+                touched.add(coverage, span.x0, span.x1);
             }
         }
+        let Touched { lo, hi, .. } = touched;
         if lo >= hi {
             return;
         }
@@ -206,6 +186,32 @@ impl<'s> FillRow<'s> {
                 };
                 coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
             }
+        }
+    }
+}
+
+/// Where a path's spans go: into the coverage row at `weight` each, their ends exact when
+/// anti-aliasing; and the cells they touched, `lo..hi` (empty while `lo >= hi`).
+struct Touched {
+    lo: usize,
+    hi: usize,
+    antialias: bool,
+    weight: f32,
+}
+
+impl Touched {
+    /// Adds the span from `x0` to `x1` to `coverage`.
+    #[inline(always)]
+    fn add(&mut self, coverage: &mut CoverageRow<'_>, x0: f32, x1: f32) {
+        let (x0, x1) = if self.antialias {
+            (x0, x1)
+        } else {
+            // Aliased: the pixels whose centres are inside, as tiny-skia rounds.
+            ((x0 + 0.5).floor(), (x1 + 0.5).floor())
+        };
+        if let Some((first, last)) = coverage.add_span(x0, x1, self.weight) {
+            self.lo = self.lo.min(first);
+            self.hi = self.hi.max(last + 1);
         }
     }
 }
