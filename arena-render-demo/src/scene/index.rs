@@ -478,6 +478,45 @@ mod tests {
         );
     }
 
+    /// An edge whose slope overflows (a huge distance across, a fraction of a pixel down)
+    /// and still crosses sub-scanlines of two rows: each row's span is the one measured at
+    /// that row's own first and last crossing.
+    #[test]
+    fn an_overflowing_slope_over_several_rows_spans_each_row_by_its_own_crossings() {
+        let (size, s) = ((24, 8), 4);
+        let polygons: [&[(f32, f32)]; 3] = [
+            // From above row 2's last sample to below row 3's second, one way and the other.
+            &[(-1e38, 2.8), (1e38, 3.3), (1e38, 4.2), (-1e38, 3.9)],
+            &[(1e38, 2.8), (-1e38, 3.3), (-1e38, 4.2), (1e38, 3.9)],
+            // Starting on row 2's last sample: a NaN crossing there, infinite ones on row 3,
+            // where the only other crossing is far right of the canvas.
+            &[(5.0, 1.0), (-1e38, 2.875), (1e38, 3.3), (20.0, 1.0)],
+        ];
+        for points in polygons {
+            let mut flattener = Flattener::new(size.0, size.1, s as u32);
+            let mut path = PathBuilder::new();
+            path.move_to(points[0].0, points[0].1);
+            for &(x, y) in &points[1..] {
+                path.line_to(x, y);
+            }
+            path.close();
+            flattener.add_path(&path.finish().unwrap());
+            let edges = flattener.into_edges();
+            assert!(
+                edges
+                    .iter()
+                    .any(|e| !e.dxdy().is_finite() && e.rows(s).len() >= 2),
+                "{points:?}: an edge with an overflowing slope over two rows or more"
+            );
+            let (expected, _) = spans_edge_by_edge(&edges, size, s);
+            let (index, _) = RowIndex::build(&edges, &[], &[], false, size, s);
+            let spans: Vec<(u32, u32)> = (0..size.1)
+                .map(|y| (index.span(y).0 as u32, index.span(y).1 as u32))
+                .collect();
+            assert_eq!(spans, expected, "{points:?}");
+        }
+    }
+
     /// Both ways of counting the most edges on one sub-scanline agree, for polygons of 3 to
     /// 40 points, tall and flat, on and off the canvas, with one counter reused throughout.
     #[test]
