@@ -403,6 +403,27 @@ mod tests {
     /// `render_into` gives what `render_in` gives, whatever size and pixels the image had
     /// before, on one thread and on two.
     #[test]
+    fn render_into_an_image_of_the_scenes_size_keeps_its_buffer() {
+        // What `render_into` is for: the caller's allocation reused, not grown or replaced.
+        let scene = scene(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">
+                <circle cx="20" cy="15" r="11" fill="red"/></svg>"#,
+        );
+        let renderer = Renderer::new(&scene).unwrap();
+        for threads in [1, 2] {
+            let pool = pool(threads);
+            let mut image = Image::new(40, 30);
+            let (ptr, capacity) = (image.data.as_ptr(), image.data.capacity());
+            renderer.render_into(&pool, &mut image).unwrap();
+            assert_eq!(
+                (image.data.as_ptr(), image.data.capacity()),
+                (ptr, capacity)
+            );
+            assert_eq!(image, renderer.render_here().unwrap().0);
+        }
+    }
+
+    #[test]
     fn render_into_overwrites_any_image_with_the_render() {
         // Transparent around the circle and half transparent inside it: nothing the render
         // draws hides what the image held before.
