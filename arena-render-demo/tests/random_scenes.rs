@@ -3,7 +3,7 @@
 //! result passes the check against resvg.
 
 use arena_render_demo::baseline::render_with_vecs;
-use arena_render_demo::{RenderOptions, Renderer, Scene, load};
+use arena_render_demo::{Comparison, Image, RenderOptions, Renderer, Scene, load};
 use proptest::prelude::*;
 
 /// The paints a path can have: a solid colour or one of the gradients of [`gradients`].
@@ -27,6 +27,17 @@ fn gradients() -> impl Strategy<Value = String> {
         ),
         (0.0f32..1.0, 0.0f32..1.0),
     )
+        // A focal point within a hair of the end circle makes `a`, the difference of the
+        // squares of the centre's distance and the radius, tiny, and `t` about `2 b / a`
+        // large and ill-conditioned: f32 rounding of the attributes alone moves it by a
+        // hundredth of a period. This renderer keeps `t` within a table step of its exact
+        // value there (`large_parameters_stay_within_a_table_step_of_their_exact_values`),
+        // tiny-skia does not, and the pixels of a repeating gradient's wrap fall on either
+        // side. Such scenes are left out of the comparison with resvg.
+        .prop_filter(
+            "focal point clear of the end circle",
+            |(_, (_, _, r, (fx, fy)), _)| ((0.5 - fx).hypot(0.5 - fy) - r).abs() >= 0.05,
+        )
         .prop_map(
             |((ls, lu, angle, (x1, x2)), (rs, ru, r, (fx, fy)), (o0, o1))| {
                 let spread = ["pad", "reflect", "repeat"];
@@ -236,7 +247,83 @@ proptest! {
         let (image, _) = Renderer::new(&scene).unwrap().render(1).unwrap();
         let geometry = arena_render_demo::Geometry::of(&svg.tree, &options).unwrap();
         let reference = arena_render_demo::render_reference(&svg.tree, &geometry, &options);
-        let c = arena_render_demo::Comparison::of(&image, &reference);
-        prop_assert!(c.passes(), "{:?}", c);
+        let c = Comparison::of(&image, &reference);
+        prop_assert!(c.passes() || passes_but_for_ties(&image, &reference, c), "{:?}", c);
     }
+}
+
+/// Most pixels of a tie on an aliased colour step that [`passes_but_for_ties`] forgives.
+const MAX_TIES: usize = 4;
+
+/// Whether `image` passes the check against `reference` once a few pixels that tie on an
+/// aliased colour step are forgiven.
+///
+/// A repeating gradient jumps from its last colour to its first at every period, with no
+/// anti-aliasing in either renderer. A pixel whose centre lies within an f32 rounding of
+/// the jump (`t = 1.9999999` here, `2.0` in the other renderer) takes the colour of either
+/// side, and the two renderers' roundings differ. Such a pixel is forgiven when it matches,
+/// within the check's limit, one of the reference's four neighbours of that pixel; at
+/// most [`MAX_TIES`] are, and the edge limit still holds. A step drawn a pixel off along
+/// its length would differ at far more pixels than that.
+fn passes_but_for_ties(image: &Image, reference: &Image, c: Comparison) -> bool {
+    let (w, h) = (image.width as usize, image.height as usize);
+    let pixel = |im: &Image, x: usize, y: usize| -> [u8; 4] {
+        let i = 4 * (y * w + x);
+        im.data[i..i + 4].try_into().unwrap()
+    };
+    let near = |p: [u8; 4], q: [u8; 4]| {
+        p.iter()
+            .zip(q)
+            .all(|(a, b)| a.abs_diff(b) <= Comparison::MAX_DIFF)
+    };
+    let mut ties = 0;
+    for y in 0..h {
+        for x in 0..w {
+            let ours = pixel(image, x, y);
+            if near(ours, pixel(reference, x, y)) {
+                continue;
+            }
+            let neighbours = [
+                (x.wrapping_sub(1), y),
+                (x + 1, y),
+                (x, y.wrapping_sub(1)),
+                (x, y + 1),
+            ];
+            let tie = neighbours
+                .into_iter()
+                .filter(|&(nx, ny)| nx < w && ny < h)
+                .any(|(nx, ny)| near(ours, pixel(reference, nx, ny)));
+            if !tie {
+                return false;
+            }
+            ties += 1;
+        }
+    }
+    ties <= MAX_TIES && c.edge_mae <= Comparison::MAX_EDGE_MAE
+}
+
+#[test]
+fn ties_on_a_step_are_forgiven_and_nothing_else() {
+    // A step from opaque red (x < 4) to clear, 8 x 6.
+    let (red, clear) = ([255, 0, 0, 255], [0, 0, 0, 0]);
+    let image = |red_at: &dyn Fn(usize, usize) -> bool| Image {
+        width: 8,
+        height: 6,
+        data: (0..48)
+            .flat_map(|i| if red_at(i % 8, i / 8) { red } else { clear })
+            .collect(),
+    };
+    let reference = image(&|x, _| x < 4);
+    let check = |ours: &Image| {
+        let c = Comparison::of(ours, &reference);
+        c.passes() || passes_but_for_ties(ours, &reference, c)
+    };
+    // The step's pixel on a row taken by the other side, either way: a tie.
+    assert!(check(&image(&|x, y| x < 4 || (x, y) == (4, 0))));
+    assert!(check(&image(&|x, y| x < 4 && (x, y) != (3, 1))));
+    // A red pixel with no red neighbour in the reference: not a tie.
+    assert!(!check(&image(&|x, y| x < 4 || (x, y) == (6, 0))));
+    // The step a pixel off on four rows: four ties; on all six: a step drawn off.
+    assert!(check(&image(&|x, y| x < 4 || (x == 4 && y < 4))));
+    assert!(!check(&image(&|x, _| x < 5)));
 }

@@ -97,7 +97,15 @@ impl Gradient {
         let r0 = g.fr().get();
         let cd = Point::from_xy(g.cx() - c0.x, g.cy() - c0.y);
         let dr = g.r().get() - r0;
-        let a = cd.x * cd.x + cd.y * cd.y - dr * dr;
+        // `a` in f64, from the attributes themselves: where the focal point lies near the end
+        // circle, `a` is a small difference of large squares, and `t` (about `2 b / a`) takes
+        // its relative error. In f32 that moved `t` by a hundredth of a period at `t = 700`,
+        // enough to put a repeating gradient's pixels on the wrong side of its wrap.
+        let a = {
+            let d = |p: f32, q: f32| f64::from(p) - f64::from(q);
+            let (x, y, r) = (d(g.cx(), g.fx()), d(g.cy(), g.fy()), d(g.r().get(), r0));
+            (x * x + y * y - r * r) as f32
+        };
         if !(a.is_finite() && r0.is_finite()) {
             return None;
         }
@@ -168,13 +176,26 @@ impl Gradient {
                     self.shade_spread(out, p, move |x, y| {
                         let (b, c) = b_c(x, y);
                         let root = (b * b - a * c).sqrt();
-                        larger_first((b + root) / a, (b - root) / a)
+                        // (b + root) / a loses digits where b < 0; c / (b - root) is the
+                        // same root (the product of the roots is c / a) and does not.
+                        let hi = if b < 0.0 {
+                            c / (b - root)
+                        } else {
+                            (b + root) / a
+                        };
+                        larger_first(hi, (b - root) / a)
                     });
                 } else {
                     self.shade_spread(out, p, move |x, y| {
                         let (b, c) = b_c(x, y);
                         let root = (b * b - a * c).sqrt();
-                        larger_first((b - root) / a, (b + root) / a)
+                        // As above: (b - root) / a loses digits where b > 0.
+                        let hi = if b > 0.0 {
+                            c / (b + root)
+                        } else {
+                            (b - root) / a
+                        };
+                        larger_first(hi, (b + root) / a)
                     });
                 }
             }
@@ -198,10 +219,10 @@ impl Gradient {
     /// the gradient parameter of a point and whether it is defined there, `spread` maps it
     /// into `0..=1`.
     ///
-    /// The point steps by a constant per pixel (it is affine in x). The steps are taken
-    /// [`CHUNK`] pixels at a time into arrays on the stack, so that the loop computing the
-    /// parameters has no dependency from one pixel to the next and vectorises; a last loop
-    /// looks the colours up.
+    /// The point is affine in x: `p` plus the pixel's index times a constant step. The
+    /// points are computed [`CHUNK`] pixels at a time into arrays on the stack, so that the
+    /// loop computing the parameters has no dependency from one pixel to the next and
+    /// vectorises; a last loop looks the colours up.
     #[inline(always)]
     fn shade_chunks(
         &self,
@@ -211,14 +232,14 @@ impl Gradient {
         spread: impl Fn(f32) -> f32,
     ) {
         let step = [self.to_gradient.sx, self.to_gradient.ky];
-        let mut p = [p.x, p.y];
         let last = LUT_SIZE - 1;
-        for chunk in out.chunks_mut(CHUNK) {
-            // The point as one pair: both coordinates step with one vector addition.
+        for (c, chunk) in out.chunks_mut(CHUNK).enumerate() {
+            // Pixel `i`'s point is `p + i * step`, two roundings from the exact one whatever
+            // `i` is; a running sum would gather one rounding per pixel.
             let mut points = [[0.0f32; 2]; CHUNK];
-            for q in points.iter_mut().take(chunk.len()) {
-                *q = p;
-                p = [p[0] + step[0], p[1] + step[1]];
+            for (k, q) in points.iter_mut().enumerate().take(chunk.len()) {
+                let i = (c * CHUNK + k) as f32;
+                *q = [p.x + i * step[0], p.y + i * step[1]];
             }
             let mut index = [0u32; CHUNK];
             for (i, &[x, y]) in index.iter_mut().zip(&points) {
