@@ -260,7 +260,8 @@ fn the_vectorising_floor_and_truncation_match_the_casts() {
 
 /// Where the parameter is large, a repeating gradient's pixels are as close to their exact
 /// colours as the table allows, along rows of 1024 pixels: a focal point a hair outside or
-/// inside the end circle (`a` a small difference of large squares, and roots that cancel),
+/// inside the end circle, with a focal radius or without (`a` a small difference of large
+/// squares, and roots that cancel),
 /// and periods of a tenth and a half of a unit (a running sum of the per-pixel step drifted
 /// by up to 86 and 17 table steps). The exact parameter is computed in f64 from the same
 /// attributes and the same device-to-gradient transform.
@@ -274,6 +275,10 @@ fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
         (
             "radialGradient",
             r#"cx="24" cy="24" r="10" fx="14.01" fy="24""#,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="24" r="10.49" fx="14" fy="24" fr="0.5""#,
         ),
         ("linearGradient", r#"x1="5" x2="5.1""#),
         ("linearGradient", r#"x1="5" x2="5.5""#),
@@ -300,15 +305,20 @@ fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
             }
             usvg::Paint::RadialGradient(g) => {
                 let (cx, cy, r) = (f64::from(g.cx()), f64::from(g.cy()), f64::from(g.r().get()));
-                let (fx, fy) = (f64::from(g.fx()), f64::from(g.fy()));
+                let (fx, fy, fr) = (
+                    f64::from(g.fx()),
+                    f64::from(g.fy()),
+                    f64::from(g.fr().get()),
+                );
                 Box::new(move |x, y| {
-                    let (cdx, cdy, px, py) = (cx - fx, cy - fy, x - fx, y - fy);
-                    let a = cdx * cdx + cdy * cdy - r * r;
-                    let (b, c) = (px * cdx + py * cdy, px * px + py * py);
+                    // Circles (fx, fy) + t cd of radius fr + t dr.
+                    let (cdx, cdy, dr, px, py) = (cx - fx, cy - fy, r - fr, x - fx, y - fy);
+                    let a = cdx * cdx + cdy * cdy - dr * dr;
+                    let (b, c) = (px * cdx + py * cdy + fr * dr, px * px + py * py - fr * fr);
                     let root = (b * b - a * c).sqrt();
                     [(b + root) / a, (b - root) / a]
                         .into_iter()
-                        .filter(|t| *t >= 0.0)
+                        .filter(|t| fr + t * dr >= 0.0)
                         .reduce(f64::max)
                 })
             }
