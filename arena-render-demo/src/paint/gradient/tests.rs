@@ -267,18 +267,26 @@ fn the_vectorising_floor_and_truncation_match_the_casts() {
 /// attributes and the same device-to-gradient transform.
 #[test]
 fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
+    // The focal points lie off the centre along both axes (at 6, 8 from it, scaled), so that
+    // every coordinate counts.
     let cases = [
         (
             "radialGradient",
-            r#"cx="24" cy="24" r="10" fx="13.99" fy="24""#,
+            r#"cx="24" cy="24" r="10" fx="17.994" fy="15.992""#,
         ),
         (
             "radialGradient",
-            r#"cx="24" cy="24" r="10" fx="14.01" fy="24""#,
+            r#"cx="24" cy="24" r="10" fx="18.006" fy="16.008""#,
         ),
         (
             "radialGradient",
-            r#"cx="24" cy="24" r="10.49" fx="14" fy="24" fr="0.5""#,
+            r#"cx="24" cy="24" r="10.49" fx="18" fy="16" fr="0.5""#,
+        ),
+        // A focal circle larger than the end circle: t runs negative, to about -40 where
+        // b is about -5000 at the far end of the rows.
+        (
+            "radialGradient",
+            r#"cx="24" cy="24" r="0.51" fx="30" fy="32" fr="10.5""#,
         ),
         ("linearGradient", r#"x1="5" x2="5.1""#),
         ("linearGradient", r#"x1="5" x2="5.5""#),
