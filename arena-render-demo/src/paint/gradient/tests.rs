@@ -144,7 +144,8 @@ fn reference_row(g: &Gradient, y: u32, x0: usize, len: usize) -> Vec<Pixel> {
 fn vectorised_shading_matches_the_per_pixel_formulas() {
     // (gradient element, attributes): focal point at the centre, inside, on the end
     // circle (a = 0: one root), outside it (a > 0), a focal radius larger than the end
-    // radius, and linear gradients, each with every spread and a skewing transform.
+    // radius outside (a > 0) and inside (a < 0, where the smaller root is the one drawn),
+    // and linear gradients, each with every spread and a skewing transform.
     let shapes = [
         ("radialGradient", r#"cx="24" cy="20" r="14""#),
         (
@@ -162,6 +163,10 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
         (
             "radialGradient",
             r#"cx="20" cy="24" r="4" fx="26" fy="24" fr="9""#,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="2" fx="26" fy="22" fr="12""#,
         ),
         ("linearGradient", r#"x1="5" y1="7" x2="30" y2="19""#),
     ];
