@@ -2,7 +2,7 @@
 //! [`RowWalker`] draws the scene's ops onto it, with every temporary from a [`Scratch`].
 //!
 //! A row only touches the pixels its edges can reach, so a sparse image costs what it draws.
-//! The kernel's scratch (active edges, crossings, spans, colours) is taken once per row and
+//! The kernel's scratch (active edges, crossings, colours) is taken once per row and
 //! reused by every path: taking and releasing it per path cost more than the paths' own work
 //! on many rows. The active edges are the row's edges, all activated at once; the rest is
 //! sized at the most any path of the scene needs.
@@ -13,7 +13,7 @@
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{Crossing, Span, activate};
+use super::crossing::{Crossing, activate};
 use super::walker::{KernelScratch, RowWalker};
 use crate::paint::Tile;
 use crate::pixel::{CLEAR, Pixel};
@@ -58,7 +58,6 @@ pub(crate) fn draw_row<S: Scratch>(
     let params = scene.params();
     let mut active = scratch.slice_from_iter(activate(scene, y, scene.row_edges(y)))?;
     let mut crossings = scratch.slice_fill(params.max_sub_crossings, Crossing::default())?;
-    let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
     let mut colors;
     let colors: &mut [Pixel] = if params.max_shade_pixels > 0 {
         colors = scratch.slice_fill(span + 2, CLEAR)?;
@@ -69,7 +68,6 @@ pub(crate) fn draw_row<S: Scratch>(
     let kernel = KernelScratch {
         active: &mut active,
         crossings: &mut crossings,
-        spans: &mut spans,
         colors,
     };
     let coverage = CoverageRow::new(&mut steps, &mut touched, c0, span);
