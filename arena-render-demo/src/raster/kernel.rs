@@ -99,20 +99,21 @@ impl<'s> FillRow<'s> {
             self.fill.antialias() || active.iter().all(|a| uniform(a, subs)),
             "an aliased path's edges are vertical over whole rows"
         );
-        let s = if active.iter().all(|a| uniform(a, subs)) {
-            1
-        } else {
-            subs
-        };
+        // One pass over the edges for both tests: whether every edge crosses every
+        // sub-scanline of the row (as on most rows: then a sub-scanline's crossings are those
+        // of all the edges, without a test per edge), and whether every edge is vertical.
+        let (mut full, mut vertical) = (true, true);
+        for a in active.iter() {
+            full &= a.k0 == 0 && a.k1 == subs;
+            vertical &= a.step == 0.0;
+        }
+        let s = if full && vertical { 1 } else { subs };
         let mut touched = Touched {
             lo: usize::MAX,
             hi: 0,
             antialias,
             weight: 1.0 / s as f32,
         };
-        // Whether every edge crosses every sub-scanline of the row (as on most rows): then a
-        // sub-scanline's crossings are those of all the edges, without a test per edge.
-        let full = s == 1 || active.iter().all(|a| a.k0 == 0 && a.k1 == subs);
         // Rows of more than two crossings whose edges keep their order through the row (most
         // rows of paths with holes or several parts) skip the sort and the winding walk.
         let pattern = if s > 1 && full && active.len() > 2 {
