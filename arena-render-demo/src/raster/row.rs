@@ -77,7 +77,7 @@ pub(crate) fn draw_row<S: Scratch>(
         colors,
     };
     let coverage = CoverageRow::new(&mut steps, &mut touched, c0, span);
-    RowWalker::new(scene, tiles, y, coverage, kernel).draw(scratch, base, c0)
+    RowWalker::new(scene, tiles, y, entries, coverage, kernel).draw(scratch, base, c0)
 }
 
 #[cfg(test)]

@@ -51,16 +51,17 @@ pub(super) struct RowWalker<'s, 'c> {
 }
 
 impl<'s, 'c> RowWalker<'s, 'c> {
-    /// A walker for row `y` of `scene` (whose pattern tiles are `tiles`), with the row's
-    /// coverage row and kernel scratch.
+    /// A walker for row `y` of `scene` (whose pattern tiles are `tiles`), whose edges are
+    /// `entries` (the row index's list), with the row's coverage row and kernel scratch.
     pub(super) fn new(
         scene: &'s Scene,
         tiles: &'s [Tile],
         y: u32,
+        entries: &'s [u32],
         coverage: CoverageRow<'c>,
         kernel: KernelScratch<'c>,
     ) -> RowWalker<'s, 'c> {
-        let entries = scene.row_edges(y);
+        debug_assert_eq!(entries, scene.row_edges(y));
         debug_assert_eq!(kernel.active.len(), entries.len());
         RowWalker {
             scene,
