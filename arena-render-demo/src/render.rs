@@ -12,7 +12,7 @@ use crate::image::Image;
 use crate::options::{OverBudget, RenderError};
 use crate::paint::Tile;
 use crate::pixel::Pixel;
-use crate::raster::{ActiveEdge, Crossing, Span, draw_row, touched_words};
+use crate::raster::{ActiveEdge, Crossing, draw_row, touched_words};
 use crate::scene::{Scene, SceneParams};
 
 /// What one render measured about the arenas.
@@ -30,8 +30,8 @@ pub struct LineUse {
 
 /// The per-line arena budget for a scene with parameters `p`: the coverage row, the layer
 /// rows of the widest chain of nested groups, the active edges of the row with the most
-/// edges, and the scratch of the worst path (one sub-scanline's crossings, the spans between
-/// them and, for a shaded path, its colour row).
+/// edges, and the scratch of the worst path (one sub-scanline's crossings and, for a shaded
+/// path, its colour row).
 pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
     Budget::new()
         .try_reserve_slice::<f32>(p.max_row_span + 2)?
@@ -42,7 +42,6 @@ pub fn line_budget(p: &SceneParams) -> Result<Budget, BudgetOverflow> {
         .try_reserve_bytes(p.max_depth * ARENA_ALIGN)?
         .try_reserve_slice::<ActiveEdge>(p.max_row_edges)?
         .try_reserve_slice::<Crossing>(p.max_sub_crossings)?
-        .try_reserve_slice::<Span>(p.max_sub_crossings / 2)?
         .try_reserve_slice::<Pixel>(p.max_shade_pixels)
 }
 

@@ -78,8 +78,10 @@ impl<'c> CoverageRow<'c> {
             steps[i0 + 1] += weight * f0;
             steps[i1] += -weight * (1.0 - f1);
             steps[i1 + 1] += -weight * f1;
-            self.touched[i0 / 64] |= 1 << (i0 % 64);
-            self.touched[i1 / 64] |= 1 << (i1 % 64);
+            // The same for the two bits: one bounds check, on the later word.
+            let touched = &mut self.touched[..=i1 / 64];
+            touched[i0 / 64] |= 1 << (i0 % 64);
+            touched[i1 / 64] |= 1 << (i1 % 64);
             Some((i0, i1))
         } else {
             None

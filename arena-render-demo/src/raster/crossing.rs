@@ -102,50 +102,47 @@ pub(super) fn sort_crossings(crossings: &mut [Crossing]) {
     }
 }
 
-/// The spans of sorted `crossings` that are inside under the fill rule, written to the
-/// front of `spans` (which has room for `crossings.len() / 2`).
-///
-/// Most paths cross a sub-scanline twice; two crossings are handled inline: inside from the
-/// first (a winding of 1 or -1 is inside under either rule) up to the second, unless the
-/// winding after both is still inside (both crossings the same way, under nonzero).
+/// The span of two sorted crossings `a` and `b`, if it is inside under the fill rule: from
+/// the first (a winding of 1 or -1 is inside under either rule) up to the second, unless the
+/// winding after both is still inside (both crossings the same way, under nonzero). What
+/// [`walk_spans`] gives for two crossings, without the walk: most paths cross a sub-scanline
+/// twice.
 #[inline(always)]
-pub(super) fn inside_spans<'a>(
-    crossings: &[Crossing],
-    fill: &FillItem,
-    spans: &'a mut [Span],
-) -> &'a [Span] {
-    match *crossings {
-        [a, b] => {
-            spans[0] = Span { x0: a.x, x1: b.x };
-            let closed = !fill.rule().inside(a.winding + b.winding);
-            &spans[..usize::from(closed)]
-        }
-        _ => walk_spans(crossings, fill, spans),
-    }
+pub(super) fn span_of_two(a: Crossing, b: Crossing, fill: &FillItem) -> Option<(f32, f32)> {
+    (!fill.rule().inside(a.winding + b.winding)).then_some((a.x, b.x))
 }
 
-/// [`inside_spans`] for any number of crossings: the winding number walked along them.
+/// The spans of sorted `crossings` that are inside under the fill rule, one `(x0, x1)` at a
+/// time, left to right: the winding number walked along them, with no slice of spans
+/// written and read back.
+#[inline(always)]
 pub(super) fn walk_spans<'a>(
-    crossings: &[Crossing],
+    crossings: &'a [Crossing],
     fill: &FillItem,
-    spans: &'a mut [Span],
-) -> &'a [Span] {
+) -> impl Iterator<Item = (f32, f32)> + 'a {
     let rule = fill.rule();
-    let mut winding = 0;
-    let mut n = 0;
-    let mut start = 0.0;
-    for c in crossings {
-        let was = rule.inside(winding);
-        winding += c.winding;
-        let is = rule.inside(winding);
-        if !was && is {
-            start = c.x;
-        } else if was && !is {
-            spans[n] = Span { x0: start, x1: c.x };
-            n += 1;
+    let (mut winding, mut start, mut rest) = (0, 0.0, crossings.iter());
+    std::iter::from_fn(move || {
+        for c in rest.by_ref() {
+            let was = rule.inside(winding);
+            winding += c.winding;
+            let is = rule.inside(winding);
+            if !was && is {
+                start = c.x;
+            } else if was && !is {
+                return Some((start, c.x));
+            }
         }
-    }
-    &spans[..n]
+        None
+    })
+}
+
+/// The spans [`walk_spans`] gives, collected: the form the tests compare.
+#[cfg(test)]
+pub(super) fn walked(crossings: &[Crossing], fill: &FillItem) -> Vec<Span> {
+    walk_spans(crossings, fill)
+        .map(|(x0, x1)| Span { x0, x1 })
+        .collect()
 }
 
 #[cfg(test)]
@@ -175,9 +172,10 @@ mod tests {
                         winding: w1,
                     },
                 ];
-                let (mut inline, mut walked) = ([Span::default(); 1], [Span::default(); 1]);
-                let expected = walk_spans(&crossings, &fill, &mut walked);
-                assert_eq!(inside_spans(&crossings, &fill, &mut inline), expected);
+                let [a, b] = crossings;
+                let inline = span_of_two(a, b, &fill).map(|(x0, x1)| Span { x0, x1 });
+                let expected = walked(&crossings, &fill);
+                assert_eq!(Vec::from_iter(inline), expected);
                 // Opposite windings close the span under both rules; equal ones only
                 // under even-odd (winding 2 or -2 is still inside under nonzero).
                 let closed = w0 != w1 || rule == FillRule::EvenOdd;

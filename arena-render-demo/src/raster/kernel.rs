@@ -14,7 +14,9 @@
 //! their order finds its spans once (a [`SpanPattern`]).
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
-use super::crossing::{ActiveEdge, Crossing, Span, inside_spans, most_crossings, sort_crossings};
+use super::crossing::{
+    ActiveEdge, Crossing, most_crossings, sort_crossings, span_of_two, walk_spans,
+};
 use super::pattern::SpanPattern;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::Pixel;
@@ -63,7 +65,7 @@ impl<'s> FillRow<'s> {
 
     /// Rasterises the path and composites it onto `target` (a layer row starting at pixel
     /// `x_off`). `active` may be reordered. `crossings` has room for [`most_crossings`] of
-    /// `active`, `spans` for half of that; `coverage` is all zero, and is left so. `colors`
+    /// `active`; `coverage` is all zero, and is left so. `colors`
     /// is empty for a solid paint, and as long as the coverage row's steps for a shader
     /// (which writes the span's colours there).
     #[allow(
@@ -74,16 +76,14 @@ impl<'s> FillRow<'s> {
         &self,
         active: &mut [ActiveEdge],
         crossings: &mut [Crossing],
-        spans: &mut [Span],
         coverage: &mut CoverageRow<'_>,
         colors: &mut [Pixel],
         target: &mut [Pixel],
         x_off: usize,
     ) {
         debug_assert!(
-            2 * spans.len() + 1 >= crossings.len()
-                && crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
-            "room for the crossings of every sub-scanline, and for half as many spans"
+            crossings.len() >= most_crossings(active, self.scene.sub_scanlines()),
+            "room for the crossings of every sub-scanline"
         );
         let antialias = self.scene.antialias() && self.fill.antialias();
         // Where every sub-scanline of the row has the same crossings, one of them at the
@@ -99,20 +99,21 @@ impl<'s> FillRow<'s> {
             self.fill.antialias() || active.iter().all(|a| uniform(a, subs)),
             "an aliased path's edges are vertical over whole rows"
         );
-        let s = if active.iter().all(|a| uniform(a, subs)) {
-            1
-        } else {
-            subs
-        };
+        // One pass over the edges for both tests: whether every edge crosses every
+        // sub-scanline of the row (as on most rows: then a sub-scanline's crossings are those
+        // of all the edges, without a test per edge), and whether every edge is vertical.
+        let (mut full, mut vertical) = (true, true);
+        for a in active.iter() {
+            full &= a.k0 == 0 && a.k1 == subs;
+            vertical &= a.step == 0.0;
+        }
+        let s = if full && vertical { 1 } else { subs };
         let mut touched = Touched {
             lo: usize::MAX,
             hi: 0,
             antialias,
             weight: 1.0 / s as f32,
         };
-        // Whether every edge crosses every sub-scanline of the row (as on most rows): then a
-        // sub-scanline's crossings are those of all the edges, without a test per edge.
-        let full = s == 1 || active.iter().all(|a| a.k0 == 0 && a.k1 == subs);
         // Rows of more than two crossings whose edges keep their order through the row (most
         // rows of paths with holes or several parts) skip the sort and the winding walk.
         let pattern = if s > 1 && full && active.len() > 2 {
@@ -121,7 +122,7 @@ impl<'s> FillRow<'s> {
             None
         };
         // Two edges through every sub-scanline (most rows of simple shapes): their crossings
-        // are the sub-scanline's two, so its span is what `sort_crossings` and `inside_spans`
+        // are the sub-scanline's two, so its span is what `sort_crossings` and `span_of_two`
         // make of two, without the crossings written out. The winding after both decides for
         // the whole row: the span between them, or none. Two equal crossings or a NaN give
         // nothing here; sorted, they give an empty span or one with a NaN end, which
@@ -166,8 +167,14 @@ impl<'s> FillRow<'s> {
                 continue;
             }
             sort_crossings(crossings);
-            for span in inside_spans(crossings, self.fill, spans) {
-                touched.add(coverage, span.x0, span.x1);
+            if let [a, b] = *crossings {
+                if let Some((x0, x1)) = span_of_two(a, b, self.fill) {
+                    touched.add(coverage, x0, x1);
+                }
+                continue;
+            }
+            for (x0, x1) in walk_spans(crossings, self.fill) {
+                touched.add(coverage, x0, x1);
             }
         }
         let Touched { lo, hi, .. } = touched;

@@ -67,7 +67,7 @@ impl SpanPattern {
     /// The spans of `crossings` (one per active edge, in the order the pattern was made
     /// for), one `(x0, x1)` at a time, if the crossings are in strictly increasing x: then
     /// sorting them would keep that order, and the winding walk
-    /// ([`inside_spans`](super::crossing::inside_spans)) would give the same spans. `None`
+    /// ([`walk_spans`](super::crossing::walk_spans)) would give the same spans. `None`
     /// if two are out of order or equal.
     #[inline(always)]
     pub(super) fn span_ends<'a>(
@@ -109,7 +109,7 @@ impl SpanPattern {
 mod tests {
     use super::*;
     use crate::paint::PaintRef;
-    use crate::raster::crossing::{sort_crossings, walk_spans};
+    use crate::raster::crossing::{sort_crossings, walked};
     use crate::scene::{FillRule, PixelBounds};
 
     #[test]
@@ -156,10 +156,10 @@ mod tests {
                             winding: a.dir,
                         })
                         .collect();
-                    let (mut known, mut walked) = ([Span::default(); 2], [Span::default(); 2]);
+                    let mut known = [Span::default(); 2];
                     let known = pattern.spans(&crossings, &mut known).unwrap();
                     sort_crossings(&mut crossings);
-                    assert_eq!(known, walk_spans(&crossings, &fill, &mut walked));
+                    assert_eq!(known, walked(&crossings, &fill));
                 }
             }
         }
@@ -259,12 +259,12 @@ mod tests {
                     winding: a.dir,
                 })
                 .collect();
-            let (mut known, mut walked) = ([Span::default(); 32], [Span::default(); 32]);
+            let mut known = [Span::default(); 32];
             let known = pattern.spans(&crossings, &mut known).unwrap();
             assert_eq!(known.len(), 32);
             assert_eq!(known[31], Span { x0: 62.0, x1: 63.0 });
             sort_crossings(&mut crossings);
-            assert_eq!(known, walk_spans(&crossings, &fill, &mut walked));
+            assert_eq!(known, walked(&crossings, &fill));
             // Sixty-five do not fit the bits: refused, and the edges are left unsorted.
             let mut active = edges(SpanPattern::MOST + 1);
             assert!(SpanPattern::of(&mut active, &fill).is_none());

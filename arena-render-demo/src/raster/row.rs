@@ -2,7 +2,7 @@
 //! [`RowWalker`] draws the scene's ops onto it, with every temporary from a [`Scratch`].
 //!
 //! A row only touches the pixels its edges can reach, so a sparse image costs what it draws.
-//! The kernel's scratch (active edges, crossings, spans, colours) is taken once per row and
+//! The kernel's scratch (active edges, crossings, colours) is taken once per row and
 //! reused by every path: taking and releasing it per path cost more than the paths' own work
 //! on many rows. The active edges are the row's edges, all activated at once; the rest is
 //! sized at the most any path of the scene needs.
@@ -13,7 +13,7 @@
 
 use super::Scratch;
 use super::coverage::{CoverageRow, touched_words};
-use super::crossing::{Crossing, Span, activate};
+use super::crossing::{Crossing, activate};
 use super::walker::{KernelScratch, RowWalker};
 use crate::paint::Tile;
 use crate::pixel::{CLEAR, Pixel};
@@ -47,6 +47,12 @@ pub(crate) fn draw_row<S: Scratch>(
     if !out_is_clear {
         out.fill(0);
     }
+    // A row no edge touches draws nothing (the walker would skip every op): no scratch to
+    // take and no ops to walk.
+    let entries = scene.row_edges(y);
+    if entries.is_empty() {
+        return Ok(());
+    }
     // The paths are drawn straight into the output row.
     let base = &mut out.as_chunks_mut::<4>().0[c0..c1];
     let mut steps = scratch.slice_fill(span + 2, 0.0f32)?;
@@ -56,9 +62,8 @@ pub(crate) fn draw_row<S: Scratch>(
     // rasterises its own run of them in place: no slice to clear first and no copy per path.
     // The colour row only if some path is shaded.
     let params = scene.params();
-    let mut active = scratch.slice_from_iter(activate(scene, y, scene.row_edges(y)))?;
+    let mut active = scratch.slice_from_iter(activate(scene, y, entries))?;
     let mut crossings = scratch.slice_fill(params.max_sub_crossings, Crossing::default())?;
-    let mut spans = scratch.slice_fill(params.max_sub_crossings / 2, Span::default())?;
     let mut colors;
     let colors: &mut [Pixel] = if params.max_shade_pixels > 0 {
         colors = scratch.slice_fill(span + 2, CLEAR)?;
@@ -69,11 +74,10 @@ pub(crate) fn draw_row<S: Scratch>(
     let kernel = KernelScratch {
         active: &mut active,
         crossings: &mut crossings,
-        spans: &mut spans,
         colors,
     };
     let coverage = CoverageRow::new(&mut steps, &mut touched, c0, span);
-    RowWalker::new(scene, tiles, y, coverage, kernel).draw(scratch, base, c0)
+    RowWalker::new(scene, tiles, y, entries, coverage, kernel).draw(scratch, base, c0)
 }
 
 #[cfg(test)]
@@ -86,6 +90,43 @@ mod tests {
         let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
         let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
         Renderer::new(&scene).unwrap().render(1).unwrap().0.data
+    }
+
+    #[test]
+    fn a_row_without_edges_is_cleared_and_takes_nothing_from_the_line() {
+        // A rectangle over rows 2 to 4 only, in a group with opacity and a clip path (ops that
+        // a row without edges skips): rows 1 and 5 have only the clip path's edges, rows 0
+        // and 6 none.
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="7">
+            <clipPath id="c"><rect x="1" y="1" width="8" height="5"/></clipPath>
+            <g opacity="0.5" clip-path="url(#c)"><path d="M2 2.5H8V4.5H2Z" fill="#c83"/></g>
+            </svg>"##;
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+        let renderer = Renderer::new(&scene).unwrap();
+        let (image, use_) = renderer.render(1).unwrap();
+        let mut arena = arena_core::ScanArena::builder()
+            .budget(renderer.budget())
+            .try_build()
+            .unwrap();
+        for y in 0..7 {
+            let edges = !scene.row_edges(y).is_empty();
+            assert_eq!(edges, (1..6).contains(&y), "row {y}");
+            // A row drawn over stale pixels is the rendered row: cleared, and drawn if it
+            // has edges.
+            let mut out = vec![0xab; 40];
+            let mut line = arena.line();
+            let used = renderer.render_row(y, &mut line, &mut out).unwrap();
+            assert_eq!(out, image.data[y as usize * 40..][..40], "row {y}");
+            assert_eq!(used == 0, !edges, "row {y} used {used} bytes");
+            assert_eq!(use_.per_row[y as usize], used);
+        }
+        // Rows 2 to 4 are painted, the others clear.
+        let painted = |y: usize| image.data[y * 40..][..40].iter().any(|&b| b != 0);
+        assert_eq!(
+            (0..7).map(painted).collect::<Vec<_>>(),
+            [false, false, true, true, true, false, false]
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use super::Scratch;
 use super::coverage::CoverageRow;
-use super::crossing::{ActiveEdge, Crossing, Span};
+use super::crossing::{ActiveEdge, Crossing};
 use super::kernel::FillRow;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::{
@@ -24,15 +24,13 @@ use crate::scene::{FillItem, Op, Scene};
 /// `active` holds the row's edges as active edges, one per entry of the row index's list
 /// and in its order (a path's run may be reordered once that path is drawn); the other
 /// slices' contents mean nothing between paths: `crossings` has room for the most crossings
-/// of any path on one sub-scanline, `spans` for half of that; `colors` is as long as the
+/// of any path on one sub-scanline; `colors` is as long as the
 /// row's coverage has cells if some path of the scene is shaded, else empty.
 pub(super) struct KernelScratch<'c> {
     /// The row's active edges.
     pub(super) active: &'c mut [ActiveEdge],
     /// Room for one sub-scanline's crossings.
     pub(super) crossings: &'c mut [Crossing],
-    /// Room for one sub-scanline's spans.
-    pub(super) spans: &'c mut [Span],
     /// Room for a shaded path's colours, one per coverage cell.
     pub(super) colors: &'c mut [Pixel],
 }
@@ -53,17 +51,17 @@ pub(super) struct RowWalker<'s, 'c> {
 }
 
 impl<'s, 'c> RowWalker<'s, 'c> {
-    /// A walker for row `y` of `scene` (whose pattern tiles are `tiles`), with the row's
-    /// coverage row and kernel scratch.
+    /// A walker for row `y` of `scene` (whose pattern tiles are `tiles`), whose edges are
+    /// `entries` (the row index's list), with the row's coverage row and kernel scratch.
     pub(super) fn new(
         scene: &'s Scene,
         tiles: &'s [Tile],
         y: u32,
+        entries: &'s [u32],
         coverage: CoverageRow<'c>,
         kernel: KernelScratch<'c>,
     ) -> RowWalker<'s, 'c> {
-        let entries = scene.row_edges(y);
-        debug_assert!(kernel.crossings.len() >= 2 * kernel.spans.len());
+        debug_assert_eq!(entries, scene.row_edges(y));
         debug_assert_eq!(kernel.active.len(), entries.len());
         RowWalker {
             scene,
@@ -314,7 +312,6 @@ impl<'s, 'c> RowWalker<'s, 'c> {
         row.rasterize(
             active,
             self.kernel.crossings,
-            self.kernel.spans,
             &mut self.coverage,
             colors,
             target,
