@@ -5,22 +5,27 @@ use super::*;
 use crate::paint::Shader;
 use crate::wide::Wide;
 
-fn first_paint(svg: &str) -> (usvg::Tree, Transform) {
-    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
-    (tree, Transform::identity())
-}
-
-fn shade(svg: &str, y: u32, width: usize) -> Vec<Pixel> {
-    let (tree, ts) = first_paint(svg);
+/// The paint of the fill of the first path of `tree`.
+fn first_fill(tree: &usvg::Tree) -> &usvg::Paint {
     let usvg::Node::Path(path) = &tree.root().children()[0] else {
         panic!("a path")
     };
-    let g = match path.fill().unwrap().paint() {
-        usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, ts),
-        usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, ts),
+    path.fill().unwrap().paint()
+}
+
+/// The gradient `paint` is, at full opacity, drawn through `to_device`.
+fn gradient(paint: &usvg::Paint, to_device: Transform) -> Gradient {
+    match paint {
+        usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, to_device),
+        usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, to_device),
         _ => panic!("a gradient"),
     }
-    .unwrap();
+    .unwrap()
+}
+
+fn shade(svg: &str, y: u32, width: usize) -> Vec<Pixel> {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+    let g = gradient(first_fill(&tree), Transform::identity());
     let mut out = vec![[0; 4]; width];
     g.shade_row(y, 0, &mut out);
     out
@@ -182,16 +187,8 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
                 </{element}><rect width="48" height="48" fill="url(#g)"/></svg>"##
             );
             let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
-            let usvg::Node::Path(path) = &tree.root().children()[0] else {
-                panic!("a path")
-            };
             let to_device = Transform::from_row(1.3, 0.2, -0.1, 1.2, -3.0, 2.0);
-            let g = match path.fill().unwrap().paint() {
-                usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, to_device),
-                usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, to_device),
-                _ => panic!("a gradient"),
-            }
-            .unwrap();
+            let g = gradient(first_fill(&tree), to_device);
             // The baseline loops and, where the CPU has it, their AVX2 copy.
             let shader = Shader::Gradient(g.clone());
             for wide in [Wide::baseline(), Wide::detect()] {
@@ -306,12 +303,10 @@ fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
             </{element}><rect width="48" height="48" fill="url(#g)"/></svg>"##
         );
         let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
-        let usvg::Node::Path(path) = &tree.root().children()[0] else {
-            panic!("a path")
-        };
+        let paint = first_fill(&tree);
         let to_device = Transform::from_row(1.3, 0.2, -0.1, 1.2, -3.0, 2.0);
         // The exact parameter at device point (x, y), given the attributes as usvg holds them.
-        let exact: Box<dyn Fn(f64, f64) -> Option<f64>> = match path.fill().unwrap().paint() {
+        let exact: Box<dyn Fn(f64, f64) -> Option<f64>> = match paint {
             usvg::Paint::LinearGradient(g) => {
                 let (x1, x2) = (f64::from(g.x1()), f64::from(g.x2()));
                 Box::new(move |x, _| Some((x - x1) / (x2 - x1)))
@@ -337,12 +332,7 @@ fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
             }
             _ => panic!("a gradient"),
         };
-        let mut g = match path.fill().unwrap().paint() {
-            usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, to_device),
-            usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, to_device),
-            _ => panic!("a gradient"),
-        }
-        .unwrap();
+        let mut g = gradient(paint, to_device);
         // A table that names its entries: entry i is the colour (i % 256, i / 256, 0).
         g.lut = (0..LUT_SIZE)
             .map(|i| [i as u8, (i >> 8) as u8, 0, 255])
