@@ -25,6 +25,15 @@ pub struct ActiveEdge {
     pub dir: i32,
 }
 
+impl ActiveEdge {
+    /// The edge's x on sub-scanline `k` of the row: how every crossing is computed, so that
+    /// shortcuts see the same values as the crossings.
+    #[inline(always)]
+    pub(super) fn x_at(&self, k: i32) -> f32 {
+        self.x + k as f32 * self.step
+    }
+}
+
 /// Where an edge crosses a sub-scanline, and which way it winds.
 #[derive(Clone, Copy, Debug, Default, PartialEq, ScanLocal)]
 pub struct Crossing {

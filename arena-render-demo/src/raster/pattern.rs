@@ -64,6 +64,19 @@ impl SpanPattern {
         Some(SpanPattern { opens, closes })
     }
 
+    /// Whether the `p`-th crossing in the pattern's order opens a span (1), closes one
+    /// (-1), or neither (`None`).
+    #[inline(always)]
+    pub(super) fn sign(&self, p: usize) -> Option<f32> {
+        if self.opens & (1 << p) != 0 {
+            Some(1.0)
+        } else if self.closes & (1 << p) != 0 {
+            Some(-1.0)
+        } else {
+            None
+        }
+    }
+
     /// The spans of `crossings` (one per active edge, in the order the pattern was made
     /// for), one `(x0, x1)` at a time, if the crossings are in strictly increasing x: then
     /// sorting them would keep that order, and the winding walk
