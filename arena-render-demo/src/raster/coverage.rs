@@ -88,55 +88,53 @@ impl<'c> CoverageRow<'c> {
         }
     }
 
-    /// Adds a step of `weight` at `x` (not NaN), clamped to the row span: pixel `floor(x)`
-    /// gains the part of it right of `x`, every pixel after it the whole weight. Returns the
-    /// cell of `floor(x)`.
+    /// Adds a step of `weight` at each of `points` (none NaN), clamped to the row span, where
+    /// a step at `x` gives pixel `floor(x)` the part of it right of `x` and every pixel after
+    /// it the whole weight. Points in one pixel that come one after another (as an edge's
+    /// crossings of a row's sub-scanlines do) go in as one step of their total weight at
+    /// their mean, which adds to the two cells what their steps would. Returns the first
+    /// and the last cell written, or `None` if there are no points.
     #[inline(always)]
-    pub(super) fn add_step(&mut self, x: f32, weight: f32) -> usize {
+    pub(super) fn add_steps(
+        &mut self,
+        mut points: impl Iterator<Item = f32>,
+        weight: f32,
+    ) -> Option<(usize, usize)> {
+        // The pixel of the points so far, how many, and the sum of their parts left of x.
+        let (mut i, mut parts) = self.place(points.next()?);
+        let mut n = 1.0f32;
+        let (mut first, mut last) = (i, i);
+        for x in points {
+            let (j, part) = self.place(x);
+            if j == i {
+                parts += part;
+                n += 1.0;
+            } else {
+                self.steps_in(i, n, parts, weight);
+                (first, last) = (first.min(j), last.max(j));
+                (i, parts, n) = (j, part, 1.0);
+            }
+        }
+        self.steps_in(i, n, parts, weight);
+        Some((first, last))
+    }
+
+    /// The cell of `x` (not NaN) clamped to the row span, and the part of its pixel left of
+    /// it.
+    #[inline(always)]
+    fn place(&self, x: f32) -> (usize, f32) {
         debug_assert!(!x.is_nan());
         let (left, right) = self.limit;
-        let (i, f) = self.cell(x.clamp(left, right));
-        self.step_at(i, f, weight);
-        i
+        self.cell(x.clamp(left, right))
     }
 
-    /// Adds the steps of `weight / n` at the `n` points from `first` to `last` (not NaN, `x`
-    /// monotonic between them) as one step of `weight` at their mean, if every one of them,
-    /// clamped to the row span, falls in one pixel: then the pixel gains the mean of the
-    /// parts right of each point, the one after it the rest, exactly what the `n` steps add.
-    /// Returns that pixel's cell, or `None` (and adds nothing) if they spread over more than
-    /// one pixel, or clamping moved some of them but not all to one end (their mean is then
-    /// not the midpoint of the two ends).
+    /// Adds the steps of `weight` at `n` points in pixel cell `i`, whose parts left of them
+    /// sum to `parts`, and marks the cell's pair.
     #[inline(always)]
-    pub(super) fn add_steps_in_one_pixel(
-        &mut self,
-        first: f32,
-        last: f32,
-        weight: f32,
-    ) -> Option<usize> {
-        let (left, right) = self.limit;
-        let (c0, c1) = (first.clamp(left, right), last.clamp(left, right));
-        if c0 != c1 && (c0 != first || c1 != last) {
-            return None;
-        }
-        let (i0, i1) = (self.cell(c0).0, self.cell(c1).0);
-        if i0 != i1 {
-            return None;
-        }
-        // `2 * c0 <= c0 + c1 <= 2 * c1` holds for the rounded sum too (both bounds are
-        // floats), so the midpoint lies between the two ends, in their pixel.
-        let (i, f) = self.cell((c0 + c1) * 0.5);
-        debug_assert_eq!(i, i0);
-        self.step_at(i, f, weight);
-        Some(i)
-    }
-
-    /// Adds a step of `weight` at the part `f` of pixel cell `i`, and marks its pair.
-    #[inline(always)]
-    fn step_at(&mut self, i: usize, f: f32, weight: f32) {
+    fn steps_in(&mut self, i: usize, n: f32, parts: f32, weight: f32) {
         let steps = &mut self.steps[..i + 2];
-        steps[i] += weight * (1.0 - f);
-        steps[i + 1] += weight * f;
+        steps[i] += weight * (n - parts);
+        steps[i + 1] += weight * parts;
         self.touched[i / 64] |= 1 << (i % 64);
     }
 
@@ -421,55 +419,53 @@ mod tests {
     }
 
     #[test]
-    fn points_in_one_pixel_add_one_step_at_their_mean_or_nothing() {
-        // Pixels 100 to 108. Four points from 103.2 to 103.5, linear between, as four
-        // steps of a quarter each and as one step: the same cells.
+    fn points_in_one_pixel_add_one_step_of_their_total_weight() {
+        // Pixels 100 to 108. Points 103.2, 103.3, 103.4 (one pixel) then 104.5 and 104.9 (the
+        // next): two steps, of three and two times the weight, at the mean of each pixel's
+        // points, against a step per point.
+        let points = [103.2f32, 103.3, 103.4, 104.5, 104.9];
         let (mut steps, mut touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
         let mut row = CoverageRow::new(&mut steps, &mut touched, 100, 8);
-        assert_eq!(row.add_steps_in_one_pixel(103.2, 103.5, -1.0), Some(3));
-        let (mut four, mut four_touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
-        let mut by_four = CoverageRow::new(&mut four, &mut four_touched, 100, 8);
-        for k in 0..4 {
-            assert_eq!(by_four.add_step(103.2 + k as f32 * 0.1, -0.25), 3);
-        }
-        // Equal to the rounding of x near 103 (an ulp is 8e-6).
-        for (one, quarters) in steps.iter().zip(&four) {
-            assert!((one - quarters).abs() < 1e-5, "{steps:?} against {four:?}");
-        }
-        assert!((steps[3] + 0.65).abs() < 1e-5 && (steps[4] + 0.35).abs() < 1e-5);
-        assert_eq!((touched, four_touched), (vec![1 << 3], vec![1 << 3]));
-
-        // Over two pixels, or clamped at one end but not the other: nothing.
-        let (mut steps, mut touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
-        let mut row = CoverageRow::new(&mut steps, &mut touched, 100, 8);
-        for (first, last) in [
-            (103.8, 104.1),
-            (104.1, 103.8),
-            (99.5, 100.3),
-            (107.7, 108.2),
-        ] {
+        assert_eq!(row.add_steps(points.into_iter(), -0.25), Some((3, 4)));
+        let (mut each, mut each_touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
+        let mut by_point = CoverageRow::new(&mut each, &mut each_touched, 100, 8);
+        for x in points {
+            let cell = (x as usize) - 100;
             assert_eq!(
-                row.add_steps_in_one_pixel(first, last, 1.0),
-                None,
-                "{first}..{last}"
+                by_point.add_steps(std::iter::once(x), -0.25),
+                Some((cell, cell))
             );
         }
-        // Off the row on either side: all at the row's first pixel, or its end.
-        assert_eq!(row.add_steps_in_one_pixel(90.0, 95.0, 1.0), Some(0));
-        assert_eq!(row.add_steps_in_one_pixel(130.0, 120.0, -0.5), Some(8));
-        assert_eq!(steps, [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.5, 0.0]);
-        assert_eq!(touched, [1 << 0 | 1 << 8]);
-    }
+        // Equal to the rounding of x near 103 (an ulp is 8e-6).
+        for (one, per_point) in steps.iter().zip(&each) {
+            assert!((one - per_point).abs() < 1e-5, "{steps:?} against {each:?}");
+        }
+        let expected = [0.0, 0.0, 0.0, -0.525, -0.375, -0.35, 0.0, 0.0, 0.0, 0.0];
+        for (cell, want) in steps.iter().zip(expected) {
+            assert!((cell - want).abs() < 1e-5, "{steps:?}");
+        }
+        assert_eq!(
+            (touched, each_touched),
+            (vec![1 << 3 | 1 << 4], vec![1 << 3 | 1 << 4])
+        );
 
-    #[test]
-    fn a_step_is_clamped_to_the_row() {
+        // Clamped to the row: off it on the left, all at the first pixel's left end; on the
+        // right, at the row's end; no points, nothing. Points that leave a pixel and come
+        // back to it are separate steps, and the cells returned are the extremes.
         let (mut steps, mut touched) = (vec![0.0f32; 10], vec![0u64; touched_words(8)]);
         let mut row = CoverageRow::new(&mut steps, &mut touched, 100, 8);
-        assert_eq!(row.add_step(f32::NEG_INFINITY, 0.5), 0);
-        assert_eq!(row.add_step(101.75, 1.0), 1);
-        assert_eq!(row.add_step(200.0, -1.5), 8);
-        assert_eq!(steps, [0.5, 0.25, 0.75, 0.0, 0.0, 0.0, 0.0, 0.0, -1.5, 0.0]);
-        assert_eq!(touched, [1 << 0 | 1 << 1 | 1 << 8]);
+        assert_eq!(row.add_steps([90.0, 95.0].into_iter(), 0.5), Some((0, 0)));
+        assert_eq!(
+            row.add_steps([f32::INFINITY, 120.0].into_iter(), -0.5),
+            Some((8, 8))
+        );
+        assert_eq!(row.add_steps(std::iter::empty(), 1.0), None);
+        assert_eq!(
+            row.add_steps([102.5, 101.5, 102.5].into_iter(), 1.0),
+            Some((1, 2))
+        );
+        assert_eq!(steps, [1.0, 0.5, 1.5, 1.0, 0.0, 0.0, 0.0, 0.0, -1.0, 0.0]);
+        assert_eq!(touched, [1 << 0 | 1 << 1 | 1 << 2 | 1 << 8]);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //! sub-scanline at the weight of all; a row of two edges through every sub-scanline takes
 //! its spans from the two edges without crossings to sort, and a row whose crossings keep
 //! their order finds its spans once (a [`SpanPattern`]); where such a row's edges keep one
-//! order from its first sub-scanline to its last, the steps go in edge by edge, and an edge
-//! whose crossings all fall in one pixel adds them as one step at their mean.
+//! order from its first sub-scanline to its last, the steps go in edge by edge, and an edge's
+//! crossings that fall in one pixel go in as one step.
 
 use super::coverage::{CoverageRow, RunPaint, layer_opacity};
 use super::crossing::{
@@ -136,7 +136,7 @@ impl<'s> FillRow<'s> {
         // Rows whose edges keep one strict order from the first sub-scanline to the last (and
         // so on every one between: each crossing is linear in `k`) have the same spans on
         // every sub-scanline, each edge opening one, closing one, or neither: their steps go
-        // in edge by edge, and an edge whose crossings fall in one pixel adds them as one.
+        // in edge by edge, and an edge's crossings that fall in one pixel go in as one step.
         let by_edge = by_edge_allowed() && antialias && s > 1 && {
             let last = s - 1;
             if let Some((a, b, closed)) = two {
@@ -248,30 +248,17 @@ struct Touched {
 
 impl Touched {
     /// Adds the steps of `edge`, which crosses every one of the row's `s` sub-scanlines and
-    /// opens a span there (`sign` 1) or closes one (`sign` -1) on each: `s` steps of the
-    /// row's weight, or one of the whole `sign` where they all fall in one pixel. Its
-    /// crossings on the first and last sub-scanline must not be NaN; those between are not
-    /// then either.
+    /// opens a span there (`sign` 1) or closes one (`sign` -1) on each: a step of the row's
+    /// weight at each crossing, those in one pixel as one. Its crossings on the first and
+    /// last sub-scanline must not be NaN; those between are not then either.
     #[inline(always)]
     fn add_edge(&mut self, coverage: &mut CoverageRow<'_>, edge: &ActiveEdge, s: i32, sign: f32) {
         debug_assert!(self.antialias);
-        let (first, last) =
-            match coverage.add_steps_in_one_pixel(edge.x_at(0), edge.x_at(s - 1), sign) {
-                Some(cell) => (cell, cell),
-                None => {
-                    let weight = sign * self.weight;
-                    let first = coverage.add_step(edge.x_at(0), weight);
-                    let mut last = first;
-                    for k in 1..s {
-                        last = coverage.add_step(edge.x_at(k), weight);
-                    }
-                    // The crossings move one way through the row: the first and last are the
-                    // extreme cells.
-                    (first.min(last), first.max(last))
-                }
-            };
-        self.lo = self.lo.min(first);
-        self.hi = self.hi.max(last + 1);
+        let crossings = (0..s).map(|k| edge.x_at(k));
+        if let Some((first, last)) = coverage.add_steps(crossings, sign * self.weight) {
+            self.lo = self.lo.min(first);
+            self.hi = self.hi.max(last + 1);
+        }
     }
 
     /// Adds the span from `x0` to `x1` to `coverage`.
