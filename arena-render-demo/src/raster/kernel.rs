@@ -171,6 +171,8 @@ impl<'s> FillRow<'s> {
                 false
             }
         };
+        #[cfg(test)]
+        ROWS_BY_EDGE.set(ROWS_BY_EDGE.get() + usize::from(by_edge));
         for k in 0..if by_edge { 0 } else { s } {
             if let Some((a, b, closed)) = two {
                 let (xa, xb) = (a.x_at(k), b.x_at(k));
@@ -282,6 +284,9 @@ thread_local! {
     /// Whether rows may take their steps edge by edge: tests turn it off on their thread to
     /// compare the shortcut with the walk of every sub-scanline.
     static BY_EDGE: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    /// The path-rows drawn edge by edge on this thread: for the tests of which rows take
+    /// the shortcut, which draws what the walk of every sub-scanline draws.
+    static ROWS_BY_EDGE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Whether rows may take their steps edge by edge (always, but in the tests that compare).
@@ -393,6 +398,40 @@ mod tests {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
             <path fill-rule="evenodd" d="M1.1 0H5.7L5.3 4H1.5Z M2.7 0H3.9L4.3 4H3.1Z"/></svg>"#;
         assert_eq!(alphas(svg, 1), [0, 191, 217, 0, 242, 140, 0, 0]);
+    }
+
+    /// How many path-rows of `svg` are drawn edge by edge.
+    fn rows_by_edge(svg: &str) -> usize {
+        let before = super::ROWS_BY_EDGE.get();
+        pixels(svg, true);
+        super::ROWS_BY_EDGE.get() - before
+    }
+
+    #[test]
+    fn rows_whose_edges_keep_their_order_are_drawn_edge_by_edge() {
+        let svg = |d: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="16">
+                <path fill-rule="evenodd" d="{d}"/></svg>"#
+            )
+        };
+        // Sloped sides through all 16 rows: every row, as two edges.
+        assert_eq!(rows_by_edge(&svg("M1.1 0H5.7L5.3 16H1.5Z")), 16);
+        // With a hole whose sides slope too, over rows 4 to 11: a span pattern of four edges
+        // there, and the rows where the hole's sides start and end (4 and 11: its top at 4.5,
+        // its bottom at 11.5) cross the row's sub-scanlines only in part, so walk them.
+        assert_eq!(
+            rows_by_edge(&svg("M1.1 0H7.7L7.3 16H1.5Z M2.7 4.5H3.9L4.3 11.5H3.1Z")),
+            14
+        );
+        // Vertical sides: one sub-scanline at the weight of all, no shortcut needed.
+        assert_eq!(rows_by_edge(&svg("M1.25 0H5.5V16H1.25Z")), 0);
+        // Two diagonals crossing at y 4, a row boundary: rows 0 to 3 have one side left, rows
+        // 4 to 7 the other, and every row keeps its order through its sub-scanlines.
+        assert_eq!(rows_by_edge(&svg("M0 0L8 8H0L8 0Z")), 8);
+        // Crossing at y 4.5, within row 4: that row's sides trade places, so it walks its
+        // sub-scanlines.
+        assert_eq!(rows_by_edge(&svg("M0 0L8 9H0L8 0Z")), 8);
     }
 
     proptest::proptest! {
