@@ -432,6 +432,17 @@ mod tests {
         // Crossing at y 4.5, within row 4: that row's sides trade places, so it walks its
         // sub-scanlines.
         assert_eq!(rows_by_edge(&svg("M0 0L8 9H0L8 0Z")), 8);
+        // Two sides meeting on a sub-scanline's centre cross it at one x, in no strict order
+        // there, so that row walks its sub-scanlines: the apex of a triangle on the first
+        // sub-scanline of row 0, and two diagonals (slopes 1 and -1: exact crossings)
+        // crossing on the last of row 3 (rows 0 to 6 have both through every sub-scanline);
+        // each with either side first.
+        for d in ["M0 4L4 0.125L8 4Z", "M8 4L4 0.125L0 4Z"] {
+            assert_eq!(rows_by_edge(&svg(d)), 3, "{d}");
+        }
+        for d in ["M0 0L7.75 7.75H0L7.75 0Z", "M0 0H7.75L0 7.75H7.75Z"] {
+            assert_eq!(rows_by_edge(&svg(d)), 6, "{d}");
+        }
     }
 
     proptest::proptest! {
