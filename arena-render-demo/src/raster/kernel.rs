@@ -376,8 +376,16 @@ mod tests {
         let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
         let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
         super::BY_EDGE.set(by_edge);
+        let before = super::ROWS_BY_EDGE.get();
         let image = Renderer::new(&scene).unwrap().render_here();
         super::BY_EDGE.set(true);
+        if !by_edge {
+            assert_eq!(
+                super::ROWS_BY_EDGE.get(),
+                before,
+                "no row by edge when turned off"
+            );
+        }
         image.unwrap().0.data
     }
 
@@ -442,6 +450,19 @@ mod tests {
         }
         for d in ["M0 0L7.75 7.75H0L7.75 0Z", "M0 0H7.75L0 7.75H7.75Z"] {
             assert_eq!(rows_by_edge(&svg(d)), 6, "{d}");
+        }
+        // The same with four edges (two triangles whose long sides cross), through the
+        // span pattern: crossing on the last sub-scanline of row 3, then on the first of row
+        // 4 (rows 0 to 7 through every sub-scanline), with the triangles in either order (the
+        // pattern's sort keeps tied edges in the order it finds them).
+        let nonzero = |d: &str| svg(d).replace("evenodd", "nonzero");
+        let d = "M0 0L7.75 7.75H0Z M7.75 0L0 7.75H7.75Z";
+        assert_eq!(rows_by_edge(&nonzero(d)), 6, "{d}");
+        for d in [
+            "M0 0L8.25 8.25H0Z M8.25 0L0 8.25H8.25Z",
+            "M8.25 0L0 8.25H8.25Z M0 0L8.25 8.25H0Z",
+        ] {
+            assert_eq!(rows_by_edge(&nonzero(d)), 7, "{d}");
         }
     }
 
