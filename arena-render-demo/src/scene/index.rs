@@ -65,76 +65,64 @@ impl RowIndex {
         s: i32,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
-        // One pass over the edges: per row, the count of its edges (one entry down, so that
-        // a running sum turns the counts into the offsets in place) and the extreme x of its
-        // crossings, which are at each edge's first and last sub-scanline in the row (x is
-        // linear in the sub-scanline).
+        // One pass over the edges: per row, the count of its edges (into its offset, which
+        // the running sum below turns into the end of the row's list) and the extreme x of
+        // its crossings, which are at each edge's first and last sub-scanline in the row (x
+        // is linear in the sub-scanline).
         let mut offsets = vec![0u32; rows + 1];
         let mut extremes = vec![Extremes::NONE; rows];
         for e in edges {
             let r = e.rows(s);
-            let (first, last) = (e.subs().start, e.subs().end - 1);
-            let first_sub = r.start as i32 * s;
-            let rows = extremes[r.clone()]
-                .iter_mut()
-                .zip(&mut offsets[r.start + 1..r.end + 1]);
-            // The crossings at the edge's first and last sub-scanline in the row whose first
-            // sub-scanline is `row_sub`.
-            let ends = |row_sub: i32| {
-                let (top, bottom) = (first.max(row_sub), last.min(row_sub + s - 1));
-                (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
-            };
+            let (extremes, counts) = (&mut extremes[r.clone()], &mut offsets[r.clone()]);
             // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
             // finite slope the first crossing is the leftmost (the rightmost for a negative
             // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
             // crossing is `x0` (plus a zero).
             let dxdy = e.dxdy();
             if dxdy == 0.0 {
-                let x = e.x_at_sub(first, s);
-                for (extreme, count) in rows {
+                let x = e.x_at_sub(e.subs().start, s);
+                for (extreme, count) in extremes.iter_mut().zip(counts) {
                     *count += 1;
                     extreme.widen(x, x);
                 }
             } else if dxdy > 0.0 && dxdy.is_finite() {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.widen(a, b);
-                }
+                add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(a, b));
             } else if dxdy < 0.0 && dxdy.is_finite() {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.widen(b, a);
-                }
+                add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(b, a));
             } else {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.add(a, b);
-                }
+                add_rows(e, s, r.start, extremes, counts, Extremes::add);
             }
         }
-        let mut total = 0u32;
-        for offset in &mut offsets {
-            total += *offset;
+        // The running sum of the counts: each row's offset becomes the end of its list (the
+        // fill below moves it down to the start), the last one the total. On the way, each
+        // row's span and the widest and fullest rows.
+        let (mut total, mut max_row_edges, mut max_row_span) = (0u32, 0u32, 0u32);
+        let mut spans = Vec::with_capacity(rows);
+        for (offset, extreme) in offsets.iter_mut().zip(extremes) {
+            let count = *offset;
+            total += count;
             *offset = total;
+            max_row_edges = max_row_edges.max(count);
+            // A row without edges spans nothing, as `Extremes::span` of no crossing says.
+            let span = if count == 0 {
+                (0, 0)
+            } else {
+                extreme.span(width)
+            };
+            max_row_span = max_row_span.max(span.1 - span.0);
+            spans.push(span);
         }
-        let spans: Vec<(u32, u32)> = extremes.into_iter().map(|x| x.span(width)).collect();
-        let max_row_span = spans
-            .iter()
-            .map(|&(a, b)| (b - a) as usize)
-            .max()
-            .unwrap_or(0);
-        let mut cursor = offsets[..rows].to_vec();
+        offsets[rows] = total;
         let mut row_edges = vec![0u32; total as usize];
-        // Edges in index order, so each row's list comes out ascending.
-        for (i, e) in edges.iter().enumerate() {
-            for c in &mut cursor[e.rows(s)] {
-                row_edges[*c as usize] = i as u32;
-                *c += 1;
+        // Edges in reverse index order, each row's list filled from its end down, so that it
+        // comes out ascending and the row's offset ends at its start.
+        for (i, e) in edges.iter().enumerate().rev() {
+            for end in &mut offsets[e.rows(s)] {
+                *end -= 1;
+                row_edges[*end as usize] = i as u32;
             }
         }
+        let (max_row_edges, max_row_span) = (max_row_edges as usize, max_row_span as usize);
         let (op_of_edge, parent) = op_tree(ops, fills, edges.len());
         let index = RowIndex {
             offsets,
@@ -147,7 +135,7 @@ impl RowIndex {
         let params = SceneParams {
             width: width as usize,
             max_row_span,
-            max_row_edges: index.most_row_edges(),
+            max_row_edges,
             max_sub_crossings: most_sub_crossings(edges, fills),
             max_depth,
             max_layer_pixels,
@@ -185,15 +173,43 @@ impl RowIndex {
             op = up;
         }
     }
+}
 
-    /// The most edges in one row's list.
-    fn most_row_edges(&self) -> usize {
-        self.offsets
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as usize)
-            .max()
-            .unwrap_or(0)
+/// Counts edge `e` in each of its rows (`first_row` on: `extremes` and `counts` are those
+/// rows' entries) and calls `widen` with the row's extremes and the edge's crossings at its
+/// first and last sub-scanline in the row: the edge's own first and last sub-scanline in its
+/// first and last row, the row's own in the rows between, so that no row clamps them.
+#[inline(always)]
+fn add_rows(
+    e: &Edge,
+    s: i32,
+    first_row: usize,
+    extremes: &mut [Extremes],
+    counts: &mut [u32],
+    widen: impl Fn(&mut Extremes, f32, f32),
+) {
+    debug_assert!(!extremes.is_empty() && extremes.len() == counts.len());
+    let Some((last_extreme, extremes)) = extremes.split_last_mut() else {
+        return;
+    };
+    let Some((last_count, counts)) = counts.split_last_mut() else {
+        return;
+    };
+    // `top` is the edge's first sub-scanline in the row, `next` the next row's first; the
+    // last row's is at most `height * s - s`, so neither overflows.
+    let (mut top, mut next) = (e.subs().start, first_row as i32 * s + s);
+    for (extreme, count) in extremes.iter_mut().zip(counts) {
+        *count += 1;
+        widen(extreme, e.x_at_sub(top, s), e.x_at_sub(next - 1, s));
+        top = next;
+        next += s;
     }
+    *last_count += 1;
+    widen(
+        last_extreme,
+        e.x_at_sub(top, s),
+        e.x_at_sub(e.subs().end - 1, s),
+    );
 }
 
 /// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
@@ -287,7 +303,7 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
 /// calls.
 #[derive(Debug, Default)]
 struct CrossingCounter {
-    /// A difference array over the sub-scanlines.
+    /// A difference array over the sub-scanlines, all zero between calls.
     diff: Vec<i32>,
     /// The edges' first sub-scanlines, then their ends.
     starts: Vec<i32>,
@@ -314,16 +330,19 @@ impl CrossingCounter {
     /// [`CrossingCounter::most`] with a difference array over `subs`, the sub-scanlines from
     /// the edges' first to their last.
     fn most_by_difference(&mut self, edges: &[Edge], subs: Range<i32>) -> usize {
-        let diff = &mut self.diff;
-        diff.clear();
-        diff.resize((subs.end - subs.start + 1) as usize, 0);
+        let len = (subs.end - subs.start + 1) as usize;
+        if self.diff.len() < len {
+            self.diff.resize(len, 0);
+        }
+        let diff = &mut self.diff[..len];
         for e in edges {
             diff[(e.subs().start - subs.start) as usize] += 1;
             diff[(e.subs().end - subs.start) as usize] -= 1;
         }
         let (mut live, mut most) = (0i32, 0i32);
-        for d in diff.iter() {
-            live += d;
+        // Each entry is zeroed as it is read, which leaves the array zero for the next call.
+        for d in diff {
+            live += std::mem::take(d);
             most = most.max(live);
         }
         most as usize
@@ -475,6 +494,56 @@ mod tests {
         assert!(
             overflowing > 10 && nan > 0 && vertical > 10 && partial > 100,
             "{overflowing} {nan} {vertical} {partial}"
+        );
+    }
+
+    /// Each row's list holds exactly the edges whose rows include it, ascending, and the
+    /// fullest and widest rows are those of the lists and spans, for random polygons on and
+    /// around the canvas (rows without edges among them).
+    #[test]
+    fn row_lists_hold_exactly_the_edges_of_each_row() {
+        let (size, s) = ((40, 24), 4);
+        let mut next = xorshift(0x8f1b_bcdc_bfa5_3e0b_u64);
+        let (mut empty_rows, mut most_edges) = (0, 0);
+        for _ in 0..200 {
+            let mut flattener = Flattener::new(size.0, size.1, s as u32);
+            for _ in 0..1 + next(3) {
+                let mut path = PathBuilder::new();
+                for k in 0..3 + next(10) {
+                    let (x, y) = (
+                        next(600) as f32 / 10.0 - 10.0,
+                        next(320) as f32 / 10.0 - 4.0,
+                    );
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                if let Some(path) = path.finish() {
+                    flattener.add_path(&path);
+                }
+            }
+            let edges = flattener.into_edges();
+            let (index, params) = RowIndex::build(&edges, &[], &[], false, size, s);
+            let (mut fullest, mut widest) = (0, 0);
+            for y in 0..size.1 {
+                let expected: Vec<u32> = (0..edges.len() as u32)
+                    .filter(|&i| edges[i as usize].rows(s).contains(&(y as usize)))
+                    .collect();
+                assert_eq!(index.edges_of(y), expected, "row {y}");
+                let (first, end) = index.span(y);
+                (fullest, widest) = (fullest.max(expected.len()), widest.max(end - first));
+                empty_rows += usize::from(expected.is_empty());
+                most_edges = most_edges.max(expected.len());
+            }
+            assert_eq!(params.max_row_edges, fullest);
+            assert_eq!(params.max_row_span, widest);
+        }
+        assert!(
+            empty_rows > 100 && most_edges >= 8,
+            "{empty_rows} {most_edges}"
         );
     }
 
