@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::flatten::{Edge, end_column, first_column};
+use super::flatten::{Edge, end_column, first_column, sample_y};
 
 use super::item::{FillItem, Op};
 
@@ -186,7 +186,7 @@ fn add_rows(
     first_row: usize,
     extremes: &mut [Extremes],
     counts: &mut [u32],
-    widen: impl Fn(&mut Extremes, f32, f32),
+    mut widen: impl FnMut(&mut Extremes, f32, f32),
 ) {
     debug_assert!(!extremes.is_empty() && extremes.len() == counts.len());
     let Some((last_extreme, extremes)) = extremes.split_last_mut() else {
@@ -195,21 +195,23 @@ fn add_rows(
     let Some((last_count, counts)) = counts.split_last_mut() else {
         return;
     };
-    // `top` is the edge's first sub-scanline in the row, `next` the next row's first; the
-    // last row's is at most `height * s - s`, so neither overflows.
-    let (mut top, mut next) = (e.subs().start, first_row as i32 * s + s);
+    // The y of the samples of the edge's first sub-scanline in the row and of the next row's
+    // first: each row down adds 1.0 to both, and the row's last sub-scanline is one
+    // sub-scanline above the next row's first, all exact (see `sample_y`), so the crossings
+    // are those of `x_at_sub` at these sub-scanlines.
+    let (mut top, mut next) = (
+        sample_y(e.subs().start, s),
+        sample_y(first_row as i32 * s + s, s),
+    );
+    let sub_height = 1.0 / s as f32;
     for (extreme, count) in extremes.iter_mut().zip(counts) {
         *count += 1;
-        widen(extreme, e.x_at_sub(top, s), e.x_at_sub(next - 1, s));
+        widen(extreme, e.x_at_y(top), e.x_at_y(next - sub_height));
         top = next;
-        next += s;
+        next += 1.0;
     }
     *last_count += 1;
-    widen(
-        last_extreme,
-        e.x_at_sub(top, s),
-        e.x_at_sub(e.subs().end - 1, s),
-    );
+    widen(last_extreme, e.x_at_y(top), e.x_at_sub(e.subs().end - 1, s));
 }
 
 /// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
@@ -545,6 +547,63 @@ mod tests {
             empty_rows > 100 && most_edges >= 8,
             "{empty_rows} {most_edges}"
         );
+    }
+
+    /// The crossings `add_rows` gives each row of an edge are, bit for bit, those of
+    /// `x_at_sub` at the edge's first and last sub-scanline in the row, for edges short and
+    /// tall, steep and shallow, up to the full height of the tallest canvas (where the
+    /// samples' y is largest), and it counts each row once.
+    #[test]
+    fn each_rows_crossings_are_those_at_its_first_and_last_sub_scanline() {
+        let s = crate::SUB_SCANLINES as i32;
+        let mut next = xorshift(0x6a09_e667_f3bc_c908_u64);
+        let (mut tall, mut rows_seen) = (0, 0);
+        for (height, rounds) in [(8, 300), (300, 100), (crate::MAX_DIMENSION, 30)] {
+            for _ in 0..rounds {
+                let mut flattener = Flattener::new(64, height, s as u32);
+                let mut path = PathBuilder::new();
+                for k in 0..3 + next(3) {
+                    let x = match next(3) {
+                        0 => (next(2001) as f32 - 1000.0) * 1e3,
+                        _ => next(7000) as f32 / 100.0 - 3.0,
+                    };
+                    let y = (next(u64::from(height) * 7 + 29) as f32 - 14.0) / 7.0;
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                let Some(path) = path.finish() else { continue };
+                flattener.add_path(&path);
+                for e in flattener.into_edges() {
+                    let r = e.rows(s);
+                    let (mut extremes, mut counts) =
+                        (vec![Extremes::NONE; r.len()], vec![0; r.len()]);
+                    let mut seen = Vec::new();
+                    add_rows(&e, s, r.start, &mut extremes, &mut counts, |_, a, b| {
+                        seen.push((a.to_bits(), b.to_bits()));
+                    });
+                    let expected: Vec<(u32, u32)> = r
+                        .clone()
+                        .map(|row| {
+                            let top = e.subs().start.max(row as i32 * s);
+                            let bottom = (e.subs().end - 1).min(row as i32 * s + s - 1);
+                            (
+                                e.x_at_sub(top, s).to_bits(),
+                                e.x_at_sub(bottom, s).to_bits(),
+                            )
+                        })
+                        .collect();
+                    assert_eq!(seen, expected, "rows {r:?}");
+                    assert!(counts.iter().all(|&c| c == 1));
+                    tall += usize::from(e.subs().end > 60_000);
+                    rows_seen += r.len();
+                }
+            }
+        }
+        assert!(tall > 5 && rows_seen > 20_000, "{tall} {rows_seen}");
     }
 
     /// An edge whose slope overflows (a huge distance across, a fraction of a pixel down)

@@ -14,7 +14,7 @@ use super::PixelBounds;
 use curves::{
     FLATTEN_TOLERANCE, aliased_cubic_segments, last, second_difference, segments_for, weighted,
 };
-pub(crate) use edge::{Edge, end_column, first_column};
+pub(crate) use edge::{Edge, end_column, first_column, sample_y};
 
 /// Turns device-space paths into edges for a canvas of a given size.
 ///
