@@ -78,46 +78,51 @@ impl RowIndex {
             // finite slope the first crossing is the leftmost (the rightmost for a negative
             // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
             // crossing is `x0` (plus a zero).
-            let dxdy = e.dxdy();
-            if dxdy == 0.0 {
-                let x = e.x_at_sub(e.subs().start, s);
-                for (extreme, count) in extremes.iter_mut().zip(counts) {
-                    *count += 1;
-                    extreme.widen(x, x);
+            match Slope::of(e.dxdy()) {
+                Slope::Vertical => {
+                    let x = e.x_at_sub(e.subs().start, s);
+                    for (extreme, count) in extremes.iter_mut().zip(counts) {
+                        *count += 1;
+                        extreme.widen(x, x);
+                    }
                 }
-            } else if dxdy > 0.0 && dxdy.is_finite() {
-                add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(a, b));
-            } else if dxdy < 0.0 && dxdy.is_finite() {
-                add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(b, a));
-            } else {
-                add_rows(e, s, r.start, extremes, counts, Extremes::add);
+                Slope::Rising => {
+                    add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(a, b));
+                }
+                Slope::Falling => {
+                    add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(b, a));
+                }
+                Slope::Overflowed => add_rows(e, s, r.start, extremes, counts, Extremes::add),
             }
         }
         // The running sum of the counts: each row's offset becomes the end of its list (the
         // fill below moves it down to the start), the last one the total. On the way, each
         // row's span and the widest and fullest rows.
         let (mut total, mut max_row_edges, mut max_row_span) = (0u32, 0u32, 0u32);
-        let mut spans = Vec::with_capacity(rows);
-        for (offset, extreme) in offsets.iter_mut().zip(extremes) {
-            let count = *offset;
-            total += count;
-            *offset = total;
-            max_row_edges = max_row_edges.max(count);
-            // A row without edges spans nothing, as `Extremes::span` of no crossing says.
-            let span = if count == 0 {
-                (0, 0)
-            } else {
-                extreme.span(width)
-            };
-            max_row_span = max_row_span.max(span.1 - span.0);
-            spans.push(span);
-        }
+        let spans: Vec<(u32, u32)> = offsets
+            .iter_mut()
+            .zip(extremes)
+            .map(|(offset, extreme)| {
+                let count = *offset;
+                total += count;
+                *offset = total;
+                max_row_edges = max_row_edges.max(count);
+                // A row without edges spans nothing, as `Extremes::span` of no crossing says.
+                let span = if count == 0 {
+                    (0, 0)
+                } else {
+                    extreme.span(width)
+                };
+                max_row_span = max_row_span.max(span.1 - span.0);
+                span
+            })
+            .collect();
         offsets[rows] = total;
         let mut row_edges = vec![0u32; total as usize];
         // Edges in reverse index order, each row's list filled from its end down, so that it
         // comes out ascending and the row's offset ends at its start.
-        for (i, e) in edges.iter().enumerate().rev() {
-            for end in &mut offsets[e.rows(s)] {
+        for i in (0..edges.len()).rev() {
+            for end in &mut offsets[edges[i].rows(s)] {
                 *end -= 1;
                 row_edges[*end as usize] = i as u32;
             }
@@ -171,6 +176,38 @@ impl RowIndex {
                 return op as usize;
             }
             op = up;
+        }
+    }
+}
+
+/// How an edge's x moves down its sub-scanlines, which says where its extreme crossings in a
+/// row are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slope {
+    /// No slope (`dxdy` is zero): every crossing is at the same x.
+    Vertical,
+    /// A finite positive slope: the first crossing in a row is the leftmost.
+    Rising,
+    /// A finite negative slope: the first crossing in a row is the rightmost.
+    Falling,
+    /// An infinite or NaN slope (a segment nearly horizontal and a huge distance across):
+    /// crossings may be infinite or NaN.
+    Overflowed,
+}
+
+impl Slope {
+    /// The kind of slope `dxdy` is. Compares against the infinities instead of calling
+    /// `is_finite`, which compiles to a classification of the bits several times longer.
+    #[inline(always)]
+    fn of(dxdy: f32) -> Slope {
+        if dxdy == 0.0 {
+            Slope::Vertical
+        } else if dxdy > 0.0 && dxdy < f32::INFINITY {
+            Slope::Rising
+        } else if dxdy < 0.0 && dxdy > f32::NEG_INFINITY {
+            Slope::Falling
+        } else {
+            Slope::Overflowed
         }
     }
 }
@@ -319,8 +356,13 @@ impl CrossingCounter {
     /// last; sorting their starts and ends costs about `n log n` for `n` edges, far less for a
     /// tall fill with few edges (a rectangle crosses hundreds of sub-scanlines with two).
     fn most(&mut self, edges: &[Edge]) -> usize {
-        let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
-        let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
+        let Some(first) = edges.first() else {
+            return 0;
+        };
+        let (mut lo, mut hi) = (first.subs().start, first.subs().end);
+        for e in edges {
+            (lo, hi) = (lo.min(e.subs().start), hi.max(e.subs().end));
+        }
         let (range, n) = ((hi - lo) as usize, edges.len());
         if range > 2 * n * (n.max(1).ilog2() as usize + 2) {
             self.most_by_sorting(edges)
@@ -604,6 +646,44 @@ mod tests {
             }
         }
         assert!(tall > 5 && rows_seen > 20_000, "{tall} {rows_seen}");
+    }
+
+    /// `Slope::of` sorts every kind of value as the tests on `is_finite` it replaces do.
+    #[test]
+    fn slopes_are_classed_as_by_is_finite() {
+        let old = |v: f32| {
+            if v == 0.0 {
+                Slope::Vertical
+            } else if v > 0.0 && v.is_finite() {
+                Slope::Rising
+            } else if v < 0.0 && v.is_finite() {
+                Slope::Falling
+            } else {
+                Slope::Overflowed
+            }
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            f32::NAN,
+            -f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            -f32::from_bits(1),
+            f32::from_bits(0x7fc0_0001),
+            f32::from_bits(0xff80_0001),
+        ];
+        values.extend((-300..300).map(|i| i as f32 * 0.37));
+        values.extend((0..=255u32).map(|e| f32::from_bits(e << 23 | 0x1234)));
+        values.extend((0..=255u32).map(|e| f32::from_bits(1 << 31 | e << 23 | 0x1234)));
+        for v in values {
+            assert_eq!(Slope::of(v), old(v), "{v:e} ({:#x})", v.to_bits());
+        }
     }
 
     /// An edge whose slope overflows (a huge distance across, a fraction of a pixel down)
