@@ -74,23 +74,7 @@ impl Edge {
         height: u32,
         sub_scanlines: u32,
     ) {
-        if !(a.is_finite() && b.is_finite()) {
-            return;
-        }
-        Edge::push_finite(edges, (a, b), crisp, height, sub_scanlines);
-    }
-
-    /// [`Edge::push`] of a segment whose ends are both finite.
-    #[inline(always)]
-    pub(super) fn push_finite(
-        edges: &mut Vec<Edge>,
-        (a, b): (Point, Point),
-        crisp: bool,
-        height: u32,
-        sub_scanlines: u32,
-    ) {
-        debug_assert!(a.is_finite() && b.is_finite());
-        if a.y == b.y {
+        if !(a.is_finite() && b.is_finite()) || a.y == b.y {
             return;
         }
         let (top, bottom, dir) = if a.y < b.y { (a, b, 1) } else { (b, a, -1) };

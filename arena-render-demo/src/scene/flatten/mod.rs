@@ -190,18 +190,9 @@ impl Flattener {
                 let (n, height, sub) = (points.len(), self.height, self.sub_scanlines);
                 // At most one edge per segment, but for aliased ones (one per row).
                 self.edges.reserve(n);
-                // A contour of finite points (nearly every one) has only finite segments: the
-                // test is made once per point instead of twice per segment.
-                if points.iter().all(|p| p.is_finite()) {
-                    for i in 0..n {
-                        let segment = (points[i], points[(i + 1) % n]);
-                        Edge::push_finite(&mut self.edges, segment, crisp, height, sub);
-                    }
-                } else {
-                    for i in 0..n {
-                        let segment = (points[i], points[(i + 1) % n]);
-                        Edge::push(&mut self.edges, segment, crisp, height, sub);
-                    }
+                for i in 0..n {
+                    let segment = (points[i], points[(i + 1) % n]);
+                    Edge::push(&mut self.edges, segment, crisp, height, sub);
                 }
             }
             Outline::Fill { .. } => {}
