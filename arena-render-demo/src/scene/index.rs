@@ -65,68 +65,75 @@ impl RowIndex {
         s: i32,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
-        // One pass over the edges: per row, the count of its edges (into its offset, which
-        // the running sum below turns into the end of the row's list) and the extreme x of
-        // its crossings, which are at each edge's first and last sub-scanline in the row (x
-        // is linear in the sub-scanline).
+        // Each row's count of edges, by a difference array over the rows (one step per edge,
+        // not per edge and row), then two running sums: the counts, and from them each row's
+        // offset as the end of its list (the fill below moves it down to the start), the
+        // last one the total. The steps down wrap; the sums they end in do not.
         let mut offsets = vec![0u32; rows + 1];
-        let mut extremes = vec![Extremes::NONE; rows];
         for e in edges {
             let r = e.rows(s);
-            let (extremes, counts) = (&mut extremes[r.clone()], &mut offsets[r.clone()]);
+            offsets[r.start] = offsets[r.start].wrapping_add(1);
+            offsets[r.end] = offsets[r.end].wrapping_sub(1);
+        }
+        let (mut count, mut total, mut max_row_edges) = (0u32, 0u32, 0u32);
+        for offset in &mut offsets[..rows] {
+            count = count.wrapping_add(*offset);
+            total += count;
+            *offset = total;
+            max_row_edges = max_row_edges.max(count);
+        }
+        offsets[rows] = total;
+        // One pass over the edges, in reverse index order: each row's list filled from its
+        // end down, so that it comes out ascending and the row's offset ends at its start;
+        // and per row the extreme x of its crossings, which are at each edge's first and last
+        // sub-scanline in the row (x is linear in the sub-scanline).
+        let mut row_edges = vec![0u32; total as usize];
+        let mut extremes = vec![Extremes::NONE; rows];
+        for i in (0..edges.len()).rev() {
+            let e = &edges[i];
+            let r = e.rows(s);
+            let (extremes, ends) = (&mut extremes[r.clone()], &mut offsets[r.clone()]);
             // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
             // finite slope the first crossing is the leftmost (the rightmost for a negative
             // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
             // crossing is `x0` (plus a zero).
+            let mut list = |end: &mut u32| {
+                *end -= 1;
+                row_edges[*end as usize] = i as u32;
+            };
             match Slope::of(e.dxdy()) {
                 Slope::Vertical => {
                     let x = e.x_at_sub(e.subs().start, s);
-                    for (extreme, count) in extremes.iter_mut().zip(counts) {
-                        *count += 1;
+                    for (extreme, end) in extremes.iter_mut().zip(ends) {
+                        list(end);
                         extreme.widen(x, x);
                     }
                 }
-                Slope::Rising => {
-                    add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(a, b));
-                }
-                Slope::Falling => {
-                    add_rows(e, s, r.start, extremes, counts, |x, a, b| x.widen(b, a));
-                }
-                Slope::Overflowed => add_rows(e, s, r.start, extremes, counts, Extremes::add),
+                Slope::Rising => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.widen(a, b);
+                }),
+                Slope::Falling => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.widen(b, a);
+                }),
+                Slope::Overflowed => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.add(a, b);
+                }),
             }
         }
-        // The running sum of the counts: each row's offset becomes the end of its list (the
-        // fill below moves it down to the start), the last one the total. On the way, each
-        // row's span and the widest and fullest rows.
-        let (mut total, mut max_row_edges, mut max_row_span) = (0u32, 0u32, 0u32);
-        let spans: Vec<(u32, u32)> = offsets
-            .iter_mut()
-            .zip(extremes)
-            .map(|(offset, extreme)| {
-                let count = *offset;
-                total += count;
-                *offset = total;
-                max_row_edges = max_row_edges.max(count);
-                // A row without edges spans nothing, as `Extremes::span` of no crossing says.
-                let span = if count == 0 {
-                    (0, 0)
-                } else {
-                    extreme.span(width)
-                };
+        // Each row's span (none for a row without edges, as `Extremes::span` of no crossing
+        // says) and the widest.
+        let mut max_row_span = 0;
+        let spans: Vec<(u32, u32)> = extremes
+            .into_iter()
+            .map(|extreme| {
+                let span = extreme.span(width);
                 max_row_span = max_row_span.max(span.1 - span.0);
                 span
             })
             .collect();
-        offsets[rows] = total;
-        let mut row_edges = vec![0u32; total as usize];
-        // Edges in reverse index order, each row's list filled from its end down, so that it
-        // comes out ascending and the row's offset ends at its start.
-        for i in (0..edges.len()).rev() {
-            for end in &mut offsets[edges[i].rows(s)] {
-                *end -= 1;
-                row_edges[*end as usize] = i as u32;
-            }
-        }
         let (max_row_edges, max_row_span) = (max_row_edges as usize, max_row_span as usize);
         let (op_of_edge, parent) = op_tree(ops, fills, edges.len());
         let index = RowIndex {
@@ -212,24 +219,24 @@ impl Slope {
     }
 }
 
-/// Counts edge `e` in each of its rows (`first_row` on: `extremes` and `counts` are those
-/// rows' entries) and calls `widen` with the row's extremes and the edge's crossings at its
-/// first and last sub-scanline in the row: the edge's own first and last sub-scanline in its
-/// first and last row, the row's own in the rows between, so that no row clamps them.
+/// Calls `widen` for each row of edge `e` (`first_row` on: `extremes` and `ends` are those
+/// rows' entries) with the row's entries and the edge's crossings at its first and last
+/// sub-scanline in the row: the edge's own first and last sub-scanline in its first and last
+/// row, the row's own in the rows between, so that no row clamps them.
 #[inline(always)]
 fn add_rows(
     e: &Edge,
     s: i32,
     first_row: usize,
     extremes: &mut [Extremes],
-    counts: &mut [u32],
-    mut widen: impl FnMut(&mut Extremes, f32, f32),
+    ends: &mut [u32],
+    mut widen: impl FnMut(&mut Extremes, &mut u32, f32, f32),
 ) {
-    debug_assert!(!extremes.is_empty() && extremes.len() == counts.len());
+    debug_assert!(!extremes.is_empty() && extremes.len() == ends.len());
     let Some((last_extreme, extremes)) = extremes.split_last_mut() else {
         return;
     };
-    let Some((last_count, counts)) = counts.split_last_mut() else {
+    let Some((last_end, ends)) = ends.split_last_mut() else {
         return;
     };
     // The y of the samples of the edge's first sub-scanline in the row and of the next row's
@@ -241,14 +248,17 @@ fn add_rows(
         sample_y(first_row as i32 * s + s, s),
     );
     let sub_height = 1.0 / s as f32;
-    for (extreme, count) in extremes.iter_mut().zip(counts) {
-        *count += 1;
-        widen(extreme, e.x_at_y(top), e.x_at_y(next - sub_height));
+    for (extreme, end) in extremes.iter_mut().zip(ends) {
+        widen(extreme, end, e.x_at_y(top), e.x_at_y(next - sub_height));
         top = next;
         next += 1.0;
     }
-    *last_count += 1;
-    widen(last_extreme, e.x_at_y(top), e.x_at_sub(e.subs().end - 1, s));
+    widen(
+        last_extreme,
+        last_end,
+        e.x_at_y(top),
+        e.x_at_sub(e.subs().end - 1, s),
+    );
 }
 
 /// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
@@ -594,7 +604,7 @@ mod tests {
     /// The crossings `add_rows` gives each row of an edge are, bit for bit, those of
     /// `x_at_sub` at the edge's first and last sub-scanline in the row, for edges short and
     /// tall, steep and shallow, up to the full height of the tallest canvas (where the
-    /// samples' y is largest), and it counts each row once.
+    /// samples' y is largest), and it visits each row once.
     #[test]
     fn each_rows_crossings_are_those_at_its_first_and_last_sub_scanline() {
         let s = crate::SUB_SCANLINES as i32;
@@ -624,9 +634,17 @@ mod tests {
                     let (mut extremes, mut counts) =
                         (vec![Extremes::NONE; r.len()], vec![0; r.len()]);
                     let mut seen = Vec::new();
-                    add_rows(&e, s, r.start, &mut extremes, &mut counts, |_, a, b| {
-                        seen.push((a.to_bits(), b.to_bits()));
-                    });
+                    add_rows(
+                        &e,
+                        s,
+                        r.start,
+                        &mut extremes,
+                        &mut counts,
+                        |_, count, a, b| {
+                            *count += 1;
+                            seen.push((a.to_bits(), b.to_bits()));
+                        },
+                    );
                     let expected: Vec<(u32, u32)> = r
                         .clone()
                         .map(|row| {
