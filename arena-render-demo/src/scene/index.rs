@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::flatten::{Edge, end_column, first_column};
+use super::flatten::{Edge, end_column, first_column, sample_y};
 
 use super::item::{FillItem, Op};
 
@@ -65,76 +65,76 @@ impl RowIndex {
         s: i32,
     ) -> (RowIndex, SceneParams) {
         let rows = height as usize;
-        // One pass over the edges: per row, the count of its edges (one entry down, so that
-        // a running sum turns the counts into the offsets in place) and the extreme x of its
-        // crossings, which are at each edge's first and last sub-scanline in the row (x is
-        // linear in the sub-scanline).
+        // Each row's count of edges, by a difference array over the rows (one step per edge,
+        // not per edge and row), then two running sums: the counts, and from them each row's
+        // offset as the end of its list (the fill below moves it down to the start), the
+        // last one the total. The steps down wrap; the sums they end in do not.
         let mut offsets = vec![0u32; rows + 1];
-        let mut extremes = vec![Extremes::NONE; rows];
         for e in edges {
             let r = e.rows(s);
-            let (first, last) = (e.subs().start, e.subs().end - 1);
-            let first_sub = r.start as i32 * s;
-            let rows = extremes[r.clone()]
-                .iter_mut()
-                .zip(&mut offsets[r.start + 1..r.end + 1]);
-            // The crossings at the edge's first and last sub-scanline in the row whose first
-            // sub-scanline is `row_sub`.
-            let ends = |row_sub: i32| {
-                let (top, bottom) = (first.max(row_sub), last.min(row_sub + s - 1));
-                (e.x_at_sub(top, s), e.x_at_sub(bottom, s))
-            };
+            offsets[r.start] = offsets[r.start].wrapping_add(1);
+            offsets[r.end] = offsets[r.end].wrapping_sub(1);
+        }
+        let (mut count, mut total, mut max_row_edges) = (0u32, 0u32, 0u32);
+        for offset in &mut offsets[..rows] {
+            count = count.wrapping_add(*offset);
+            total += count;
+            *offset = total;
+            max_row_edges = max_row_edges.max(count);
+        }
+        offsets[rows] = total;
+        // One pass over the edges, in reverse index order: each row's list filled from its
+        // end down, so that it comes out ascending and the row's offset ends at its start;
+        // and per row the extreme x of its crossings, which are at each edge's first and last
+        // sub-scanline in the row (x is linear in the sub-scanline).
+        let mut row_edges = vec![0u32; total as usize];
+        let mut extremes = vec![Extremes::NONE; rows];
+        for i in (0..edges.len()).rev() {
+            let e = &edges[i];
+            let r = e.rows(s);
+            let (extremes, ends) = (&mut extremes[r.clone()], &mut offsets[r.clone()]);
             // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
             // finite slope the first crossing is the leftmost (the rightmost for a negative
             // slope), and none is NaN (`x0` and `y0` are finite); with no slope every
             // crossing is `x0` (plus a zero).
-            let dxdy = e.dxdy();
-            if dxdy == 0.0 {
-                let x = e.x_at_sub(first, s);
-                for (extreme, count) in rows {
-                    *count += 1;
-                    extreme.widen(x, x);
+            let mut list = |end: &mut u32| {
+                *end -= 1;
+                row_edges[*end as usize] = i as u32;
+            };
+            match Slope::of(e.dxdy()) {
+                Slope::Vertical => {
+                    let x = e.x_at_sub(e.subs().start, s);
+                    for (extreme, end) in extremes.iter_mut().zip(ends) {
+                        list(end);
+                        extreme.widen(x, x);
+                    }
                 }
-            } else if dxdy > 0.0 && dxdy.is_finite() {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.widen(a, b);
-                }
-            } else if dxdy < 0.0 && dxdy.is_finite() {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.widen(b, a);
-                }
-            } else {
-                for (i, (extreme, count)) in rows.enumerate() {
-                    *count += 1;
-                    let (a, b) = ends(first_sub + i as i32 * s);
-                    extreme.add(a, b);
-                }
+                Slope::Rising => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.widen(a, b);
+                }),
+                Slope::Falling => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.widen(b, a);
+                }),
+                Slope::Overflowed => add_rows(e, s, r.start, extremes, ends, |x, end, a, b| {
+                    list(end);
+                    x.add(a, b);
+                }),
             }
         }
-        let mut total = 0u32;
-        for offset in &mut offsets {
-            total += *offset;
-            *offset = total;
-        }
-        let spans: Vec<(u32, u32)> = extremes.into_iter().map(|x| x.span(width)).collect();
-        let max_row_span = spans
-            .iter()
-            .map(|&(a, b)| (b - a) as usize)
-            .max()
-            .unwrap_or(0);
-        let mut cursor = offsets[..rows].to_vec();
-        let mut row_edges = vec![0u32; total as usize];
-        // Edges in index order, so each row's list comes out ascending.
-        for (i, e) in edges.iter().enumerate() {
-            for c in &mut cursor[e.rows(s)] {
-                row_edges[*c as usize] = i as u32;
-                *c += 1;
-            }
-        }
+        // Each row's span (none for a row without edges, as `Extremes::span` of no crossing
+        // says) and the widest.
+        let mut max_row_span = 0;
+        let spans: Vec<(u32, u32)> = extremes
+            .into_iter()
+            .map(|extreme| {
+                let span = extreme.span(width);
+                max_row_span = max_row_span.max(span.1 - span.0);
+                span
+            })
+            .collect();
+        let (max_row_edges, max_row_span) = (max_row_edges as usize, max_row_span as usize);
         let (op_of_edge, parent) = op_tree(ops, fills, edges.len());
         let index = RowIndex {
             offsets,
@@ -147,7 +147,7 @@ impl RowIndex {
         let params = SceneParams {
             width: width as usize,
             max_row_span,
-            max_row_edges: index.most_row_edges(),
+            max_row_edges,
             max_sub_crossings: most_sub_crossings(edges, fills),
             max_depth,
             max_layer_pixels,
@@ -185,15 +185,80 @@ impl RowIndex {
             op = up;
         }
     }
+}
 
-    /// The most edges in one row's list.
-    fn most_row_edges(&self) -> usize {
-        self.offsets
-            .windows(2)
-            .map(|w| (w[1] - w[0]) as usize)
-            .max()
-            .unwrap_or(0)
+/// How an edge's x moves down its sub-scanlines, which says where its extreme crossings in a
+/// row are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slope {
+    /// No slope (`dxdy` is zero): every crossing is at the same x.
+    Vertical,
+    /// A finite positive slope: the first crossing in a row is the leftmost.
+    Rising,
+    /// A finite negative slope: the first crossing in a row is the rightmost.
+    Falling,
+    /// An infinite or NaN slope (a segment nearly horizontal and a huge distance across):
+    /// crossings may be infinite or NaN.
+    Overflowed,
+}
+
+impl Slope {
+    /// The kind of slope `dxdy` is. Compares against the infinities instead of calling
+    /// `is_finite`, which compiles to a classification of the bits several times longer.
+    #[inline(always)]
+    fn of(dxdy: f32) -> Slope {
+        if dxdy == 0.0 {
+            Slope::Vertical
+        } else if dxdy > 0.0 && dxdy < f32::INFINITY {
+            Slope::Rising
+        } else if dxdy < 0.0 && dxdy > f32::NEG_INFINITY {
+            Slope::Falling
+        } else {
+            Slope::Overflowed
+        }
     }
+}
+
+/// Calls `widen` for each row of edge `e` (`first_row` on: `extremes` and `ends` are those
+/// rows' entries) with the row's entries and the edge's crossings at its first and last
+/// sub-scanline in the row: the edge's own first and last sub-scanline in its first and last
+/// row, the row's own in the rows between, so that no row clamps them.
+#[inline(always)]
+fn add_rows(
+    e: &Edge,
+    s: i32,
+    first_row: usize,
+    extremes: &mut [Extremes],
+    ends: &mut [u32],
+    mut widen: impl FnMut(&mut Extremes, &mut u32, f32, f32),
+) {
+    debug_assert!(!extremes.is_empty() && extremes.len() == ends.len());
+    let Some((last_extreme, extremes)) = extremes.split_last_mut() else {
+        return;
+    };
+    let Some((last_end, ends)) = ends.split_last_mut() else {
+        return;
+    };
+    // The y of the samples of the edge's first sub-scanline in the row and of the next row's
+    // first: each row down adds 1.0 to both, and the row's last sub-scanline is one
+    // sub-scanline above the next row's first, all exact (see `sample_y`), so the crossings
+    // are those of `x_at_sub` at these sub-scanlines.
+    let (mut top, mut next) = (
+        sample_y(e.subs().start, s),
+        sample_y(first_row as i32 * s + s, s),
+    );
+    let sub_height = 1.0 / s as f32;
+    for (extreme, end) in extremes.iter_mut().zip(ends) {
+        widen(extreme, end, e.x_at_y(top), e.x_at_y(next - sub_height));
+        top = next;
+        next += 1.0;
+    }
+    widen(
+        last_extreme,
+        last_end,
+        e.x_at_y(top),
+        e.x_at_sub(e.subs().end - 1, s),
+    );
 }
 
 /// The leftmost and rightmost crossing of a row's edges seen so far, a NaN crossing (of an
@@ -287,7 +352,7 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
 /// calls.
 #[derive(Debug, Default)]
 struct CrossingCounter {
-    /// A difference array over the sub-scanlines.
+    /// A difference array over the sub-scanlines, all zero between calls.
     diff: Vec<i32>,
     /// The edges' first sub-scanlines, then their ends.
     starts: Vec<i32>,
@@ -301,8 +366,13 @@ impl CrossingCounter {
     /// last; sorting their starts and ends costs about `n log n` for `n` edges, far less for a
     /// tall fill with few edges (a rectangle crosses hundreds of sub-scanlines with two).
     fn most(&mut self, edges: &[Edge]) -> usize {
-        let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
-        let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
+        let Some(first) = edges.first() else {
+            return 0;
+        };
+        let (mut lo, mut hi) = (first.subs().start, first.subs().end);
+        for e in edges {
+            (lo, hi) = (lo.min(e.subs().start), hi.max(e.subs().end));
+        }
         let (range, n) = ((hi - lo) as usize, edges.len());
         if range > 2 * n * (n.max(1).ilog2() as usize + 2) {
             self.most_by_sorting(edges)
@@ -314,16 +384,19 @@ impl CrossingCounter {
     /// [`CrossingCounter::most`] with a difference array over `subs`, the sub-scanlines from
     /// the edges' first to their last.
     fn most_by_difference(&mut self, edges: &[Edge], subs: Range<i32>) -> usize {
-        let diff = &mut self.diff;
-        diff.clear();
-        diff.resize((subs.end - subs.start + 1) as usize, 0);
+        let len = (subs.end - subs.start + 1) as usize;
+        if self.diff.len() < len {
+            self.diff.resize(len, 0);
+        }
+        let diff = &mut self.diff[..len];
         for e in edges {
             diff[(e.subs().start - subs.start) as usize] += 1;
             diff[(e.subs().end - subs.start) as usize] -= 1;
         }
         let (mut live, mut most) = (0i32, 0i32);
-        for d in diff.iter() {
-            live += d;
+        // Each entry is zeroed as it is read, which leaves the array zero for the next call.
+        for d in diff {
+            live += std::mem::take(d);
             most = most.max(live);
         }
         most as usize
@@ -476,6 +549,159 @@ mod tests {
             overflowing > 10 && nan > 0 && vertical > 10 && partial > 100,
             "{overflowing} {nan} {vertical} {partial}"
         );
+    }
+
+    /// Each row's list holds exactly the edges whose rows include it, ascending, and the
+    /// fullest and widest rows are those of the lists and spans, for random polygons on and
+    /// around the canvas (rows without edges among them).
+    #[test]
+    fn row_lists_hold_exactly_the_edges_of_each_row() {
+        let (size, s) = ((40, 24), 4);
+        let mut next = xorshift(0x8f1b_bcdc_bfa5_3e0b_u64);
+        let (mut empty_rows, mut most_edges) = (0, 0);
+        for _ in 0..200 {
+            let mut flattener = Flattener::new(size.0, size.1, s as u32);
+            for _ in 0..1 + next(3) {
+                let mut path = PathBuilder::new();
+                for k in 0..3 + next(10) {
+                    let (x, y) = (
+                        next(600) as f32 / 10.0 - 10.0,
+                        next(320) as f32 / 10.0 - 4.0,
+                    );
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                if let Some(path) = path.finish() {
+                    flattener.add_path(&path);
+                }
+            }
+            let edges = flattener.into_edges();
+            let (index, params) = RowIndex::build(&edges, &[], &[], false, size, s);
+            let (mut fullest, mut widest) = (0, 0);
+            for y in 0..size.1 {
+                let expected: Vec<u32> = (0..edges.len() as u32)
+                    .filter(|&i| edges[i as usize].rows(s).contains(&(y as usize)))
+                    .collect();
+                assert_eq!(index.edges_of(y), expected, "row {y}");
+                let (first, end) = index.span(y);
+                (fullest, widest) = (fullest.max(expected.len()), widest.max(end - first));
+                empty_rows += usize::from(expected.is_empty());
+                most_edges = most_edges.max(expected.len());
+            }
+            assert_eq!(params.max_row_edges, fullest);
+            assert_eq!(params.max_row_span, widest);
+        }
+        assert!(
+            empty_rows > 100 && most_edges >= 8,
+            "{empty_rows} {most_edges}"
+        );
+    }
+
+    /// The crossings `add_rows` gives each row of an edge are, bit for bit, those of
+    /// `x_at_sub` at the edge's first and last sub-scanline in the row, for edges short and
+    /// tall, steep and shallow, up to the full height of the tallest canvas (where the
+    /// samples' y is largest), and it visits each row once.
+    #[test]
+    fn each_rows_crossings_are_those_at_its_first_and_last_sub_scanline() {
+        let s = crate::SUB_SCANLINES as i32;
+        let mut next = xorshift(0x6a09_e667_f3bc_c908_u64);
+        let (mut tall, mut rows_seen) = (0, 0);
+        for (height, rounds) in [(8, 300), (300, 100), (crate::MAX_DIMENSION, 30)] {
+            for _ in 0..rounds {
+                let mut flattener = Flattener::new(64, height, s as u32);
+                let mut path = PathBuilder::new();
+                for k in 0..3 + next(3) {
+                    let x = match next(3) {
+                        0 => (next(2001) as f32 - 1000.0) * 1e3,
+                        _ => next(7000) as f32 / 100.0 - 3.0,
+                    };
+                    let y = (next(u64::from(height) * 7 + 29) as f32 - 14.0) / 7.0;
+                    if k == 0 {
+                        path.move_to(x, y);
+                    } else {
+                        path.line_to(x, y);
+                    }
+                }
+                path.close();
+                let Some(path) = path.finish() else { continue };
+                flattener.add_path(&path);
+                for e in flattener.into_edges() {
+                    let r = e.rows(s);
+                    let (mut extremes, mut counts) =
+                        (vec![Extremes::NONE; r.len()], vec![0; r.len()]);
+                    let mut seen = Vec::new();
+                    add_rows(
+                        &e,
+                        s,
+                        r.start,
+                        &mut extremes,
+                        &mut counts,
+                        |_, count, a, b| {
+                            *count += 1;
+                            seen.push((a.to_bits(), b.to_bits()));
+                        },
+                    );
+                    let expected: Vec<(u32, u32)> = r
+                        .clone()
+                        .map(|row| {
+                            let top = e.subs().start.max(row as i32 * s);
+                            let bottom = (e.subs().end - 1).min(row as i32 * s + s - 1);
+                            (
+                                e.x_at_sub(top, s).to_bits(),
+                                e.x_at_sub(bottom, s).to_bits(),
+                            )
+                        })
+                        .collect();
+                    assert_eq!(seen, expected, "rows {r:?}");
+                    assert!(counts.iter().all(|&c| c == 1));
+                    tall += usize::from(e.subs().end > 60_000);
+                    rows_seen += r.len();
+                }
+            }
+        }
+        assert!(tall > 5 && rows_seen > 20_000, "{tall} {rows_seen}");
+    }
+
+    /// `Slope::of` sorts every kind of value as the tests on `is_finite` it replaces do.
+    #[test]
+    fn slopes_are_classed_as_by_is_finite() {
+        let old = |v: f32| {
+            if v == 0.0 {
+                Slope::Vertical
+            } else if v > 0.0 && v.is_finite() {
+                Slope::Rising
+            } else if v < 0.0 && v.is_finite() {
+                Slope::Falling
+            } else {
+                Slope::Overflowed
+            }
+        };
+        let mut values = vec![
+            0.0,
+            -0.0,
+            f32::NAN,
+            -f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::MAX,
+            f32::MIN,
+            f32::MIN_POSITIVE,
+            -f32::MIN_POSITIVE,
+            f32::from_bits(1),
+            -f32::from_bits(1),
+            f32::from_bits(0x7fc0_0001),
+            f32::from_bits(0xff80_0001),
+        ];
+        values.extend((-300..300).map(|i| i as f32 * 0.37));
+        values.extend((0..=255u32).map(|e| f32::from_bits(e << 23 | 0x1234)));
+        values.extend((0..=255u32).map(|e| f32::from_bits(1 << 31 | e << 23 | 0x1234)));
+        for v in values {
+            assert_eq!(Slope::of(v), old(v), "{v:e} ({:#x})", v.to_bits());
+        }
     }
 
     /// An edge whose slope overflows (a huge distance across, a fraction of a pixel down)

@@ -25,10 +25,13 @@ impl Edge {
     /// x where the edge meets sub-scanline `sub` (extrapolated outside `sub0..sub1`).
     #[inline(always)]
     pub(crate) fn x_at_sub(&self, sub: i32, sub_scanlines: i32) -> f32 {
-        // `sub_scanlines` is a power of two, so multiplying by its reciprocal is exact: the
-        // same value as dividing, without a division's latency on every active edge.
-        debug_assert!(sub_scanlines.count_ones() == 1);
-        let y = (sub as f32 + 0.5) * (1.0 / sub_scanlines as f32);
+        self.x_at_y(sample_y(sub, sub_scanlines))
+    }
+
+    /// x where the edge meets the line at `y` (extrapolated outside `sub0..sub1`):
+    /// [`Edge::x_at_sub`] of the sub-scanline whose sample is at `y`.
+    #[inline(always)]
+    pub(crate) fn x_at_y(&self, y: f32) -> f32 {
         self.x0 + (y - self.y0) * self.dxdy
     }
 
@@ -167,6 +170,19 @@ impl Edge {
             });
         }
     }
+}
+
+/// The y of sub-scanline `sub`'s sample, `(sub + 0.5) / sub_scanlines`.
+///
+/// It is exact for every sub-scanline of a canvas (below `MAX_DIMENSION * SUB_SCANLINES`,
+/// 2^16, so `2 * sub + 1` needs at most 17 of an `f32`'s 24 bits), and so is adding a whole
+/// number of pixels to it: the y of the sub-scanline one row down is this plus 1.0 exactly.
+#[inline(always)]
+pub(crate) fn sample_y(sub: i32, sub_scanlines: i32) -> f32 {
+    // `sub_scanlines` is a power of two, so multiplying by its reciprocal is exact: the same
+    // value as dividing, without a division's latency on every active edge.
+    debug_assert!(sub_scanlines.count_ones() == 1);
+    (sub as f32 + 0.5) * (1.0 / sub_scanlines as f32)
 }
 
 /// The first pixel column a crossing at `x` can draw on a row `width` pixels wide: its pixel,

@@ -14,7 +14,7 @@ use super::PixelBounds;
 use curves::{
     FLATTEN_TOLERANCE, aliased_cubic_segments, last, second_difference, segments_for, weighted,
 };
-pub(crate) use edge::{Edge, end_column, first_column};
+pub(crate) use edge::{Edge, end_column, first_column, sample_y};
 
 /// Turns device-space paths into edges for a canvas of a given size.
 ///
@@ -144,9 +144,16 @@ impl Flattener {
         let (mut first_sub, mut end_sub) = (i32::MAX, i32::MIN);
         for e in &self.edges[edge_start..edge_end] {
             let subs = e.subs();
-            let (a, b) = (e.x_at_sub(subs.start, s), e.x_at_sub(subs.end - 1, s));
-            min_x = min_x.min(a.min(b));
-            max_x = max_x.max(a.max(b));
+            // Comparisons pass over a NaN crossing as `f32::min` and `max` do, without their
+            // NaN tests; a zero's sign, which they may keep otherwise, gives the same column.
+            for x in [e.x_at_sub(subs.start, s), e.x_at_sub(subs.end - 1, s)] {
+                if x < min_x {
+                    min_x = x;
+                }
+                if x > max_x {
+                    max_x = x;
+                }
+            }
             first_sub = first_sub.min(subs.start);
             end_sub = end_sub.max(subs.end);
         }
@@ -208,4 +215,99 @@ enum Outline {
     Fill { crisp: bool },
     /// The contour's hairline bands; `capped` extends open ends by half a pixel.
     Hairline { capped: bool },
+}
+
+#[cfg(test)]
+mod tests {
+    use tiny_skia_path::PathBuilder;
+
+    use super::*;
+
+    /// A xorshift64 generator from `seed`: each call gives a number below `n`.
+    fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        }
+    }
+
+    /// A path's pixel bounds are those of `f32::min` and `max` over its edges' first and last
+    /// crossings, and its edges those of its segments pushed one by one (none for a segment
+    /// with a non-finite end), for polygons on and off the canvas, with coordinates up to 1e38
+    /// (slopes that overflow to infinite and NaN crossings) and infinite and NaN points.
+    #[test]
+    fn bounds_and_edges_are_those_of_the_edges_and_segments_one_by_one() {
+        let (w, h, s) = (32, 24, 4);
+        let mut next = xorshift(0x1f83_d9ab_fb41_bd6b_u64);
+        let (mut non_finite, mut overflowing) = (0, 0);
+        for _ in 0..1000 {
+            let mut points = Vec::new();
+            // Every other polygon flat: all its points within an eighth of a pixel, on or
+            // just below a sample (so that a huge step across overflows the slope).
+            let (flat, y0) = (next(2) == 0, next(160) as f32 / 8.0 - 2.0);
+            for _ in 0..3 + next(6) {
+                let x = match next(8) {
+                    0..=2 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
+                    3 => [f32::INFINITY, f32::NEG_INFINITY, f32::NAN][next(3) as usize],
+                    _ => next(500) as f32 / 10.0 - 9.0,
+                };
+                let y = match flat {
+                    true => y0 + [0.0, 0.001, 0.002, 0.125][next(4) as usize],
+                    false => next(300) as f32 / 10.0 - 3.0 + [0.0, 0.001][next(2) as usize],
+                };
+                points.push(Point::from_xy(x, y));
+            }
+            let mut path = PathBuilder::new();
+            path.move_to(points[0].x, points[0].y);
+            for p in &points[1..] {
+                path.line_to(p.x, p.y);
+            }
+            path.close();
+            let Some(path) = path.finish() else { continue };
+            let mut flattener = Flattener::new(w, h, s);
+            let added = flattener.add_path(&path);
+            let edges = flattener.into_edges();
+            let mut one_by_one = Vec::new();
+            for i in 0..points.len() {
+                let segment = (points[i], points[(i + 1) % points.len()]);
+                Edge::push(&mut one_by_one, segment, false, h, s);
+            }
+            let fields = |e: &Edge| {
+                let x = [
+                    e.x_at_sub(e.subs().start, 4),
+                    e.x_at_sub(e.subs().end - 1, 4),
+                ];
+                (e.subs(), e.dir(), e.dxdy().to_bits(), x.map(f32::to_bits))
+            };
+            assert_eq!(
+                edges.iter().map(fields).collect::<Vec<_>>(),
+                one_by_one.iter().map(fields).collect::<Vec<_>>()
+            );
+            let Some((range, bounds)) = added else {
+                assert!(edges.is_empty());
+                continue;
+            };
+            assert_eq!(range, 0..edges.len() as u32);
+            let (mut min_x, mut max_x) = (f32::MAX, f32::MIN);
+            for e in &edges {
+                let (a, b) = (
+                    e.x_at_sub(e.subs().start, 4),
+                    e.x_at_sub(e.subs().end - 1, 4),
+                );
+                min_x = min_x.min(a.min(b));
+                max_x = max_x.max(a.max(b));
+            }
+            assert_eq!(bounds.col_start, first_column(min_x, w));
+            assert_eq!(bounds.col_end, end_column(max_x, w));
+            non_finite += usize::from(points.iter().any(|p| !p.is_finite()));
+            overflowing += usize::from(edges.iter().any(|e| !e.dxdy().is_finite()));
+        }
+        assert!(
+            non_finite > 100 && overflowing > 15,
+            "{non_finite} {overflowing}"
+        );
+    }
 }
