@@ -451,14 +451,38 @@ fn widest_layer_chain(ops: &[Op], max_row_span: usize) -> (usize, usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use tiny_skia_path::PathBuilder;
 
     use super::*;
     use crate::scene::flatten::Flattener;
 
+    /// Adds the closed polygon through `points` to `flattener`; `false` (nothing added) if
+    /// the points make no path.
+    fn add_polygon(
+        flattener: &mut Flattener,
+        points: impl IntoIterator<Item = (f32, f32)>,
+    ) -> bool {
+        let mut path = PathBuilder::new();
+        for (k, (x, y)) in points.into_iter().enumerate() {
+            if k == 0 {
+                path.move_to(x, y);
+            } else {
+                path.line_to(x, y);
+            }
+        }
+        path.close();
+        match path.finish() {
+            Some(path) => {
+                flattener.add_path(&path);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// A xorshift64 generator from `seed`: each call gives a number below `n`.
-    fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
         let mut state = seed;
         move |n| {
             state ^= state << 13;
@@ -506,32 +530,27 @@ mod tests {
         for _ in 0..300 {
             let mut flattener = Flattener::new(size.0, size.1, s as u32);
             for _ in 0..2 {
-                let mut path = PathBuilder::new();
                 // Every other polygon flat: all its points within an eighth of a pixel.
                 let (flat, y0) = (next(2) == 0, next(160) as f32 / 8.0 - 2.0);
-                for k in 0..3 + next(4) {
-                    // x on and around the canvas (often on one of a few lines, for vertical
-                    // edges), or up to 1e38 either side of it; y on an eighth of a pixel
-                    // (every other one a sample), or just below one.
-                    let x = match next(4) {
-                        0 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
-                        1 => next(6) as f32 * 5.5 - 3.0,
-                        _ => next(4000) as f32 / 100.0 - 8.0,
-                    };
-                    let y = match flat {
-                        true => y0 + [0.0, 0.001, 0.002, 0.125][next(4) as usize],
-                        false => next(160) as f32 / 8.0 - 2.0 + [0.0, 0.001][next(2) as usize],
-                    };
-                    if k == 0 {
-                        path.move_to(x, y);
-                    } else {
-                        path.line_to(x, y);
-                    }
-                }
-                path.close();
-                if let Some(path) = path.finish() {
-                    flattener.add_path(&path);
-                }
+                let n = 3 + next(4);
+                let points: Vec<_> = (0..n)
+                    .map(|_| {
+                        // x on and around the canvas (often on one of a few lines, for
+                        // vertical edges), or up to 1e38 either side of it; y on an eighth of
+                        // a pixel (every other one a sample), or just below one.
+                        let x = match next(4) {
+                            0 => (next(2001) as f32 / 1000.0 - 1.0) * 1e38,
+                            1 => next(6) as f32 * 5.5 - 3.0,
+                            _ => next(4000) as f32 / 100.0 - 8.0,
+                        };
+                        let y = match flat {
+                            true => y0 + [0.0, 0.001, 0.002, 0.125][next(4) as usize],
+                            false => next(160) as f32 / 8.0 - 2.0 + [0.0, 0.001][next(2) as usize],
+                        };
+                        (x, y)
+                    })
+                    .collect();
+                add_polygon(&mut flattener, points);
             }
             let edges = flattener.into_edges();
             let (expected, nans) = spans_edge_by_edge(&edges, size, s);
@@ -562,22 +581,16 @@ mod tests {
         for _ in 0..200 {
             let mut flattener = Flattener::new(size.0, size.1, s as u32);
             for _ in 0..1 + next(3) {
-                let mut path = PathBuilder::new();
-                for k in 0..3 + next(10) {
-                    let (x, y) = (
-                        next(600) as f32 / 10.0 - 10.0,
-                        next(320) as f32 / 10.0 - 4.0,
-                    );
-                    if k == 0 {
-                        path.move_to(x, y);
-                    } else {
-                        path.line_to(x, y);
-                    }
-                }
-                path.close();
-                if let Some(path) = path.finish() {
-                    flattener.add_path(&path);
-                }
+                let n = 3 + next(10);
+                let points: Vec<_> = (0..n)
+                    .map(|_| {
+                        (
+                            next(600) as f32 / 10.0 - 10.0,
+                            next(320) as f32 / 10.0 - 4.0,
+                        )
+                    })
+                    .collect();
+                add_polygon(&mut flattener, points);
             }
             let edges = flattener.into_edges();
             let (index, params) = RowIndex::build(&edges, &[], &[], false, size, s);
@@ -613,22 +626,19 @@ mod tests {
         for (height, rounds) in [(8, 300), (300, 100), (crate::MAX_DIMENSION, 30)] {
             for _ in 0..rounds {
                 let mut flattener = Flattener::new(64, height, s as u32);
-                let mut path = PathBuilder::new();
-                for k in 0..3 + next(3) {
-                    let x = match next(3) {
-                        0 => (next(2001) as f32 - 1000.0) * 1e3,
-                        _ => next(7000) as f32 / 100.0 - 3.0,
-                    };
-                    let y = (next(u64::from(height) * 7 + 29) as f32 - 14.0) / 7.0;
-                    if k == 0 {
-                        path.move_to(x, y);
-                    } else {
-                        path.line_to(x, y);
-                    }
+                let n = 3 + next(3);
+                let points: Vec<_> = (0..n)
+                    .map(|_| {
+                        let x = match next(3) {
+                            0 => (next(2001) as f32 - 1000.0) * 1e3,
+                            _ => next(7000) as f32 / 100.0 - 3.0,
+                        };
+                        (x, (next(u64::from(height) * 7 + 29) as f32 - 14.0) / 7.0)
+                    })
+                    .collect();
+                if !add_polygon(&mut flattener, points) {
+                    continue;
                 }
-                path.close();
-                let Some(path) = path.finish() else { continue };
-                flattener.add_path(&path);
                 for e in flattener.into_edges() {
                     let r = e.rows(s);
                     let (mut extremes, mut counts) =
@@ -752,22 +762,19 @@ mod tests {
         let mut most_seen = 0;
         for _ in 0..300 {
             let mut flattener = Flattener::new(64, 64, 4);
-            let mut path = PathBuilder::new();
             let height = [2, 16, 80][next(3) as usize] as f32;
-            for k in 0..3 + next(38) {
-                let (x, y) = (
-                    next(800) as f32 / 10.0 - 8.0,
-                    next(800) as f32 / 800.0 * height,
-                );
-                if k == 0 {
-                    path.move_to(x, y);
-                } else {
-                    path.line_to(x, y);
-                }
+            let n = 3 + next(38);
+            let points: Vec<_> = (0..n)
+                .map(|_| {
+                    (
+                        next(800) as f32 / 10.0 - 8.0,
+                        next(800) as f32 / 800.0 * height,
+                    )
+                })
+                .collect();
+            if !add_polygon(&mut flattener, points) {
+                continue;
             }
-            path.close();
-            let Some(path) = path.finish() else { continue };
-            flattener.add_path(&path);
             let edges = flattener.into_edges();
             let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
             let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);

@@ -223,16 +223,7 @@ mod tests {
 
     use super::*;
 
-    /// A xorshift64 generator from `seed`: each call gives a number below `n`.
-    fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
-        let mut state = seed;
-        move |n| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        }
-    }
+    use crate::scene::index::tests::xorshift;
 
     /// A path's pixel bounds are those of `f32::min` and `max` over its edges' first and last
     /// crossings, and its edges those of its segments pushed one by one (none for a segment
