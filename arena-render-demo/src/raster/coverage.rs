@@ -3,7 +3,7 @@
 
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
-    Paint, Pixel, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
+    Paint, Pixel, fill, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
     paint_rgba8_pixel_over, paint_shades_over, scaled_256, to_u8,
 };
 
@@ -333,22 +333,14 @@ fn draw_run(
 /// [`draw_run`] for the one pixel `x`.
 #[inline(always)]
 fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint: RunPaint) {
-    if coverage == 0.0 {
-        return;
-    }
     // Left of `x_off` wraps to beyond any row.
     let Some(px) = target.get_mut(x.wrapping_sub(x_off)) else {
         return;
     };
+    // Painted whatever the coverage, even none (see `paint_pixel_over`); in a group, a
+    // clear layer pixel returns early.
     match paint.layer_opacity {
-        None => paint_pixel_over(
-            px,
-            paint.color,
-            coverage,
-            paint.solid,
-            paint.opaque,
-            paint.premultiplied,
-        ),
+        None => paint_pixel_over(px, paint.color, coverage, paint.premultiplied),
         Some(op) => draw_pixel_in_group(px, paint.color, coverage, op, paint.premultiplied),
     }
 }
@@ -386,7 +378,7 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
     let s = scaled_256(layer, op);
     if s[3] == 255 {
         // Source-over of an opaque colour replaces the pixel.
-        pixels.fill(s);
+        fill(pixels, s);
     } else {
         paint_rgba8_over(pixels, s);
     }
