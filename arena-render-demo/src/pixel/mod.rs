@@ -110,16 +110,33 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
     // Source-over in RGBA8, premultiplied: `d = s + d * (255 - s.alpha) / 255`, with `s`
     // constant over the run. An opaque background stays exactly opaque.
     let keep = 255 - u16::from(s[3]);
-    let (chunks, tail) = pixels
-        .as_flattened_mut()
-        .as_chunks_mut::<{ lanes::LANES }>();
-    if !chunks.is_empty() {
+    // A run of a chunk or more is painted in whole chunks, its last chunk from the pixels as
+    // they were before (the chunks' loop may have painted some of them): one loop, and no
+    // loop of single pixels whose exit a different count per run would mispredict.
+    if let Some(&last) = pixels.last_chunk::<{ lanes::PIXELS }>() {
         let wide = lanes::repeated(s);
-        for d in chunks {
+        for d in pixels
+            .as_flattened_mut()
+            .as_chunks_mut::<{ lanes::LANES }>()
+            .0
+        {
             lanes::over_uniform(d, &wide, keep);
         }
+        let mut last = last;
+        // One chunk, exactly.
+        for d in last
+            .as_flattened_mut()
+            .as_chunks_mut::<{ lanes::LANES }>()
+            .0
+        {
+            lanes::over_uniform(d, &wide, keep);
+        }
+        if let Some(end) = pixels.last_chunk_mut::<{ lanes::PIXELS }>() {
+            *end = last;
+        }
+        return;
     }
-    let tail = tail.as_chunks_mut::<4>().0;
+    let tail = pixels;
     let (s, keep) = (Pair::of(s), u32::from(keep));
     if s.premultiplied() {
         // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
@@ -553,6 +570,33 @@ mod tests {
             // No coverage leaves the pixel as it was, with no shortcut to say so.
             paint_pixel_over(&mut px, color, 0.0, premultiplied);
             assert_eq!(px, run[0], "{color:?} at no coverage over {:?}", run[0]);
+        }
+    }
+
+    #[test]
+    fn a_run_is_painted_once_over_every_pixel_whatever_its_length() {
+        // Runs of every length to past three chunks, at every offset within a chunk, of
+        // colours premultiplied or not, over random pixels: each pixel of the run painted
+        // once (the last chunk, painted from the pixels as they were, overlaps the chunks
+        // before it), the pixels around it untouched.
+        let mut rng = crate::xorshift(0x2545_f491);
+        for len in 0..=28 {
+            for at in 0..8 {
+                let mut s: Pixel = rng().to_le_bytes();
+                if (len + at) % 2 == 0 {
+                    s[3] = s[3].max(s[0]).max(s[1]).max(s[2]);
+                }
+                let row: Vec<Pixel> = (0..40).map(|_| rng().to_le_bytes()).collect();
+                let mut painted = row.clone();
+                paint_rgba8_over(&mut painted[at..at + len], s);
+                for (i, (&was, &is)) in row.iter().zip(&painted).enumerate() {
+                    let mut want = was;
+                    if (at..at + len).contains(&i) {
+                        paint_rgba8_pixel_over(&mut want, s, false);
+                    }
+                    assert_eq!(is, want, "{s:?}, {len} pixels at {at}: pixel {i}");
+                }
+            }
         }
     }
 
