@@ -601,6 +601,44 @@ mod tests {
     }
 
     #[test]
+    fn rows_of_shades_and_layers_composite_each_pixel_once_whatever_their_length() {
+        // Each pixel of a run composited alone (a run of one takes the pixel-by-pixel
+        // path) against the whole run at once (whole chunks and a last chunk overlapping
+        // them), for runs of every length to past three chunks at every offset within a
+        // chunk; the pixels around the run stay as they were.
+        let mut rng = crate::xorshift(0x6c8e_9cf5);
+        for len in 0..=28 {
+            for at in 0..8 {
+                let row: Vec<Pixel> = (0..40).map(|_| rng().to_le_bytes()).collect();
+                // Premultiplied sources, some of them clear (a layer's pixels out of reach).
+                let src: Vec<Pixel> = (0..40)
+                    .map(|i| {
+                        let mut s = rng().to_le_bytes();
+                        s[3] = s[3].max(s[0]).max(s[1]).max(s[2]);
+                        if i % 3 == 0 { CLEAR } else { s }
+                    })
+                    .collect();
+                let (coverage, opacity) = ([1.0, 0.4][len % 2], [1.0, 0.7][at % 2]);
+                type Composite<'a> = &'a dyn Fn(&mut [Pixel], &[Pixel]);
+                let ops: [(&str, Composite<'_>); 2] = [
+                    ("shades", &|d, s| paint_shades_over(d, s, coverage)),
+                    ("layer", &|d, s| composite_layer(s, d, opacity)),
+                ];
+                for (name, op) in ops {
+                    let (run, src) = (at..at + len, &src[at..at + len]);
+                    let mut whole = row.clone();
+                    op(&mut whole[run.clone()], src);
+                    let mut alone = row.clone();
+                    for (d, s) in alone[run].iter_mut().zip(src) {
+                        op(std::slice::from_mut(d), std::slice::from_ref(s));
+                    }
+                    assert_eq!(whole, alone, "{name}: {len} pixels at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn fill_sets_exactly_the_pixels_of_its_slice() {
         // Every length to past two chunks, at every offset within a chunk, between pixels
         // that must stay as they were.
