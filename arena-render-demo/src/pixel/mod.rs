@@ -113,7 +113,7 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
     // A run of a chunk or more is painted in whole chunks, its last chunk from the pixels as
     // they were before (the chunks' loop may have painted some of them): one loop, and no
     // loop of single pixels whose exit a different count per run would mispredict.
-    if let Some(&last) = pixels.last_chunk::<{ lanes::PIXELS }>() {
+    if let Some(&before) = pixels.last_chunk::<{ lanes::PIXELS }>() {
         let wide = lanes::repeated(s);
         for d in pixels
             .as_flattened_mut()
@@ -122,7 +122,7 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
         {
             lanes::over_uniform(d, &wide, keep);
         }
-        let mut last = last;
+        let mut last = before;
         // One chunk, exactly.
         for d in last
             .as_flattened_mut()
