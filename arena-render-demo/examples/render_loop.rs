@@ -7,8 +7,9 @@
 //!     ours|vello|build DIR SIZE SECONDS|PASSESx
 //! ```
 //!
-//! `ours` times `Scene::build` and `Renderer::render_here` per image, `vello` vello_cpu's
-//! single-threaded render from the same parsed tree, `build` the scene build alone; the SVGs
+//! `ours` and `vello` time what the `bench` command times for them on one thread
+//! ([`Racers::run`] with `OursOne` or `VelloOne`: the scene build and the render, from the
+//! same parsed tree), `build` the scene build alone; the SVGs
 //! are parsed once, before the clock starts. `SECONDS` (such as `2`) runs for that long;
 //! `PASSESx` (such as `20x`) runs that many passes over the directory, for instruction
 //! counts under callgrind or cachegrind.
@@ -18,8 +19,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use arena_render_demo::load::{self, Svg};
-use arena_render_demo::vello::VelloRenderer;
-use arena_render_demo::{Geometry, RenderOptions, Renderer, Scene};
+use arena_render_demo::race::{Racer, Racers};
+use arena_render_demo::{Geometry, RenderOptions, Scene};
 
 const USAGE: &str = "usage: render_loop ours|vello|build DIR SIZE SECONDS|PASSESx";
 
@@ -98,7 +99,8 @@ fn run() -> Result<(), String> {
     if svgs.is_empty() {
         return Err(format!("{dir} holds no SVG file"));
     }
-    let mut vello = VelloRenderer::single_threaded();
+    let mut racers = Racers::new(1).map_err(|e| e.to_string())?;
+    let geometry = |svg: &Svg| Geometry::of(&svg.tree, &options).map_err(|e| e.to_string());
     // One byte of each image, summed and printed, so that no render can be left out.
     let mut sink = 0u64;
     let (start, mut images, mut passes) = (Instant::now(), 0u64, 0u64);
@@ -116,19 +118,15 @@ fn run() -> Result<(), String> {
                     let scene = Scene::build(&svg.tree, &options).map_err(|e| e.to_string())?;
                     u64::from(scene.width())
                 }
-                Mode::Ours => {
-                    let scene = Scene::build(&svg.tree, &options).map_err(|e| e.to_string())?;
-                    let renderer = Renderer::new(&scene).map_err(|e| e.to_string())?;
-                    let (image, _) = renderer.render_here().map_err(|e| e.to_string())?;
-                    image
-                        .data
-                        .get(image.data.len() / 2)
-                        .copied()
-                        .map_or(0, u64::from)
-                }
-                Mode::Vello => {
-                    let geometry = Geometry::of(&svg.tree, &options).map_err(|e| e.to_string())?;
-                    let image = vello.render(&svg.tree, &geometry, &options);
+                Mode::Ours | Mode::Vello => {
+                    let racer = if mode == Mode::Ours {
+                        Racer::OursOne
+                    } else {
+                        Racer::VelloOne
+                    };
+                    let image = racers
+                        .run(racer, &svg.tree, &geometry(svg)?, &options)
+                        .map_err(|e| e.to_string())?;
                     image
                         .data
                         .get(image.data.len() / 2)

@@ -103,8 +103,10 @@ impl Racers {
         }
     }
 
-    /// Renders with one racer; the image goes to `black_box` or to the check.
-    fn run(
+    /// Renders `tree` with one racer (parse excluded, scene build included): what a race
+    /// times, once. The image goes to `black_box` or to the check; `examples/render_loop.rs`
+    /// calls it in a loop.
+    pub fn run(
         &mut self,
         racer: Racer,
         tree: &usvg::Tree,

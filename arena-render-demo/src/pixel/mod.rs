@@ -136,16 +136,16 @@ pub(crate) fn paint_rgba8_over(pixels: &mut [Pixel], s: Pixel) {
         }
         return;
     }
-    let tail = pixels;
+    // Fewer pixels than a chunk: one at a time.
     let (s, keep) = (Pair::of(s), u32::from(keep));
     if s.premultiplied() {
         // No channel of `s` exceeds its alpha, so `s + d * keep / 255` is at most 255 in
         // every channel: the clamp cannot change a value, and is skipped.
-        for px in tail {
+        for px in pixels {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel_unclamped();
         }
     } else {
-        for px in tail {
+        for px in pixels {
             *px = s.plus(Pair::of(*px).scaled_255(keep)).pixel();
         }
     }
