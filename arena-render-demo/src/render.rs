@@ -253,11 +253,20 @@ impl<'s> Renderer<'s> {
             .try_build()
             .map_err(RenderError::Buffer)?;
         let mut per_row = vec![0usize; image.height as usize];
+        let mut above = 0;
         for (y, used) in per_row.iter_mut().enumerate() {
             let start = y * row_bytes;
             let fresh = image.data.len() == start;
             if fresh {
                 image.data.resize(start + row_bytes, 0);
+            }
+            if y > 0 && self.scene.repeats_row_above(y as u32) {
+                // The row above, just drawn, is this row's pixels: copied, not drawn. Its
+                // line use is what drawing this row takes (the same edges and ops take the
+                // same scratch), so the statistics do not depend on the shortcut.
+                image.data.copy_within(start - row_bytes..start, start);
+                *used = above;
+                continue;
             }
             let mut line = arena.line();
             *used = self
@@ -268,6 +277,7 @@ impl<'s> Renderer<'s> {
                     fresh,
                 )
                 .map_err(RenderError::OverBudget)?;
+            above = *used;
         }
         Ok(LineUse {
             budget: self.budget.bytes(),
@@ -332,6 +342,65 @@ mod tests {
             .num_threads(threads)
             .build()
             .unwrap()
+    }
+
+    #[test]
+    fn rows_copied_from_the_row_above_are_the_rows_drawn() {
+        // Scenes with rows of vertical edges only, under every op a row walks: groups with
+        // opacity and a blend mode, a clip path, a mask, a lone translucent fill, a gradient
+        // beside solid fills; and without anti-aliasing. Each row as `render_row` draws it on its own must
+        // be the row `render` left (copied where the row repeats the row above), and use as
+        // much of a line.
+        let scenes = [
+            r##"<rect x="2" y="3" width="40" height="30" fill="#c83"/>
+                <rect x="10.5" y="8" width="20.25" height="12.5" fill="#3a6" opacity="0.6"/>"##,
+            r##"<clipPath id="c"><rect x="4" y="5.5" width="30" height="20"/></clipPath>
+                <g opacity="0.7" clip-path="url(#c)">
+                  <rect x="1" y="1" width="46" height="38" fill="#27a"/>
+                  <rect x="12.25" y="2" width="8" height="30" fill="#e52" fill-opacity="0.5"/>
+                </g>"##,
+            r##"<mask id="m"><rect x="6" y="4" width="20" height="24" fill="#999"/></mask>
+                <g mask="url(#m)"><rect x="2" y="2" width="40" height="34" fill="#a3c"/></g>
+                <g style="mix-blend-mode:multiply" opacity="0.8">
+                  <rect x="20" y="10" width="20" height="20" fill="#4c4"/>
+                  <rect x="24" y="12.5" width="6" height="14" fill="#44c"/>
+                </g>"##,
+            r##"<linearGradient id="g" x2="0" y2="1">
+                  <stop stop-color="#00f"/><stop offset="1" stop-color="#f00"/>
+                </linearGradient>
+                <rect x="3" y="2" width="20" height="30" fill="#222"/>
+                <rect x="26" y="20" width="18" height="10" fill="url(#g)"/>
+                <rect x="6" y="22" width="8" height="6" fill="url(#g)"/>"##,
+        ];
+        // The first scenes anti-aliased, and once more without anti-aliasing (one
+        // sub-scanline per row).
+        let runs = scenes.iter().map(|body| (body, true));
+        for (body, antialias) in runs.chain([(&scenes[1], false)]) {
+            let svg = format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="48" height="40">{body}</svg>"#
+            );
+            let svg = load::parse(svg.as_bytes()).unwrap();
+            let options = RenderOptions {
+                antialias,
+                ..RenderOptions::default()
+            };
+            let scene = Scene::build(&svg.tree, &options).unwrap();
+            let renderer = Renderer::new(&scene).unwrap();
+            let (image, use_) = renderer.render_here().unwrap();
+            let repeats = (0..40).filter(|&y| scene.repeats_row_above(y)).count();
+            assert!(repeats >= 10, "{repeats} repeated rows in {body}");
+            let mut arena = arena_core::ScanArena::builder()
+                .budget(renderer.budget())
+                .try_build()
+                .unwrap();
+            for y in 0..40 {
+                let mut out = vec![0xab; 48 * 4];
+                let used = renderer.render_row(y, &mut arena.line(), &mut out).unwrap();
+                let row = &image.data[y as usize * 48 * 4..][..48 * 4];
+                assert_eq!(out, row, "row {y} of {body}");
+                assert_eq!(use_.per_row[y as usize], used, "row {y} of {body}");
+            }
+        }
     }
 
     #[test]

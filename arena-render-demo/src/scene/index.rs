@@ -5,7 +5,8 @@ use std::ops::Range;
 
 use super::flatten::{Edge, end_column, first_column, sample_y};
 
-use super::item::{FillItem, Op};
+use super::item::{FillItem, Op, PixelBounds};
+use crate::paint::PaintRef;
 
 /// The scene parameters the line budget is computed from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -39,7 +40,8 @@ pub struct SceneParams {
 /// without edges, and every crossing of the row lies in `first..end - 1`. `op_of_edge[e]`
 /// is the index of the `Op::Fill` whose fill owns edge `e`; `parent[i]` is the index of the
 /// header of the innermost region holding op `i` (always less than `i`), or [`NO_PARENT`]
-/// at the top level.
+/// at the top level. `repeats[y]` holds exactly when row `y` draws what row `y - 1` draws,
+/// as [`RowBreaks`] decides it.
 #[derive(Clone, Debug)]
 pub(crate) struct RowIndex {
     offsets: Vec<u32>,
@@ -47,6 +49,7 @@ pub(crate) struct RowIndex {
     spans: Vec<(u32, u32)>,
     op_of_edge: Vec<u32>,
     parent: Vec<u32>,
+    repeats: Vec<bool>,
 }
 
 /// [`RowIndex`]'s parent of a top-level op.
@@ -89,9 +92,11 @@ impl RowIndex {
         // sub-scanline in the row (x is linear in the sub-scanline).
         let mut row_edges = vec![0u32; total as usize];
         let mut extremes = vec![Extremes::NONE; rows];
+        let mut breaks = RowBreaks::new(rows);
         for i in (0..edges.len()).rev() {
             let e = &edges[i];
             let r = e.rows(s);
+            breaks.edge(r.clone(), e.subs(), e.dxdy() == 0.0, s);
             let (extremes, ends) = (&mut extremes[r.clone()], &mut offsets[r.clone()]);
             // Each float operation of `x_at_sub` is monotonic in the sub-scanline, so with a
             // finite slope the first crossing is the leftmost (the rightmost for a negative
@@ -136,12 +141,19 @@ impl RowIndex {
             .collect();
         let (max_row_edges, max_row_span) = (max_row_edges as usize, max_row_span as usize);
         let (op_of_edge, parent) = op_tree(ops, fills, edges.len());
+        for fill in fills {
+            if !matches!(fill.paint(), PaintRef::Solid(_)) {
+                breaks.shaded(fill.bounds());
+            }
+        }
+        let repeats = breaks.repeats(&offsets);
         let index = RowIndex {
             offsets,
             edges: row_edges,
             spans,
             op_of_edge,
             parent,
+            repeats,
         };
         let (max_layer_pixels, max_depth) = widest_layer_chain(ops, max_row_span);
         let params = SceneParams {
@@ -161,6 +173,12 @@ impl RowIndex {
     pub(crate) fn edges_of(&self, y: u32) -> &[u32] {
         let y = y as usize;
         &self.edges[self.offsets[y] as usize..self.offsets[y + 1] as usize]
+    }
+
+    /// Whether row `y` draws exactly what the row above it draws (see [`RowBreaks`]).
+    #[inline(always)]
+    pub(crate) fn repeats(&self, y: u32) -> bool {
+        self.repeats[y as usize]
     }
 
     /// The pixels row `y` can draw: `(first, end)`.
@@ -335,6 +353,83 @@ fn op_tree(ops: &[Op], fills: &[FillItem], edge_count: usize) -> (Vec<u32>, Vec<
         }
     }
     (op_of_edge, parent)
+}
+
+/// What rules rows out of repeating the row above them, gathered edge by edge: then
+/// [`RowBreaks::repeats`] says, per row, whether it draws exactly what the row above it
+/// draws. It does when it has edges, the same edges as the row above, and each of them is
+/// vertical through every sub-scanline of both rows and drawn by a fill of one colour.
+///
+/// A row's pixels are a function of its edges' crossings (their x, slope, sub-scanlines
+/// and direction), of the ops that own them, and of the paints' colours along the row: the
+/// walker skips every op without an edge on the row, and every region's bounds hold the
+/// rows of its fills' edges. Vertical edges through both rows cross them at the same x on
+/// every sub-scanline, and a solid paint is the same on every row, so the two rows are
+/// equal pixel for pixel. A shader (gradient, pattern, image) may change from row to row,
+/// so its rows are drawn.
+///
+/// Gathered in the pass that lists the rows' edges, not by comparing the lists: two rows
+/// have the same edges unless one enters or leaves there, so each edge marks its first row
+/// and the row after its last; a vertical edge that crosses only part of its first (last)
+/// row marks the row after it (that row itself); every other edge, and every shaded fill
+/// over its bounds, rules out each row it touches, counted in a difference array.
+struct RowBreaks {
+    /// Per row (and one past the last), whether it is marked.
+    marked: Vec<bool>,
+    /// Per row (and one past the last), the change in the count of edges and shaded fills
+    /// that rule rows out.
+    ruled_out: Vec<i32>,
+}
+
+impl RowBreaks {
+    /// Nothing gathered yet, for `rows` rows.
+    fn new(rows: usize) -> RowBreaks {
+        RowBreaks {
+            marked: vec![false; rows + 1],
+            ruled_out: vec![0; rows + 1],
+        }
+    }
+
+    /// An edge over `rows` and sub-scanlines `subs` (at `s` per row), `vertical` or not.
+    #[inline(always)]
+    fn edge(&mut self, rows: Range<usize>, subs: Range<i32>, vertical: bool, s: i32) {
+        self.marked[rows.start] = true;
+        self.marked[rows.end] = true;
+        if vertical {
+            if subs.start % s != 0 {
+                self.marked[rows.start + 1] = true;
+            }
+            if subs.end % s != 0 {
+                self.marked[rows.end - 1] = true;
+            }
+        } else {
+            self.ruled_out[rows.start] += 1;
+            self.ruled_out[rows.end] -= 1;
+        }
+    }
+
+    /// A fill whose paint may change from row to row, over `bounds`.
+    fn shaded(&mut self, bounds: PixelBounds) {
+        let rows = self.marked.len() - 1;
+        let (start, end) = (bounds.row_start as usize, bounds.row_end as usize);
+        let (start, end) = (start.min(rows), end.min(rows));
+        if start < end {
+            self.ruled_out[start] += 1;
+            self.ruled_out[end] -= 1;
+        }
+    }
+
+    /// Per row, whether it draws what the row above draws; `offsets` are the row lists'
+    /// offsets. Row 0 never does: if it has edges, they start there and mark it.
+    fn repeats(self, offsets: &[u32]) -> Vec<bool> {
+        let mut count = 0;
+        (0..offsets.len() - 1)
+            .map(|y| {
+                count += self.ruled_out[y];
+                offsets[y] < offsets[y + 1] && !self.marked[y] && count == 0
+            })
+            .collect()
+    }
 }
 
 /// The most crossings of one fill on one sub-scanline, over all fills.

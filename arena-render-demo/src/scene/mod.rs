@@ -203,6 +203,14 @@ impl Scene {
         self.rows.op_toward_edge(e, next)
     }
 
+    /// Whether row `y` draws exactly the pixels of the row above it: then a renderer that
+    /// has that row can copy it instead of drawing this one. Only rows whose edges are all
+    /// vertical through both rows, the same edges, of solid paints (see `index`).
+    #[inline(always)]
+    pub(crate) fn repeats_row_above(&self, y: u32) -> bool {
+        self.rows.repeats(y)
+    }
+
     /// The pixels row `y` can draw: `(first, end)`.
     #[inline(always)]
     pub(crate) fn row_span(&self, y: u32) -> (usize, usize) {
@@ -216,6 +224,51 @@ mod tests {
 
     fn tree(svg: &str) -> usvg::Tree {
         usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap()
+    }
+
+    /// The rows of `body` (on an 8 x 10 canvas) that repeat the row above.
+    fn repeating(body: &str) -> Vec<u32> {
+        let svg = format!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="10">{body}</svg>"#
+        );
+        let scene = Scene::build(&tree(&svg), &RenderOptions::default()).unwrap();
+        (0..10).filter(|&y| scene.repeats_row_above(y)).collect()
+    }
+
+    #[test]
+    fn rows_repeat_where_the_same_vertical_edges_of_solid_fills_cross_both_whole() {
+        // Sides from y 2 to 6: rows 2 to 5 whole, row 2 their first (it has edges the row
+        // above has not). Rows 6 to 9 have no edges, and draw nothing.
+        assert_eq!(repeating(r#"<path d="M1 2H7V6H1Z"/>"#), [3, 4, 5]);
+        // From y 1.5 to 6.5: rows 1 and 6 cross only half their sub-scanlines, so rows 2
+        // and 6 differ from the row above.
+        assert_eq!(repeating(r#"<path d="M1 1.5H7V6.5H1Z"/>"#), [3, 4, 5]);
+        // A second path whose sides start at y 4 and end at y 5: rows 4 and 5 have edges
+        // the row above has not (or has no longer).
+        let two = r##"<path d="M1 1H7V8H1Z"/><path d="M3 4H5V5H3Z" fill="#f00"/>"##;
+        assert_eq!(repeating(two), [2, 3, 6, 7]);
+        // A sloped side: no row of it repeats, whatever else is vertical.
+        assert_eq!(repeating(r#"<path d="M1 1H7L6 8H1Z"/>"#), [] as [u32; 0]);
+        assert_eq!(
+            repeating(r#"<path d="M1 1H7V8H1Z"/><path d="M2 3L3 5H2Z"/>"#),
+            [2, 6, 7]
+        );
+        // A shader may change from row to row: a gradient's rows never repeat, nor the
+        // rows it shares with a solid fill; a solid fill's other rows do.
+        let gradient = r##"<linearGradient id="g" x2="0" y2="1">
+            <stop stop-color="#00f"/><stop offset="1" stop-color="#f00"/></linearGradient>"##;
+        assert_eq!(
+            repeating(&format!(
+                r#"{gradient}<path d="M1 1H7V8H1Z" fill="url(#g)"/>"#
+            )),
+            [] as [u32; 0]
+        );
+        assert_eq!(
+            repeating(&format!(
+                r#"{gradient}<path d="M1 1H7V9H1Z"/><path d="M2 5H6V7H2Z" fill="url(#g)"/>"#
+            )),
+            [2, 3, 4, 8]
+        );
     }
 
     #[test]
