@@ -66,9 +66,17 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
         Err(never) => match never {},
     };
     if pool.current_num_threads() <= 1 {
-        // On the calling thread, as the arena renderer does with one thread.
-        let rows = image.data.chunks_exact_mut(width * 4);
-        rows.enumerate().for_each(draw);
+        // On the calling thread, as the arena renderer does with one thread: a row that
+        // draws what the row above drew is copied from it.
+        let row_bytes = width * 4;
+        for y in 0..scene.height() as usize {
+            let start = y * row_bytes;
+            if y > 0 && scene.repeats_row_above(y as u32) {
+                image.data.copy_within(start - row_bytes..start, start);
+            } else {
+                draw((y, &mut image.data[start..start + row_bytes]));
+            }
+        }
         return image;
     }
     pool.install(|| {
