@@ -20,7 +20,9 @@ use crate::scene::{Scene, SceneParams};
 pub struct LineUse {
     /// The per-line budget (each worker's arena capacity) in bytes.
     pub budget: usize,
-    /// The high-water mark of each row, in bytes, indexed by row.
+    /// The high-water mark of each row, in bytes, indexed by row. A row that draws exactly
+    /// what the row above draws, copied from it instead of drawn (on one thread), counts
+    /// what drawing it takes: the row above's mark, as it has the same edges and ops.
     pub per_row: Vec<usize>,
     /// The most any line used, in bytes (from the arenas' own statistics).
     pub peak: usize,
