@@ -85,3 +85,39 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
     });
     image
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render_with_vecs;
+    use crate::{RenderOptions, Renderer, Scene, load};
+
+    #[test]
+    fn the_vec_baseline_draws_what_the_arena_renderer_draws_on_one_thread_and_two() {
+        // Rows of vertical sides, which one thread copies from the row above (rows 27 to 57),
+        // and a gradient and a circle beside them, whose rows it draws.
+        let svg = load::parse(
+            br##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="60">
+              <linearGradient id="g" x2="0" y2="1">
+                <stop stop-color="#00f"/><stop offset="1" stop-color="#f00"/>
+              </linearGradient>
+              <rect x="2" y="1" width="14" height="57" fill="#c83"/>
+              <rect x="4.5" y="6" width="6" height="12.5" fill="#3a6" opacity="0.5"/>
+              <rect x="20" y="14" width="16" height="12" fill="url(#g)"/>
+              <circle cx="28" cy="7" r="5" fill="#27a"/>
+            </svg>"##,
+        )
+        .unwrap();
+        let scene = Scene::build(&svg.tree, &RenderOptions::default()).unwrap();
+        let repeats = (0..60).filter(|&y| scene.repeats_row_above(y)).count();
+        assert!(repeats >= 10, "{repeats} rows repeat the row above");
+        let expected = Renderer::new(&scene).unwrap().render_here().unwrap().0;
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let image = render_with_vecs(&scene, &pool);
+            assert!(image == expected, "{threads} threads");
+        }
+    }
+}
