@@ -73,6 +73,8 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
             let start = y * row_bytes;
             if y > 0 && scene.repeats_row_above(y as u32) {
                 image.data.copy_within(start - row_bytes..start, start);
+                #[cfg(test)]
+                crate::render::ROWS_COPIED.set(crate::render::ROWS_COPIED.get() + 1);
             } else {
                 draw((y, &mut image.data[start..start + row_bytes]));
             }
@@ -89,6 +91,7 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
 #[cfg(test)]
 mod tests {
     use super::render_with_vecs;
+    use crate::render::ROWS_COPIED;
     use crate::{RenderOptions, Renderer, Scene, load};
 
     #[test]
@@ -116,8 +119,12 @@ mod tests {
                 .num_threads(threads)
                 .build()
                 .unwrap();
+            let copied = ROWS_COPIED.get();
             let image = render_with_vecs(&scene, &pool);
             assert!(image == expected, "{threads} threads");
+            // One thread copies each row that repeats the row above; two draw every row.
+            let copies = if threads == 1 { repeats } else { 0 };
+            assert_eq!(ROWS_COPIED.get() - copied, copies, "{threads} threads");
         }
     }
 }

@@ -267,6 +267,8 @@ impl<'s> Renderer<'s> {
                 // line use is what drawing this row takes (the same edges and ops take the
                 // same scratch), so the statistics do not depend on the shortcut.
                 image.data.copy_within(start - row_bytes..start, start);
+                #[cfg(test)]
+                ROWS_COPIED.set(ROWS_COPIED.get() + 1);
                 *used = above;
                 continue;
             }
@@ -330,8 +332,15 @@ impl<'s> Renderer<'s> {
 }
 
 #[cfg(test)]
+thread_local! {
+    /// The rows copied from the row above on this thread (by the renderer and by the `Vec`
+    /// baseline), for the tests of which rows are copied.
+    pub(crate) static ROWS_COPIED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
 mod tests {
-    use super::{PARALLEL_WORK, Renderer};
+    use super::{PARALLEL_WORK, ROWS_COPIED, Renderer};
     use crate::{Image, RenderOptions, Scene, load};
 
     fn scene(svg: &str) -> Scene {
@@ -388,9 +397,11 @@ mod tests {
             };
             let scene = Scene::build(&svg.tree, &options).unwrap();
             let renderer = Renderer::new(&scene).unwrap();
+            let copied = ROWS_COPIED.get();
             let (image, use_) = renderer.render_here().unwrap();
             let repeats = (0..40).filter(|&y| scene.repeats_row_above(y)).count();
             assert!(repeats >= 10, "{repeats} repeated rows in {body}");
+            assert_eq!(ROWS_COPIED.get() - copied, repeats, "rows copied in {body}");
             let mut arena = arena_core::ScanArena::builder()
                 .budget(renderer.budget())
                 .try_build()
