@@ -359,9 +359,9 @@ mod tests {
     fn rows_copied_from_the_row_above_are_the_rows_drawn() {
         // Scenes with rows of vertical edges only, under every op a row walks: groups with
         // opacity and a blend mode, a clip path, a mask, a lone translucent fill, a gradient
-        // beside solid fills; and without anti-aliasing. Each row as `render_row` draws it on its own must
-        // be the row `render` left (copied where the row repeats the row above), and use as
-        // much of a line.
+        // beside solid fills; and without anti-aliasing. Each row as `render_row` draws it
+        // on its own must be the row `render` left (copied where the row repeats the row
+        // above), and use as much of a line.
         let scenes = [
             r##"<rect x="2" y="3" width="40" height="30" fill="#c83"/>
                 <rect x="10.5" y="8" width="20.25" height="12.5" fill="#3a6" opacity="0.6"/>"##,
@@ -383,7 +383,7 @@ mod tests {
                 <rect x="26" y="20" width="18" height="10" fill="url(#g)"/>
                 <rect x="6" y="22" width="8" height="6" fill="url(#g)"/>"##,
         ];
-        // The first scenes anti-aliased, and once more without anti-aliasing (one
+        // Every scene anti-aliased, and the clipped one again without anti-aliasing (one
         // sub-scanline per row).
         let runs = scenes.iter().map(|body| (body, true));
         for (body, antialias) in runs.chain([(&scenes[1], false)]) {
