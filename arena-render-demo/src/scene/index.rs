@@ -408,25 +408,25 @@ impl RowBreaks {
         }
     }
 
-    /// A fill whose paint may change from row to row, over `bounds`.
+    /// A fill whose paint may change from row to row, over `bounds` (the rows of its
+    /// edges, so within the canvas and not empty).
     fn shaded(&mut self, bounds: PixelBounds) {
-        let rows = self.marked.len() - 1;
         let (start, end) = (bounds.row_start as usize, bounds.row_end as usize);
-        let (start, end) = (start.min(rows), end.min(rows));
-        if start < end {
-            self.ruled_out[start] += 1;
-            self.ruled_out[end] -= 1;
-        }
+        debug_assert!(start < end && end < self.ruled_out.len());
+        self.ruled_out[start] += 1;
+        self.ruled_out[end] -= 1;
     }
 
     /// Per row, whether it draws what the row above draws; `offsets` are the row lists'
     /// offsets. Row 0 never does: if it has edges, they start there and mark it.
     fn repeats(self, offsets: &[u32]) -> Vec<bool> {
-        let mut count = 0;
+        // How many edges and shaded fills rule the row out.
+        let mut rules = 0;
         (0..offsets.len() - 1)
             .map(|y| {
-                count += self.ruled_out[y];
-                offsets[y] < offsets[y + 1] && !self.marked[y] && count == 0
+                rules += self.ruled_out[y];
+                debug_assert!(rules >= 0, "more rules ended than began by row {y}");
+                offsets[y] < offsets[y + 1] && !self.marked[y] && rules == 0
             })
             .collect()
     }
