@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::image::Image;
 use crate::raster::{Scratch, draw_row};
-use crate::render::render_tiles;
+use crate::render::{copy_repeated_row, render_tiles};
 use crate::scene::Scene;
 
 /// Fresh `Vec`s from the global allocator: the baseline's scratch. A scope is the same
@@ -70,13 +70,8 @@ pub fn render_with_vecs(scene: &Scene, pool: &rayon::ThreadPool) -> Image {
         // draws what the row above drew is copied from it.
         let row_bytes = width * 4;
         for y in 0..scene.height() as usize {
-            let start = y * row_bytes;
-            if y > 0 && scene.repeats_row_above(y as u32) {
-                image.data.copy_within(start - row_bytes..start, start);
-                #[cfg(test)]
-                crate::render::ROWS_COPIED.set(crate::render::ROWS_COPIED.get() + 1);
-            } else {
-                draw((y, &mut image.data[start..start + row_bytes]));
+            if !copy_repeated_row(scene, &mut image.data, y, row_bytes) {
+                draw((y, &mut image.data[y * row_bytes..(y + 1) * row_bytes]));
             }
         }
         return image;

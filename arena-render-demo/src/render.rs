@@ -257,20 +257,16 @@ impl<'s> Renderer<'s> {
         let mut per_row = vec![0usize; image.height as usize];
         let mut above = 0;
         for (y, used) in per_row.iter_mut().enumerate() {
+            if copy_repeated_row(self.scene, &mut image.data, y, row_bytes) {
+                // Its line use is what drawing it takes (the same edges and ops take the same
+                // scratch), so the statistics do not depend on the shortcut.
+                *used = above;
+                continue;
+            }
             let start = y * row_bytes;
             let fresh = image.data.len() == start;
             if fresh {
                 image.data.resize(start + row_bytes, 0);
-            }
-            if y > 0 && self.scene.repeats_row_above(y as u32) {
-                // The row above, just drawn, is this row's pixels: copied, not drawn. Its
-                // line use is what drawing this row takes (the same edges and ops take the
-                // same scratch), so the statistics do not depend on the shortcut.
-                image.data.copy_within(start - row_bytes..start, start);
-                #[cfg(test)]
-                ROWS_COPIED.set(ROWS_COPIED.get() + 1);
-                *used = above;
-                continue;
             }
             let mut line = arena.line();
             *used = self
@@ -329,6 +325,32 @@ impl<'s> Renderer<'s> {
             arenas: lines.workers(),
         })
     }
+}
+
+/// If row `y` of the image in `data` (rows of `row_bytes`, the row above already there) draws
+/// exactly what the row above draws (see `Scene::repeats_row_above`), copies the row above
+/// into it, appended if `data` ends where row `y` starts, and returns `true`; else leaves
+/// `data` as it is and returns `false`.
+pub(crate) fn copy_repeated_row(
+    scene: &Scene,
+    data: &mut Vec<u8>,
+    y: usize,
+    row_bytes: usize,
+) -> bool {
+    if y == 0 || !scene.repeats_row_above(y as u32) {
+        return false;
+    }
+    let start = y * row_bytes;
+    let above = start - row_bytes..start;
+    if data.len() == start {
+        // A row not written yet: appended as a copy, not zeroed first.
+        data.extend_from_within(above);
+    } else {
+        data.copy_within(above, start);
+    }
+    #[cfg(test)]
+    ROWS_COPIED.set(ROWS_COPIED.get() + 1);
+    true
 }
 
 #[cfg(test)]
