@@ -11,7 +11,7 @@ use crate::wide::Wide;
 use tiny_skia_path::Transform;
 
 use crate::pixel::{CLEAR, Paint, Pixel};
-pub(crate) use gradient::Gradient;
+pub(crate) use gradient::{Gradient, Tables};
 pub(crate) use image::{Filter, ImageShader, MAX_COLUMN_TAPS, Raster};
 pub use pattern::Tile;
 pub(crate) use pattern::{MAX_TILE_SIDE, Pattern};
@@ -52,19 +52,21 @@ pub(crate) enum Shader {
 
 impl Shader {
     /// The shader for a `usvg` paint server drawn with `opacity` in the coordinate system
-    /// `to_device` maps to device pixels; `None` when the server draws nothing. Colours and
-    /// patterns (whose tile the scene builds) are not gradients: `None`.
+    /// `to_device` maps to device pixels, a gradient's colour table from `tables`; `None`
+    /// when the server draws nothing. Colours and patterns (whose tile the scene builds) are
+    /// not gradients: `None`.
     pub(crate) fn gradient(
         paint: &usvg::Paint,
         opacity: f32,
         to_device: Transform,
+        tables: &mut Tables,
     ) -> Option<Shader> {
         match paint {
             usvg::Paint::LinearGradient(g) => {
-                Gradient::linear(g, opacity, to_device).map(Shader::Gradient)
+                Gradient::linear(g, opacity, to_device, tables).map(Shader::Gradient)
             }
             usvg::Paint::RadialGradient(g) => {
-                Gradient::radial(g, opacity, to_device).map(Shader::Gradient)
+                Gradient::radial(g, opacity, to_device, tables).map(Shader::Gradient)
             }
             usvg::Paint::Color(_) | usvg::Paint::Pattern(_) => None,
         }

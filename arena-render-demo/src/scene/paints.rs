@@ -8,7 +8,7 @@ use tiny_skia_path::Transform;
 
 use super::build::{Allowance, Content, WalkOptions, walk};
 use crate::options::SceneError;
-use crate::paint::{MAX_TILE_SIDE, Pattern, Shader};
+use crate::paint::{MAX_TILE_SIDE, Pattern, Shader, Tables};
 use crate::pixel::Paint;
 
 /// A usvg paint, converted.
@@ -19,7 +19,8 @@ pub(super) enum Converted {
     Shader(Shader),
 }
 
-/// Converts the paints of one walk, and keeps the pattern tiles it walked.
+/// Converts the paints of one walk, and keeps the pattern tiles it walked and the colour
+/// tables of its gradients.
 ///
 /// Invariant: `allowance.tile_pixels` is what tiles may still take over the whole image,
 /// nested patterns included; `tiles[i]` is the content of the tile the `i`-th pattern
@@ -29,6 +30,7 @@ pub(super) struct Paints<'t> {
     sub_scanlines: u32,
     pub(super) allowance: &'t mut Allowance,
     tiles: Vec<(Content, (u32, u32))>,
+    tables: Tables,
 }
 
 impl<'t> Paints<'t> {
@@ -44,6 +46,7 @@ impl<'t> Paints<'t> {
             sub_scanlines,
             allowance,
             tiles: Vec::new(),
+            tables: Tables::default(),
         }
     }
 
@@ -76,7 +79,7 @@ impl<'t> Paints<'t> {
         }
         let shader = match paint {
             usvg::Paint::Pattern(pattern) => self.pattern(pattern, opacity, ts, unsupported)?,
-            _ => Shader::gradient(paint, opacity, ts),
+            _ => Shader::gradient(paint, opacity, ts, &mut self.tables),
         };
         Ok(shader.map(Converted::Shader))
     }

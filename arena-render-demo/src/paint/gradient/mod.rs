@@ -1,5 +1,5 @@
-//! Linear and radial gradients: a stop table on the heap, built once per paint, and the
-//! colour of every pixel of a row span computed from it.
+//! Linear and radial gradients: a stop table on the heap, built once per set of stops in a
+//! scene, and the colour of every pixel of a row span computed from it.
 //!
 //! As resvg (tiny-skia) does: stops are interpolated with straight alpha and premultiplied
 //! afterwards; the stop offsets are bracketed by 0 and 1 and made non-decreasing; a radial
@@ -8,9 +8,12 @@
 
 mod stops;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tiny_skia_path::{Point, Transform};
 
-use crate::pixel::{CLEAR, Paint, Pixel, to_u8};
+use crate::pixel::{Paint, Pixel, to_u8};
 use stops::{LUT_SIZE, Stops};
 
 /// How a gradient continues beyond its end points.
@@ -50,19 +53,39 @@ pub(crate) struct Gradient {
     shape: Shape,
     spread: Spread,
     to_gradient: Transform,
-    /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, built once with the stops, and
-    /// transparent.
-    lut: Vec<Pixel>,
+    /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, and transparent: shared by
+    /// the scene's gradients with the same stops (see [`Tables`]).
+    lut: Arc<[Pixel]>,
+}
+
+/// The colour tables of one scene's gradients, one per distinct set of stops (opacity
+/// applied): icons often draw several gradients that differ only in their geometry (one
+/// `xlink:href`'d set of stops under different end points or transforms), and a table is
+/// 1,024 colours to compute.
+#[derive(Debug, Default)]
+pub(crate) struct Tables(HashMap<Stops, Arc<[Pixel]>>);
+
+impl Tables {
+    /// The table of `stops`, built if this scene has none for them yet.
+    fn of(&mut self, stops: Stops) -> Arc<[Pixel]> {
+        Arc::clone(
+            self.0
+                .entry(stops)
+                .or_insert_with_key(|stops| stops.lut().into()),
+        )
+    }
 }
 
 impl Gradient {
     /// The gradient of a `usvg` linear gradient drawn with `opacity`, in the coordinate
-    /// system that `to_device` maps to device pixels. `None` when nothing is drawn (the
-    /// transform cannot be inverted, or the geometry is not finite).
+    /// system that `to_device` maps to device pixels, its colour table from `tables`. `None`
+    /// when nothing is drawn (the transform cannot be inverted, or the geometry is not
+    /// finite).
     pub(crate) fn linear(
         g: &usvg::LinearGradient,
         opacity: f32,
         to_device: Transform,
+        tables: &mut Tables,
     ) -> Option<Gradient> {
         let (start, end) = (
             Point::from_xy(g.x1(), g.y1()),
@@ -75,14 +98,16 @@ impl Gradient {
         }
         let axis = Point::from_xy(d.x / len2, d.y / len2);
         let stops = Stops::of(g, opacity)?;
-        let mut gradient = Gradient::new(g, &stops, Shape::Linear { start, axis }, to_device)?;
         // Coincident end points: as tiny-skia, one colour: the last stop's with a pad spread,
         // else the average over the gradient.
-        if len2.sqrt() <= DEGENERATE_LENGTH {
-            gradient.shape = Shape::Solid(match gradient.spread {
-                Spread::Pad => stops.last_color(),
-                Spread::Reflect | Spread::Repeat => stops.average_color(),
-            });
+        let degenerate = (len2.sqrt() <= DEGENERATE_LENGTH).then(|| match spread_of(g) {
+            Spread::Pad => stops.last_color(),
+            Spread::Reflect | Spread::Repeat => stops.average_color(),
+        });
+        let mut gradient =
+            Gradient::new(g, stops, Shape::Linear { start, axis }, to_device, tables)?;
+        if let Some(color) = degenerate {
+            gradient.shape = Shape::Solid(color);
         }
         Some(gradient)
     }
@@ -92,6 +117,7 @@ impl Gradient {
         g: &usvg::RadialGradient,
         opacity: f32,
         to_device: Transform,
+        tables: &mut Tables,
     ) -> Option<Gradient> {
         let c0 = Point::from_xy(g.fx(), g.fy());
         let r0 = g.fr().get();
@@ -110,29 +136,24 @@ impl Gradient {
             return None;
         }
         let shape = Shape::Conical { c0, r0, cd, dr, a };
-        Gradient::new(g, &Stops::of(g, opacity)?, shape, to_device)
+        Gradient::new(g, Stops::of(g, opacity)?, shape, to_device, tables)
     }
 
-    /// The gradient of `g`'s spread and transform with `stops` and `shape`.
+    /// The gradient of `g`'s spread and transform with `stops` (whose table comes from
+    /// `tables`) and `shape`.
     fn new(
         g: &usvg::BaseGradient,
-        stops: &Stops,
+        stops: Stops,
         shape: Shape,
         to_device: Transform,
+        tables: &mut Tables,
     ) -> Option<Gradient> {
         let to_gradient = to_device.pre_concat(g.transform()).invert()?;
-        let spread = match g.spread_method() {
-            usvg::SpreadMethod::Pad => Spread::Pad,
-            usvg::SpreadMethod::Reflect => Spread::Reflect,
-            usvg::SpreadMethod::Repeat => Spread::Repeat,
-        };
-        let mut lut = stops.lut();
-        lut.push(CLEAR);
         Some(Gradient {
             shape,
-            spread,
+            spread: spread_of(g),
             to_gradient,
-            lut,
+            lut: tables.of(stops),
         })
     }
 
@@ -252,6 +273,15 @@ impl Gradient {
                 *px = self.lut[i as usize];
             }
         }
+    }
+}
+
+/// How `g` continues beyond its end points.
+fn spread_of(g: &usvg::BaseGradient) -> Spread {
+    match g.spread_method() {
+        usvg::SpreadMethod::Pad => Spread::Pad,
+        usvg::SpreadMethod::Reflect => Spread::Reflect,
+        usvg::SpreadMethod::Repeat => Spread::Repeat,
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::paint::Shader;
+use crate::pixel::CLEAR;
 use crate::wide::Wide;
 
 /// The paint of the fill of the first path of `tree`.
@@ -16,8 +17,12 @@ fn first_fill(tree: &usvg::Tree) -> &usvg::Paint {
 /// The gradient `paint` is, at full opacity, drawn through `to_device`.
 fn gradient(paint: &usvg::Paint, to_device: Transform) -> Gradient {
     match paint {
-        usvg::Paint::LinearGradient(g) => Gradient::linear(g, 1.0, to_device),
-        usvg::Paint::RadialGradient(g) => Gradient::radial(g, 1.0, to_device),
+        usvg::Paint::LinearGradient(g) => {
+            Gradient::linear(g, 1.0, to_device, &mut Tables::default())
+        }
+        usvg::Paint::RadialGradient(g) => {
+            Gradient::radial(g, 1.0, to_device, &mut Tables::default())
+        }
         _ => panic!("a gradient"),
     }
     .unwrap()
@@ -376,4 +381,58 @@ fn large_parameters_stay_within_a_table_step_of_their_exact_values() {
         }
     }
     assert!(compared > 6000, "{compared}");
+}
+
+#[test]
+fn gradients_with_the_same_stops_share_one_table() {
+    // Three gradients from one set of stops, with different geometry; the third drawn at
+    // half opacity, which changes its stops' alpha.
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="30" height="10">
+        <linearGradient id="s"><stop offset="0" stop-color="#fe2"/><stop offset="1" stop-color="#30c"/></linearGradient>
+        <linearGradient id="a" xlink:href="#s" x1="0" x2="1"/>
+        <radialGradient id="b" xlink:href="#s" cx="0.3" r="0.7"/>
+        <rect width="10" height="10" fill="url(#a)"/>
+        <rect x="10" width="10" height="10" fill="url(#b)"/>
+        <rect x="20" width="10" height="10" fill="url(#a)" fill-opacity="0.5"/>
+        </svg>"##;
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+    let fills: Vec<(&usvg::Paint, f32)> = tree
+        .root()
+        .children()
+        .iter()
+        .map(|node| {
+            let usvg::Node::Path(path) = node else {
+                panic!("a path")
+            };
+            let fill = path.fill().unwrap();
+            (fill.paint(), fill.opacity().get())
+        })
+        .collect();
+    let mut tables = Tables::default();
+    let gradients: Vec<Gradient> = fills
+        .iter()
+        .map(|&(paint, opacity)| {
+            match paint {
+                usvg::Paint::LinearGradient(g) => {
+                    Gradient::linear(g, opacity, Transform::identity(), &mut tables)
+                }
+                usvg::Paint::RadialGradient(g) => {
+                    Gradient::radial(g, opacity, Transform::identity(), &mut tables)
+                }
+                _ => panic!("a gradient"),
+            }
+            .unwrap()
+        })
+        .collect();
+    assert!(Arc::ptr_eq(&gradients[0].lut, &gradients[1].lut));
+    assert!(!Arc::ptr_eq(&gradients[0].lut, &gradients[2].lut));
+    assert_eq!(tables.0.len(), 2);
+    // Each table is its own stops' table: the half-opacity one is the other at half alpha.
+    for (g, opacity) in [(&gradients[0], 1.0), (&gradients[2], 0.5)] {
+        let (first, last) = (g.lut[0], g.lut[LUT_SIZE - 1]);
+        assert_eq!(first[3], to_u8(opacity), "{first:?}");
+        assert_eq!(last[3], to_u8(opacity), "{last:?}");
+    }
+    assert_eq!(gradients[0].lut[0], [255, 238, 34, 255]);
+    assert_eq!(gradients[0].lut[LUT_SIZE], CLEAR);
 }
