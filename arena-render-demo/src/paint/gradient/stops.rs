@@ -73,16 +73,15 @@ impl Stops {
         for pair in stops.windows(2) {
             let (s0, s1) = (pair[0], pair[1]);
             let start = i;
-            while i < LUT_SIZE && t(i) < s1.offset {
+            // Stops by `LUT_SIZE`: its `t` is above 1, and no offset is.
+            while t(i) < s1.offset {
                 i += 1;
             }
+            // A pair with entries has `s0.offset <= t < s1.offset`, so a span above zero,
+            // the case in which `color_at` divides by it.
             let span = s1.offset - s0.offset;
             lut.extend((start..i).map(|i| {
-                let f = if span > 0.0 {
-                    (t(i) - s0.offset) / span
-                } else {
-                    0.0
-                };
+                let f = (t(i) - s0.offset) / span;
                 let color = std::array::from_fn(|k| s0.color[k] + (s1.color[k] - s0.color[k]) * f);
                 premultiply(color).map(to_u8)
             }));
