@@ -169,19 +169,10 @@ fn premultiply(color: [f32; 4]) -> Paint {
 mod tests {
     use super::*;
 
-    /// Uniform draws from a xorshift generator: integers below `n`.
-    fn xorshift(mut state: u64) -> impl FnMut(u64) -> u64 {
-        move |n| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        }
-    }
-
     #[test]
     fn a_table_holds_the_colour_at_each_entry_then_a_clear_one() {
-        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+        let mut rng = crate::xorshift(0x4f6c_dd1d);
+        let mut next = |n: u64| u64::from(rng()) % n;
         let t = |i: u64| i as f32 / (LUT_SIZE - 1) as f32;
         let mut boundaries = 0;
         for case in 0..2000 {

@@ -16,13 +16,19 @@ fn first_fill(tree: &usvg::Tree) -> &usvg::Paint {
 
 /// The gradient `paint` is, at full opacity, drawn through `to_device`.
 fn gradient(paint: &usvg::Paint, to_device: Transform) -> Gradient {
+    gradient_in(paint, 1.0, to_device, &mut Tables::default())
+}
+
+/// The gradient `paint` is, at `opacity`, drawn through `to_device`, its table from `tables`.
+fn gradient_in(
+    paint: &usvg::Paint,
+    opacity: f32,
+    to_device: Transform,
+    tables: &mut Tables,
+) -> Gradient {
     match paint {
-        usvg::Paint::LinearGradient(g) => {
-            Gradient::linear(g, 1.0, to_device, &mut Tables::default())
-        }
-        usvg::Paint::RadialGradient(g) => {
-            Gradient::radial(g, 1.0, to_device, &mut Tables::default())
-        }
+        usvg::Paint::LinearGradient(g) => Gradient::linear(g, opacity, to_device, tables),
+        usvg::Paint::RadialGradient(g) => Gradient::radial(g, opacity, to_device, tables),
         _ => panic!("a gradient"),
     }
     .unwrap()
@@ -411,18 +417,7 @@ fn gradients_with_the_same_stops_share_one_table() {
     let mut tables = Tables::default();
     let gradients: Vec<Gradient> = fills
         .iter()
-        .map(|&(paint, opacity)| {
-            match paint {
-                usvg::Paint::LinearGradient(g) => {
-                    Gradient::linear(g, opacity, Transform::identity(), &mut tables)
-                }
-                usvg::Paint::RadialGradient(g) => {
-                    Gradient::radial(g, opacity, Transform::identity(), &mut tables)
-                }
-                _ => panic!("a gradient"),
-            }
-            .unwrap()
-        })
+        .map(|&(paint, opacity)| gradient_in(paint, opacity, Transform::identity(), &mut tables))
         .collect();
     assert!(Arc::ptr_eq(&gradients[0].lut, &gradients[1].lut));
     assert!(!Arc::ptr_eq(&gradients[0].lut, &gradients[2].lut));
