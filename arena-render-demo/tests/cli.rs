@@ -2,19 +2,20 @@
 //! error naming the file, a non-zero exit, no panic, no output file).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use image_cases::{base64, png_header};
+use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_arena-render-demo");
 
 /// A fresh scratch directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("arena-render-demo-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("arena-render-demo-{name}-"))
+        .tempdir()
+        .expect("a scratch directory in the system's temporary directory")
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -74,8 +75,9 @@ const CIRCLE: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="20" heig
 
 #[test]
 fn no_arguments_renders_the_builtin_scene_to_scene_png() {
-    let dir = scratch("default");
-    let out = run(&dir, &["--size", "160"]);
+    let tmp = scratch("default");
+    let dir = tmp.path();
+    let out = run(dir, &["--size", "160"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for part in ["scene.png", "160x120 px", "thread", "budget", "peak"] {
@@ -84,7 +86,7 @@ fn no_arguments_renders_the_builtin_scene_to_scene_png() {
     let png = fs::read(dir.join("scene.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
     assert_eq!(
-        outputs(&dir, &[]),
+        outputs(dir, &[]),
         ["scene.png"],
         "no temporary file is left"
     );
@@ -92,12 +94,10 @@ fn no_arguments_renders_the_builtin_scene_to_scene_png() {
 
 #[test]
 fn render_writes_the_named_output_and_a_directory_of_outputs() {
-    let dir = scratch("render");
+    let tmp = scratch("render");
+    let dir = tmp.path();
     fs::write(dir.join("a.svg"), CIRCLE).unwrap();
-    let out = run(
-        &dir,
-        &["render", "a.svg", "-o", "out.png", "--threads", "1"],
-    );
+    let out = run(dir, &["render", "a.svg", "-o", "out.png", "--threads", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(dir.join("out.png").is_file());
 
@@ -105,7 +105,7 @@ fn render_writes_the_named_output_and_a_directory_of_outputs() {
     fs::write(dir.join("in/b.svg"), CIRCLE).unwrap();
     fs::write(dir.join("in/c.svg"), CIRCLE).unwrap();
     fs::write(dir.join("in/notes.txt"), "not an svg, not rendered").unwrap();
-    let out = run(&dir, &["in", "-o", "pngs"]);
+    let out = run(dir, &["in", "-o", "pngs"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(outputs(&dir.join("pngs"), &[]), ["b.png", "c.png"]);
 }
@@ -114,7 +114,7 @@ fn render_writes_the_named_output_and_a_directory_of_outputs() {
 fn check_passes_the_fixtures_and_reports_the_measures() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let out = run(
-        &scratch("check"),
+        scratch("check").path(),
         &["check", fixtures.to_str().unwrap(), "--size", "64"],
     );
     let stdout = text(&out.stdout);
@@ -140,7 +140,7 @@ fn check_passes_the_fixtures_and_reports_the_measures() {
 
 #[test]
 fn stats_reports_budget_peak_and_histogram() {
-    let out = run(&scratch("stats"), &["stats", "--size", "100"]);
+    let out = run(scratch("stats").path(), &["stats", "--size", "100"]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     for part in [
@@ -162,9 +162,10 @@ fn stats_reports_budget_peak_and_histogram() {
 
 #[test]
 fn bench_reports_ratios_for_one_and_all_threads() {
-    let dir = scratch("bench");
+    let tmp = scratch("bench");
+    let dir = tmp.path();
     fs::write(dir.join("a.svg"), CIRCLE).unwrap();
-    let out = run(&dir, &["bench", "a.svg", "--threads", "2"]);
+    let out = run(dir, &["bench", "a.svg", "--threads", "2"]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
@@ -179,8 +180,9 @@ fn bench_reports_ratios_for_one_and_all_threads() {
 
 #[test]
 fn missing_file() {
-    let dir = scratch("missing");
-    let err = expect_error(&dir, &["render", "nope.svg", "-o", "out.png"], &[]);
+    let tmp = scratch("missing");
+    let dir = tmp.path();
+    let err = expect_error(dir, &["render", "nope.svg", "-o", "out.png"], &[]);
     assert!(
         err.contains("nope.svg") && err.contains("no such file"),
         "{err}"
@@ -189,20 +191,22 @@ fn missing_file() {
 
 #[test]
 fn directory_where_a_file_was_expected() {
-    let dir = scratch("isdir");
+    let tmp = scratch("isdir");
+    let dir = tmp.path();
     fs::create_dir(dir.join("d.svg")).unwrap();
-    let err = expect_error(&dir, &["stats", "d.svg"], &["d.svg"]);
+    let err = expect_error(dir, &["stats", "d.svg"], &["d.svg"]);
     assert!(
         err.contains("d.svg") && err.contains("is a directory"),
         "{err}"
     );
-    let err = expect_error(&dir, &["check", "d.svg"], &["d.svg"]);
+    let err = expect_error(dir, &["check", "d.svg"], &["d.svg"]);
     assert!(err.contains("the directory has no .svg files"), "{err}");
 }
 
 #[test]
 fn not_svg() {
-    let dir = scratch("notsvg");
+    let tmp = scratch("notsvg");
+    let dir = tmp.path();
     fs::write(
         dir.join("image.svg"),
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe",
@@ -216,7 +220,7 @@ fn not_svg() {
         ("notes.svg", "no XML markup"),
         ("page.svg", "root element is <html>"),
     ] {
-        let err = expect_error(&dir, &["render", file, "-o", "out.png"], &inputs);
+        let err = expect_error(dir, &["render", file, "-o", "out.png"], &inputs);
         assert!(
             err.contains(file) && err.contains("not an SVG file"),
             "{err}"
@@ -227,13 +231,14 @@ fn not_svg() {
 
 #[test]
 fn malformed_xml() {
-    let dir = scratch("malformed");
+    let tmp = scratch("malformed");
+    let dir = tmp.path();
     fs::write(
         dir.join("bad.svg"),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>",
     )
     .unwrap();
-    let err = expect_error(&dir, &["render", "bad.svg", "-o", "out.png"], &["bad.svg"]);
+    let err = expect_error(dir, &["render", "bad.svg", "-o", "out.png"], &["bad.svg"]);
     assert!(
         err.contains("bad.svg") && err.contains("malformed XML"),
         "{err}"
@@ -242,10 +247,11 @@ fn malformed_xml() {
 
 #[test]
 fn empty_file() {
-    let dir = scratch("empty");
+    let tmp = scratch("empty");
+    let dir = tmp.path();
     fs::write(dir.join("empty.svg"), "").unwrap();
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "empty.svg", "-o", "out.png"],
         &["empty.svg"],
     );
@@ -254,11 +260,12 @@ fn empty_file() {
 
 #[test]
 fn zero_and_absurd_sizes() {
-    let dir = scratch("size");
+    let tmp = scratch("size");
+    let dir = tmp.path();
     fs::write(dir.join("a.svg"), CIRCLE).unwrap();
     for size in ["0", "16385", "1000000"] {
         let err = expect_error(
-            &dir,
+            dir,
             &["render", "a.svg", "-o", "o.png", "--size", size],
             &["a.svg"],
         );
@@ -274,7 +281,7 @@ fn zero_and_absurd_sizes() {
     )
     .unwrap();
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "huge.svg", "-o", "o.png"],
         &["a.svg", "huge.svg"],
     );
@@ -283,13 +290,14 @@ fn zero_and_absurd_sizes() {
 
 #[test]
 fn no_renderable_content_warns_and_writes_a_blank_image() {
-    let dir = scratch("blank");
+    let tmp = scratch("blank");
+    let dir = tmp.path();
     fs::write(
         dir.join("blank.svg"),
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><g/></svg>"#,
     )
     .unwrap();
-    let out = run(&dir, &["render", "blank.svg", "-o", "blank.png"]);
+    let out = run(dir, &["render", "blank.svg", "-o", "blank.png"]);
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -302,7 +310,8 @@ fn no_renderable_content_warns_and_writes_a_blank_image() {
 
 #[test]
 fn unsupported_features_are_named_in_a_warning() {
-    let dir = scratch("unsupported");
+    let tmp = scratch("unsupported");
+    let dir = tmp.path();
     // A one-pixel PNG.
     const PNG: &str = concat!(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ",
@@ -333,7 +342,7 @@ fn unsupported_features_are_named_in_a_warning() {
         ),
     )
     .unwrap();
-    let out = run(&dir, &["render", "u.svg", "-o", "u.png"]);
+    let out = run(dir, &["render", "u.svg", "-o", "u.png"]);
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert_eq!(
@@ -348,10 +357,11 @@ fn unsupported_features_are_named_in_a_warning() {
 
 #[test]
 fn unwritable_output() {
-    let dir = scratch("unwritable");
+    let tmp = scratch("unwritable");
+    let dir = tmp.path();
     fs::write(dir.join("a.svg"), CIRCLE).unwrap();
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "a.svg", "-o", "missing/dir/out.png"],
         &["a.svg"],
     );
@@ -363,9 +373,10 @@ fn unwritable_output() {
 
 #[test]
 fn output_that_would_overwrite_the_input() {
-    let dir = scratch("overwrite");
+    let tmp = scratch("overwrite");
+    let dir = tmp.path();
     fs::write(dir.join("a.png"), CIRCLE).unwrap();
-    let err = expect_error(&dir, &["render", "a.png"], &["a.png"]);
+    let err = expect_error(dir, &["render", "a.png"], &["a.png"]);
     assert!(err.contains("would overwrite the input"), "{err}");
     assert_eq!(fs::read_to_string(dir.join("a.png")).unwrap(), CIRCLE);
 }
@@ -373,18 +384,20 @@ fn output_that_would_overwrite_the_input() {
 #[test]
 fn a_failed_render_keeps_an_existing_output() {
     // Atomic output: the old file survives a failed render untouched.
-    let dir = scratch("atomic");
+    let tmp = scratch("atomic");
+    let dir = tmp.path();
     fs::write(dir.join("out.png"), b"previous").unwrap();
     fs::write(dir.join("bad.svg"), "<svg").unwrap();
-    let out = run(&dir, &["render", "bad.svg", "-o", "out.png"]);
+    let out = run(dir, &["render", "bad.svg", "-o", "out.png"]);
     assert!(!out.status.success());
     assert_eq!(fs::read(dir.join("out.png")).unwrap(), b"previous");
-    assert_eq!(outputs(&dir, &["bad.svg"]), ["out.png"]);
+    assert_eq!(outputs(dir, &["bad.svg"]), ["out.png"]);
 }
 
 #[test]
 fn a_missing_font_is_named_in_a_warning_and_a_fallback_draws_the_text() {
-    let dir = scratch("missing-font");
+    let tmp = scratch("missing-font");
+    let dir = tmp.path();
     fs::write(
         dir.join("t.svg"),
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">
@@ -393,7 +406,7 @@ fn a_missing_font_is_named_in_a_warning_and_a_fallback_draws_the_text() {
     .unwrap();
     let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fonts");
     let out = run(
-        &dir,
+        dir,
         &[
             "render",
             "t.svg",
@@ -415,17 +428,18 @@ fn a_missing_font_is_named_in_a_warning_and_a_fallback_draws_the_text() {
 
 #[test]
 fn a_bad_font_directory_is_an_error() {
-    let dir = scratch("font-dir");
+    let tmp = scratch("font-dir");
+    let dir = tmp.path();
     fs::write(dir.join("a.svg"), CIRCLE).unwrap();
     fs::create_dir(dir.join("empty")).unwrap();
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "a.svg", "-o", "a.png", "--font-dir", "nope"],
         &["a.svg", "empty"],
     );
     assert!(err.contains("--font-dir nope: no such directory"), "{err}");
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "a.svg", "-o", "a.png", "--font-dir", "empty"],
         &["a.svg", "empty"],
     );
@@ -441,7 +455,8 @@ fn image_svg(data: &str) -> String {
 
 #[test]
 fn an_image_bomb_is_refused_before_it_is_decoded() {
-    let dir = scratch("image-bomb");
+    let tmp = scratch("image-bomb");
+    let dir = tmp.path();
     let bomb = format!(
         "data:image/png;base64,{}",
         base64(&png_header(100_000, 100_000))
@@ -449,7 +464,7 @@ fn an_image_bomb_is_refused_before_it_is_decoded() {
     fs::write(dir.join("bomb.svg"), image_svg(&bomb)).unwrap();
     let start = std::time::Instant::now();
     let err = expect_error(
-        &dir,
+        dir,
         &["render", "bomb.svg", "-o", "bomb.png"],
         &["bomb.svg"],
     );
@@ -465,7 +480,8 @@ fn an_image_bomb_is_refused_before_it_is_decoded() {
 
 #[test]
 fn broken_image_data_is_an_error_naming_the_format() {
-    let dir = scratch("broken-image");
+    let tmp = scratch("broken-image");
+    let dir = tmp.path();
     // A valid header for 4x4 pixels, and no image data after it.
     let truncated = format!("data:image/png;base64,{}", base64(&png_header(4, 4)));
     fs::write(dir.join("png.svg"), image_svg(&truncated)).unwrap();
@@ -475,7 +491,7 @@ fn broken_image_data_is_an_error_naming_the_format() {
     fs::write(dir.join("gif.svg"), image_svg(&gif)).unwrap();
     let inputs = ["png.svg", "gif.svg"];
     for (file, format) in [("png.svg", "PNG"), ("gif.svg", "GIF")] {
-        let err = expect_error(&dir, &["render", file, "-o", "out.png"], &inputs);
+        let err = expect_error(dir, &["render", file, "-o", "out.png"], &inputs);
         assert!(
             err.contains(file)
                 && err.contains(&format!("a {format} image cannot be decoded"))
@@ -490,13 +506,14 @@ fn a_panic_inside_usvg_is_one_error_line_without_a_panic_report() {
     // An <image> box far thinner than its distance from the origin makes usvg panic; the
     // loader catches it. The user must see the error, not a "thread panicked" report (with
     // a backtrace under RUST_BACKTRACE) that reads like a crash.
-    let dir = scratch("usvg-panic");
+    let tmp = scratch("usvg-panic");
+    let dir = tmp.path();
     let kept = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fuzz/corpus/demo_svg/usvg-panic-thin-image.svg");
     fs::copy(kept, dir.join("thin.svg")).unwrap();
     let out = Command::new(BIN)
         .args(["render", "thin.svg", "-o", "thin.png"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("RUST_BACKTRACE", "1")
         .output()
         .expect("the binary runs");
@@ -509,7 +526,7 @@ fn a_panic_inside_usvg_is_one_error_line_without_a_panic_report() {
         "{stderr}"
     );
     assert_eq!(
-        outputs(&dir, &["thin.svg"]),
+        outputs(dir, &["thin.svg"]),
         Vec::<String>::new(),
         "files left"
     );

@@ -17,6 +17,7 @@ use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load::{self, Svg};
 use arena_render_demo::{Image, MAX_IMAGE_DEPTH, RenderOptions, Renderer, Scene};
 use image_cases::{CANVAS, Input, Outcome, seeds};
+use tempfile::TempDir;
 
 /// An image and the skipped features the scene names, or the error's text.
 type Rendered = Result<(Image, Vec<&'static str>), String>;
@@ -135,11 +136,11 @@ fn every_kept_input_renders_or_fails_with_a_message_on_one_thread_and_two() {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hostile-images-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("hostile-images-{name}-"))
+        .tempdir()
+        .expect("a scratch directory in the system's temporary directory")
 }
 
 fn load(dir: &Path, name: &str, text: &str) -> Result<Svg, String> {
@@ -153,13 +154,14 @@ fn load(dir: &Path, name: &str, text: &str) -> Result<Svg, String> {
 /// ignored. The documented fallback: the picture is drawn once more, and no deeper.
 #[test]
 fn an_svg_file_that_draws_itself_is_drawn_once_inside_itself() {
-    let dir = scratch("self");
+    let tmp = scratch("self");
+    let dir = tmp.path();
     let text = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{CANVAS}" height="{CANVAS}">
           <rect width="16" height="16" fill="#00f"/>
           <image x="16" y="16" width="16" height="16" href="self.svg"/></svg>"##
     );
-    let svg = load(&dir, "self.svg", &text).unwrap();
+    let svg = load(dir, "self.svg", &text).unwrap();
     let (image, skipped) = render(&svg, 1).unwrap();
     assert!(skipped.is_empty(), "{skipped:?}");
     let pixel = |x: usize, y: usize| &image.data[(y * CANVAS as usize + x) * 4..][..4];
@@ -176,14 +178,15 @@ fn an_svg_file_that_draws_itself_is_drawn_once_inside_itself() {
 /// usvg alone would skip the image with at most a log line.
 #[test]
 fn a_linked_image_that_cannot_be_loaded_is_an_error_naming_the_link() {
-    let dir = scratch("links");
+    let tmp = scratch("links");
+    let dir = tmp.path();
     fs::write(dir.join("notes.txt"), "not an image").unwrap();
     for href in ["missing.png", "notes.txt"] {
         let text = format!(
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8">
               <image width="8" height="8" href="{href}"/></svg>"#
         );
-        let error = load(&dir, "page.svg", &text).err().expect("refused");
+        let error = load(dir, "page.svg", &text).err().expect("refused");
         assert!(
             error.contains(&format!("an image links to '{href}'"))
                 && error.contains("check the link"),

@@ -224,9 +224,12 @@ fn documents_without_reference_rings_still_load() {
 /// rings too, and names the problem as the image's; a linked file without one still loads.
 #[test]
 fn a_ring_in_a_linked_svg_file_is_refused_too() {
-    let dir = std::env::temp_dir().join(format!("arena-render-demo-{}-ring", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed when the test ends, passed or failed.
+    let tmp = tempfile::Builder::new()
+        .prefix("arena-render-demo-ring-")
+        .tempdir()
+        .unwrap();
+    let dir = tmp.path();
     let ring = r##"<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">
         <clipPath id="a"><rect width="9" height="9" clip-path="url(#b)"/></clipPath>
         <clipPath id="b"><rect width="9" height="9" clip-path="url(#c)"/></clipPath>
@@ -260,7 +263,6 @@ fn a_ring_in_a_linked_svg_file_is_refused_too() {
         Some(1),
         "the image without a ring loads"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `n` groups with opacity nested in an `<svg>`, around one rectangle: `n + 2` levels deep.
