@@ -8,7 +8,7 @@
 //! pattern that inherits a `fill` naming itself) recurses until the stack overflows, which
 //! aborts the process (found by the `demo_svg` fuzz target).
 //!
-//! [`find_cycle`] takes usvg's view of the document: presentation attributes, `<style>`
+//! [`depth`] takes usvg's view of the document: presentation attributes, `<style>`
 //! sheets (matched with simplecss, usvg's own CSS parser) and `style` attributes, in that
 //! order of precedence; an `id` that several elements share names the last of them (the
 //! first for an `href`, as usvg resolves it); inherited `fill`, `stroke` and markers. It

@@ -298,7 +298,7 @@ fn truncate(v: f32) -> u32 {
     nearest - u32::from(r - MAGIC > v)
 }
 
-/// `v.floor()`, as [`floor`] but in operations that vectorise (no cast): adding and
+/// `v.floor()`, as [`f32::floor`] but in operations that vectorise (no cast): adding and
 /// subtracting 2^23 rounds `v` to an integer; one less where that rounded up. (It gives 0.0
 /// for -0.0, which a spread maps to the same colour.)
 #[inline(always)]
