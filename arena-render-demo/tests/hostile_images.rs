@@ -17,7 +17,6 @@ use arena_render_demo::fonts::Fonts;
 use arena_render_demo::load::{self, Svg};
 use arena_render_demo::{Image, MAX_IMAGE_DEPTH, RenderOptions, Renderer, Scene};
 use image_cases::{CANVAS, Input, Outcome, seeds};
-use tempfile::TempDir;
 
 /// An image and the skipped features the scene names, or the error's text.
 type Rendered = Result<(Image, Vec<&'static str>), String>;
@@ -136,13 +135,6 @@ fn every_kept_input_renders_or_fails_with_a_message_on_one_thread_and_two() {
     }
 }
 
-fn scratch(name: &str) -> TempDir {
-    tempfile::Builder::new()
-        .prefix(&format!("hostile-images-{name}-"))
-        .tempdir()
-        .expect("a scratch directory in the system's temporary directory")
-}
-
 fn load(dir: &Path, name: &str, text: &str) -> Result<Svg, String> {
     let path = dir.join(name);
     fs::write(&path, text).unwrap();
@@ -154,7 +146,7 @@ fn load(dir: &Path, name: &str, text: &str) -> Result<Svg, String> {
 /// ignored. The documented fallback: the picture is drawn once more, and no deeper.
 #[test]
 fn an_svg_file_that_draws_itself_is_drawn_once_inside_itself() {
-    let tmp = scratch("self");
+    let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let text = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{CANVAS}" height="{CANVAS}">
@@ -178,7 +170,7 @@ fn an_svg_file_that_draws_itself_is_drawn_once_inside_itself() {
 /// usvg alone would skip the image with at most a log line.
 #[test]
 fn a_linked_image_that_cannot_be_loaded_is_an_error_naming_the_link() {
-    let tmp = scratch("links");
+    let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::write(dir.join("notes.txt"), "not an image").unwrap();
     for href in ["missing.png", "notes.txt"] {

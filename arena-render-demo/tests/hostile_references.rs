@@ -225,10 +225,7 @@ fn documents_without_reference_rings_still_load() {
 #[test]
 fn a_ring_in_a_linked_svg_file_is_refused_too() {
     // Removed when the test ends, passed or failed.
-    let tmp = tempfile::Builder::new()
-        .prefix("arena-render-demo-ring-")
-        .tempdir()
-        .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let ring = r##"<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">
         <clipPath id="a"><rect width="9" height="9" clip-path="url(#b)"/></clipPath>
