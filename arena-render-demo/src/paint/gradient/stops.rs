@@ -59,9 +59,9 @@ impl Stops {
 
     /// The premultiplied colour at `t = i / (LUT_SIZE - 1)` for every `i`, then a
     /// transparent entry: what `Stops::color_at` (the tests' reference) gives for each `t`,
-    /// computed stop pair by stop pair. The entries of one pair take the same operations in the same order, so the
-    /// loop over them has no branch and vectorises; finding where a pair's entries end is a
-    /// comparison per entry.
+    /// computed stop pair by stop pair. The entries of one pair take the same operations in
+    /// the same order, so the loop over them has no branch and vectorises; finding where a
+    /// pair's entries end is a comparison per entry.
     pub(super) fn lut(&self) -> Vec<Pixel> {
         let stops = &self.0;
         let t = |i: usize| i as f32 / (LUT_SIZE - 1) as f32;
