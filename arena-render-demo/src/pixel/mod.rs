@@ -81,19 +81,32 @@ pub(crate) fn paint_pixel_over(px: &mut Pixel, color: Paint, coverage: f32, prem
     pixel_over(px, color.map(|c| to_u8_lane(c * coverage)), premultiplied);
 }
 
-/// [`paint_rgba8_over`] for one pixel; `premultiplied` promises that no channel of `s`
-/// exceeds its alpha, so that the sum needs no clamp.
+/// [`paint_pixel_over`] for a path alone in a group with opacity `op` (8.8 fixed point, at
+/// most 256): the colour at `coverage` as the group's layer would hold it, scaled by the
+/// opacity as the layer composite scales it (`(c * op + 128) >> 8`), then composited. A clear
+/// layer pixel leaves `px` as it was; an opaque result replaces it. `premultiplied` as
+/// [`paint_pixel_over`] takes it: the scaling, being monotonic, keeps every channel at most
+/// its alpha. In 16-bit lanes, as [`pixel_over`]: `c * op + 128` is at most 65,408.
 #[inline(always)]
-pub(crate) fn paint_rgba8_pixel_over(px: &mut Pixel, s: Pixel, premultiplied: bool) {
-    let s = Pair::of(s);
-    debug_assert!(!premultiplied || s.premultiplied());
-    let keep = 255 - s.alpha();
-    let sum = s.plus(Pair::of(*px).scaled_255(keep));
-    *px = if premultiplied {
-        sum.pixel_unclamped()
+pub(crate) fn paint_pixel_over_in_group(
+    px: &mut Pixel,
+    color: Paint,
+    coverage: f32,
+    op: u16,
+    premultiplied: bool,
+) {
+    debug_assert!(op <= 256);
+    let [r, g, b, a] = color.map(|c| to_u8_lane(c * coverage));
+    if a == 0 {
+        return;
+    }
+    let scale = |c: u16| (c * op + 128) >> 8;
+    let s = [scale(r), scale(g), scale(b), scale(a)];
+    if s[3] == 255 {
+        *px = [s[0] as u8, s[1] as u8, s[2] as u8, s[3] as u8];
     } else {
-        sum.pixel()
-    };
+        pixel_over(px, s, premultiplied);
+    }
 }
 
 /// Source-over of `s` (RGBA8 channels in 16-bit lanes) onto `px`: `d = s + div255(d * (255 -
@@ -623,7 +636,7 @@ mod tests {
                 for (i, (&was, &is)) in row.iter().zip(&painted).enumerate() {
                     let mut want = was;
                     if (at..at + len).contains(&i) {
-                        paint_rgba8_pixel_over(&mut want, s, false);
+                        pixel_over(&mut want, s.map(u16::from), false);
                     }
                     assert_eq!(is, want, "{s:?}, {len} pixels at {at}: pixel {i}");
                 }

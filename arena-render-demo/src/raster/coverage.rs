@@ -3,8 +3,8 @@
 
 use crate::options::MAX_DIMENSION;
 use crate::pixel::{
-    Paint, Pixel, fill, is_premultiplied, paint_over, paint_pixel_over, paint_rgba8_over,
-    paint_rgba8_pixel_over, paint_shades_over, scaled_256, to_u8,
+    Paint, Pixel, fill, is_premultiplied, paint_over, paint_pixel_over, paint_pixel_over_in_group,
+    paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -350,16 +350,7 @@ fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint
 /// its scaling by the opacity (both monotonic) keep every channel at most its alpha.
 #[inline(always)]
 fn draw_pixel_in_group(px: &mut Pixel, color: Paint, coverage: f32, op: u32, premultiplied: bool) {
-    let layer = color.map(|c| to_u8(c * coverage));
-    if layer[3] == 0 {
-        return;
-    }
-    let s = scaled_256(layer, op);
-    if s[3] == 255 {
-        *px = s;
-    } else {
-        paint_rgba8_pixel_over(px, s, premultiplied);
-    }
+    paint_pixel_over_in_group(px, color, coverage, op as u16, premultiplied);
 }
 
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
