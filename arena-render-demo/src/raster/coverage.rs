@@ -341,16 +341,10 @@ fn draw_pixel(target: &mut [Pixel], x_off: usize, x: usize, coverage: f32, paint
     // clear layer pixel returns early.
     match paint.layer_opacity {
         None => paint_pixel_over(px, paint.color, coverage, paint.premultiplied),
-        Some(op) => draw_pixel_in_group(px, paint.color, coverage, op, paint.premultiplied),
+        Some(op) => {
+            paint_pixel_over_in_group(px, paint.color, coverage, op as u16, paint.premultiplied);
+        }
     }
-}
-
-/// [`draw_run_in_group`] for one pixel, inline: without the run's set-up it is a few
-/// multiplications. `premultiplied` as [`paint_pixel_over`] takes it: the layer's colour and
-/// its scaling by the opacity (both monotonic) keep every channel at most its alpha.
-#[inline(always)]
-fn draw_pixel_in_group(px: &mut Pixel, color: Paint, coverage: f32, op: u32, premultiplied: bool) {
-    paint_pixel_over_in_group(px, color, coverage, op as u16, premultiplied);
 }
 
 /// Composites `color` at `coverage` onto `pixels` as a group with opacity `op` (8.8 fixed
@@ -377,8 +371,10 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
 
 #[cfg(test)]
 mod tests {
-    use super::{CoverageRow, draw_pixel_in_group, draw_run_in_group, touched_words};
-    use crate::pixel::{PaintCase, is_premultiplied, random_paint_cases};
+    use super::{CoverageRow, draw_run_in_group, touched_words};
+    use crate::pixel::{
+        PaintCase, is_premultiplied, paint_pixel_over_in_group, random_paint_cases,
+    };
 
     #[test]
     fn one_pixel_in_a_group_paints_as_a_run_of_one() {
@@ -393,7 +389,7 @@ mod tests {
             let mut run = [under];
             draw_run_in_group(&mut run, color, coverage, op);
             let mut px = under;
-            draw_pixel_in_group(&mut px, color, coverage, op, is_premultiplied(color));
+            paint_pixel_over_in_group(&mut px, color, coverage, op as u16, is_premultiplied(color));
             assert_eq!(
                 px, run[0],
                 "{color:?} at {coverage}, opacity {op}, over {under:?}"
