@@ -86,10 +86,11 @@ pub(crate) fn paint_pixel_over(px: &mut Pixel, color: Paint, coverage: f32, prem
 /// opacity as the layer composite scales it (`(c * op + 128) >> 8`), then composited. A clear
 /// layer pixel leaves `px` as it was, as the layer composite skips it; an opaque result is
 /// stored as it is (what the source-over gives with `keep` 0, and measured 2 % faster on the
-/// Adwaita icons than leaving it to the source-over). `premultiplied` as [`paint_pixel_over`] takes it:
-/// the layer's colour and its scaling, both monotonic, keep every channel at most its alpha.
-/// Inline, without a run's set-up: the pixel form of `draw_run_in_group`. In 16-bit lanes,
-/// as [`pixel_over`]: `c * op + 128` is at most 65,408.
+/// Adwaita icons than leaving it to the source-over). `premultiplied` as
+/// [`paint_pixel_over`] takes it: the layer's colour and its scaling, both monotonic, keep
+/// every channel at most its alpha. Inline, without a run's set-up: the pixel form of
+/// `draw_run_in_group`. In 16-bit lanes, as [`pixel_over`]: `c * op + 128` is at most
+/// 65,408.
 #[inline(always)]
 pub(crate) fn paint_pixel_over_in_group(
     px: &mut Pixel,
