@@ -1,6 +1,7 @@
 //! Curves to device-space edges: each path is flattened into line segments within
-//! [`FLATTEN_TOLERANCE`] of the curve, and each segment becomes an [`Edge`] described by the
-//! sub-scanlines it crosses.
+//! [`FLATTEN_TOLERANCE`] of the curve (or, for anti-aliased fills, whose points are moved off
+//! the insides of pixel rows, within 0.22 px: see [`SNAPPED_TOLERANCE`]), and each segment
+//! becomes an [`Edge`] described by the sub-scanlines it crosses.
 
 mod curves;
 mod edge;
@@ -12,7 +13,8 @@ use tiny_skia_path::{Path, PathSegment, Point};
 
 use super::PixelBounds;
 use curves::{
-    FLATTEN_TOLERANCE, aliased_cubic_segments, last, second_difference, segments_for, weighted,
+    Cubic, FLATTEN_TOLERANCE, Quad, SNAPPED_TOLERANCE, aliased_cubic_segments, last, push_points,
+    second_difference, segments_for,
 };
 pub(crate) use edge::{Edge, end_column, first_column, sample_y};
 
@@ -103,31 +105,20 @@ impl Flattener {
                 PathSegment::QuadTo(p1, p2) => {
                     let p0 = last(&points);
                     let dd = second_difference(p0, p1, p2);
-                    let n = segments_for(dd / (4.0 * FLATTEN_TOLERANCE));
-                    for i in 1..=n {
-                        let t = i as f32 / n as f32;
-                        let mt = 1.0 - t;
-                        points.push(weighted(&[(p0, mt * mt), (p1, 2.0 * mt * t), (p2, t * t)]));
-                    }
+                    let (tolerance, between_rows) = self.cut(outline);
+                    let n = segments_for(dd / (4.0 * tolerance));
+                    push_points(&Quad([p0, p1, p2]), n, between_rows, &mut points);
                 }
                 PathSegment::CubicTo(p1, p2, p3) => {
                     let p0 = last(&points);
+                    let (tolerance, between_rows) = self.cut(outline);
                     let n = if matches!(outline, Outline::Fill { crisp: true }) {
                         aliased_cubic_segments([p0, p1, p2, p3])
                     } else {
                         let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
-                        segments_for(0.75 * dd / FLATTEN_TOLERANCE)
+                        segments_for(0.75 * dd / tolerance)
                     };
-                    for i in 1..=n {
-                        let t = i as f32 / n as f32;
-                        let mt = 1.0 - t;
-                        points.push(weighted(&[
-                            (p0, mt * mt * mt),
-                            (p1, 3.0 * mt * mt * t),
-                            (p2, 3.0 * mt * t * t),
-                            (p3, t * t * t),
-                        ]));
-                    }
+                    push_points(&Cubic([p0, p1, p2, p3]), n, between_rows, &mut points);
                 }
                 PathSegment::Close => self.close(&mut points, outline, true),
             }
@@ -165,6 +156,18 @@ impl Flattener {
             col_end: end_column(max_x, self.width),
         };
         Some((edge_start as u32..edge_end as u32, bounds))
+    }
+
+    /// How the curves of an `outline` are cut: the tolerance their segment count is chosen
+    /// for, and the sub-scanlines per row if their points are moved between rows
+    /// ([`point_between_rows`]). Only anti-aliased fills move them: an aliased path samples
+    /// one row centre per row and cuts its cubics as tiny-skia does, and a hairline's bands
+    /// are offset from its points, so neither has rows for a moved point to stop splitting.
+    fn cut(&self, outline: Outline) -> (f32, Option<u32>) {
+        match outline {
+            Outline::Fill { crisp: false } => (SNAPPED_TOLERANCE, Some(self.sub_scanlines)),
+            Outline::Fill { crisp: true } | Outline::Hairline { .. } => (FLATTEN_TOLERANCE, None),
+        }
     }
 
     /// Whether a curve's control points (and so the whole curve) lie entirely above, below,
