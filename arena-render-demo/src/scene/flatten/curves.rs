@@ -347,6 +347,59 @@ mod tests {
     }
 
     #[test]
+    fn derivatives_are_those_of_the_power_basis() {
+        // Independently of the Bernstein forms: `P(t) = a t^3 + b t^2 + c t + d`, so
+        // `P' = 3a t^2 + 2b t + c` and `P'' = 6a t + 2b`, in f64.
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+        for _ in 0..500 {
+            let mut coordinate = || next(20_000) as f64 / 100.0 - 100.0;
+            let p: [(f64, f64); 4] = std::array::from_fn(|_| (coordinate(), coordinate()));
+            let t = next(1001) as f64 / 1000.0;
+            // One coordinate's first and second derivatives at `t`.
+            let axis = |[p0, p1, p2, p3]: [f64; 4]| {
+                let (a, b, c) = (
+                    p3 - 3.0 * p2 + 3.0 * p1 - p0,
+                    3.0 * (p2 - 2.0 * p1 + p0),
+                    3.0 * (p1 - p0),
+                );
+                (3.0 * a * t * t + 2.0 * b * t + c, 6.0 * a * t + 2.0 * b)
+            };
+            let (dx, ddx) = axis(p.map(|q| q.0));
+            let (dy, ddy) = axis(p.map(|q| q.1));
+            let point = |q: (f64, f64)| Point::from_xy(q.0 as f32, q.1 as f32);
+            let (d1, d2) = Cubic(p.map(point)).derivatives(t as f32);
+            let close =
+                |got: f32, want: f64| (f64::from(got) - want).abs() <= 1e-3 * (1.0 + want.abs());
+            assert!(
+                close(d1.x, dx) && close(d1.y, dy),
+                "{p:?} at {t}: {d1:?}, want {dx} {dy}"
+            );
+            assert!(
+                close(d2.x, ddx) && close(d2.y, ddy),
+                "{p:?} at {t}: {d2:?}, want {ddx} {ddy}"
+            );
+            // A quadratic is the cubic with control points at 1/3 and 2/3 of the way to its
+            // control point.
+            let q = [p[0], p[1], p[3]];
+            let elevate = |a: (f64, f64), b: (f64, f64)| {
+                (a.0 + 2.0 / 3.0 * (b.0 - a.0), a.1 + 2.0 / 3.0 * (b.1 - a.1))
+            };
+            let cubic = [q[0], elevate(q[0], q[1]), elevate(q[2], q[1]), q[2]];
+            let (dx, ddx) = axis(cubic.map(|q| q.0));
+            let (dy, ddy) = axis(cubic.map(|q| q.1));
+            let (d1, d2) = Quad(q.map(point)).derivatives(t as f32);
+            assert!(
+                close(d1.x, dx) && close(d1.y, dy),
+                "{q:?} at {t}: {d1:?}, want {dx} {dy}"
+            );
+            assert!(
+                close(d2.x, ddx) && close(d2.y, ddy),
+                "{q:?} at {t}: {d2:?}, want {ddx} {ddy}"
+            );
+        }
+    }
+
+    #[test]
     fn a_flat_curve_keeps_its_points() {
         // Across 100 px and down less than a row: no move within reach ends between rows.
         let p = [
