@@ -447,9 +447,11 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
 /// calls.
 #[derive(Debug, Default)]
 struct CrossingCounter {
+    /// The edges' sub-scanline ranges, those that meet end to start merged.
+    ranges: Vec<Range<i32>>,
     /// A difference array over the sub-scanlines, all zero between calls.
     diff: Vec<i32>,
-    /// The edges' first sub-scanlines, then their ends.
+    /// The ranges' starts, then their ends.
     starts: Vec<i32>,
     ends: Vec<i32>,
 }
@@ -457,36 +459,68 @@ struct CrossingCounter {
 impl CrossingCounter {
     /// The most of `edges` that cross one sub-scanline (0 for none).
     ///
-    /// A difference array costs a pass over every sub-scanline between the edges' first and
-    /// last; sorting their starts and ends costs about `n log n` for `n` edges, far less for a
-    /// tall fill with few edges (a rectangle crosses hundreds of sub-scanlines with two).
+    /// An edge crosses the sub-scanlines of its range, so the count on a sub-scanline is
+    /// the number of ranges holding it. Two ranges that meet end to start hold no
+    /// sub-scanline in common, and their union holds each of theirs once: merged, they
+    /// count the same. A contour's edges come in its order, and each edge starts where the
+    /// one before it ends, so a contour's ranges merge into one per run of edges going one
+    /// way down the image: a handful, where a curve has hundreds of edges.
+    ///
+    /// Then a difference array costs a pass over every sub-scanline between the ranges'
+    /// first and last; sorting their starts and ends costs about `n log n` for `n` ranges,
+    /// far less for a tall fill with few of them.
     fn most(&mut self, edges: &[Edge]) -> usize {
-        let Some(first) = edges.first() else {
+        let ranges = &mut self.ranges;
+        ranges.clear();
+        let mut subs = edges.iter().map(Edge::subs);
+        let Some(mut run) = subs.next() else {
             return 0;
         };
-        let (mut lo, mut hi) = (first.subs().start, first.subs().end);
-        for e in edges {
-            (lo, hi) = (lo.min(e.subs().start), hi.max(e.subs().end));
+        for r in subs {
+            debug_assert!(r.start < r.end, "an edge crosses a sub-scanline");
+            if r.start == run.end {
+                run.end = r.end;
+            } else if r.end == run.start {
+                run.start = r.start;
+            } else {
+                ranges.push(std::mem::replace(&mut run, r));
+            }
         }
-        let (range, n) = ((hi - lo) as usize, edges.len());
-        if range > 2 * n * (n.max(1).ilog2() as usize + 2) {
-            self.most_by_sorting(edges)
+        ranges.push(run);
+        let ranges = std::mem::take(&mut self.ranges);
+        let most = self.most_of(&ranges);
+        self.ranges = ranges;
+        most
+    }
+
+    /// The most of `ranges` (none empty) that hold one sub-scanline.
+    fn most_of(&mut self, ranges: &[Range<i32>]) -> usize {
+        let Some(first) = ranges.first() else {
+            return 0;
+        };
+        let (mut lo, mut hi) = (first.start, first.end);
+        for r in ranges {
+            (lo, hi) = (lo.min(r.start), hi.max(r.end));
+        }
+        let (span, n) = ((hi - lo) as usize, ranges.len());
+        if span > 2 * n * (n.max(1).ilog2() as usize + 2) {
+            self.most_by_sorting(ranges)
         } else {
-            self.most_by_difference(edges, lo..hi)
+            self.most_by_difference(ranges, lo..hi)
         }
     }
 
-    /// [`CrossingCounter::most`] with a difference array over `subs`, the sub-scanlines from
-    /// the edges' first to their last.
-    fn most_by_difference(&mut self, edges: &[Edge], subs: Range<i32>) -> usize {
+    /// [`CrossingCounter::most_of`] with a difference array over `subs`, the sub-scanlines
+    /// from the ranges' first to their last.
+    fn most_by_difference(&mut self, ranges: &[Range<i32>], subs: Range<i32>) -> usize {
         let len = (subs.end - subs.start + 1) as usize;
         if self.diff.len() < len {
             self.diff.resize(len, 0);
         }
         let diff = &mut self.diff[..len];
-        for e in edges {
-            diff[(e.subs().start - subs.start) as usize] += 1;
-            diff[(e.subs().end - subs.start) as usize] -= 1;
+        for r in ranges {
+            diff[(r.start - subs.start) as usize] += 1;
+            diff[(r.end - subs.start) as usize] -= 1;
         }
         let (mut live, mut most) = (0i32, 0i32);
         // Each entry is zeroed as it is read, which leaves the array zero for the next call.
@@ -497,16 +531,16 @@ impl CrossingCounter {
         most as usize
     }
 
-    /// [`CrossingCounter::most`] by sorting the edges' starts and ends: the edges crossing
-    /// sub-scanline `p` are those starting at or before it less those ending at or before it,
-    /// and that count is largest at some edge's start.
-    fn most_by_sorting(&mut self, edges: &[Edge]) -> usize {
+    /// [`CrossingCounter::most_of`] by sorting the ranges' starts and ends: the ranges
+    /// holding sub-scanline `p` are those starting at or before it less those ending at or
+    /// before it, and that count is largest at some range's start.
+    fn most_by_sorting(&mut self, ranges: &[Range<i32>]) -> usize {
         let (starts, ends) = (&mut self.starts, &mut self.ends);
         starts.clear();
-        starts.extend(edges.iter().map(|e| e.subs().start));
+        starts.extend(ranges.iter().map(|r| r.start));
         starts.sort_unstable();
         ends.clear();
-        ends.extend(edges.iter().map(|e| e.subs().end));
+        ends.extend(ranges.iter().map(|r| r.end));
         ends.sort_unstable();
         let (mut ended, mut most) = (0, 0);
         for (i, &start) in starts.iter().enumerate() {
@@ -871,15 +905,51 @@ pub(crate) mod tests {
                 continue;
             }
             let edges = flattener.into_edges();
-            let lo = edges.iter().map(|e| e.subs().start).min().unwrap_or(0);
-            let hi = edges.iter().map(|e| e.subs().end).max().unwrap_or(0);
-            let by_sorting = counter.most_by_sorting(&edges);
-            assert_eq!(by_sorting, counter.most_by_difference(&edges, lo..hi));
+            let ranges: Vec<_> = edges.iter().map(Edge::subs).collect();
+            let lo = ranges.iter().map(|r| r.start).min().unwrap_or(0);
+            let hi = ranges.iter().map(|r| r.end).max().unwrap_or(0);
+            let by_sorting = counter.most_by_sorting(&ranges);
+            assert_eq!(by_sorting, counter.most_by_difference(&ranges, lo..hi));
+            // Through the merged ranges, by either way.
             assert_eq!(counter.most(&edges), by_sorting);
             most_seen = most_seen.max(by_sorting);
         }
         assert!(most_seen >= 6, "{most_seen}");
         assert_eq!(counter.most(&[]), 0);
+    }
+
+    /// A contour's edges merge into one range per run of edges going one way down the
+    /// image: a circle of about a hundred edges into its two sides (its first edge's range may
+    /// stay apart from its last's, which it meets across the contour's start), and a zigzag
+    /// into one range per stroke.
+    #[test]
+    fn a_contours_edges_merge_into_one_range_per_side() {
+        let mut counter = CrossingCounter::default();
+        let mut flattener = Flattener::new(256, 256, 4);
+        let mut circle = PathBuilder::new();
+        circle.push_circle(128.0, 128.0, 120.0);
+        flattener.add_path(&circle.finish().unwrap());
+        let edges = flattener.into_edges();
+        assert!(edges.len() >= 64, "{}", edges.len());
+        assert_eq!(counter.most(&edges), 2);
+        assert!(
+            (2..=3).contains(&counter.ranges.len()),
+            "{:?}",
+            counter.ranges
+        );
+        // A zigzag of six strokes over the whole height, each of two edges that bend at
+        // y = 31: twelve edges, six crossings on every sub-scanline, and six ranges, as the
+        // second edge of a stroke continues its first and the next stroke turns back.
+        let mut flattener = Flattener::new(64, 64, 4);
+        let top = |k: usize| if k % 2 == 0 { 2.0 } else { 60.0 };
+        let zigzag = (0..6)
+            .flat_map(|k| [(k as f32 * 10.0, top(k)), (k as f32 * 10.0 + 6.0, 31.0)])
+            .chain([(60.0, top(6))]);
+        assert!(add_polygon(&mut flattener, zigzag));
+        let edges = flattener.into_edges();
+        assert_eq!(edges.len(), 12);
+        assert_eq!(counter.most(&edges), 6);
+        assert_eq!(counter.ranges.len(), 6, "{:?}", counter.ranges);
     }
 
     /// A row's span taken from its extreme crossings is the one taken from each edge's
