@@ -941,7 +941,7 @@ pub(crate) mod tests {
         // y = 31: twelve edges, six crossings on every sub-scanline, and six ranges, as the
         // second edge of a stroke continues its first and the next stroke turns back.
         let mut flattener = Flattener::new(64, 64, 4);
-        let top = |k: usize| if k % 2 == 0 { 2.0 } else { 60.0 };
+        let top = |k: usize| if k.is_multiple_of(2) { 2.0 } else { 60.0 };
         let zigzag = (0..6)
             .flat_map(|k| [(k as f32 * 10.0, top(k)), (k as f32 * 10.0 + 6.0, 31.0)])
             .chain([(60.0, top(6))]);
