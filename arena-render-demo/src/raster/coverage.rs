@@ -1,7 +1,8 @@
 //! Coverage of one path on one row: the steps of its spans in a difference array, turned
 //! into runs of constant coverage and composited onto the target row run by run.
 
-use crate::options::MAX_DIMENSION;
+use super::crossing::ActiveEdge;
+use crate::options::{MAX_DIMENSION, SUB_SCANLINES};
 use crate::pixel::{
     Paint, Pixel, fill, is_premultiplied, paint_over, paint_pixel_over, paint_pixel_over_in_group,
     paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
@@ -150,6 +151,92 @@ impl<'c> CoverageRow<'c> {
         (usize::from(whole), x - f32::from(whole))
     }
 
+    /// The span between `left` and `right`, two edges through every one of the row's
+    /// [`SUB_SCANLINES`] sub-scanlines with `left` strictly left of `right` on each, clamped
+    /// to the row span as the steps would be.
+    #[inline(always)]
+    pub(super) fn between(&self, left: &ActiveEdge, right: &ActiveEdge) -> Between {
+        let (lo, hi) = self.limit;
+        let at = |e: &ActiveEdge| -> [f32; SUBS] {
+            std::array::from_fn(|k| e.x_at(k as i32).max(lo).min(hi) - lo)
+        };
+        let (l, r) = (at(left), at(right));
+        // Crossings are linear in the sub-scanline (and clamping keeps their order): the
+        // extremes are at the first and the last. Within `0..=span`, so the casts are exact
+        // floors (and `ceil`, a library call on the x86-64 baseline, is a floor plus one
+        // where something is left).
+        let floor = |x: f32| x as u16 as usize;
+        let ceil = |x: f32| floor(x) + usize::from((floor(x) as f32) < x);
+        let (l_min, l_max) = (l[0].min(l[SUBS - 1]), l[0].max(l[SUBS - 1]));
+        let (r_min, r_max) = (r[0].min(r[SUBS - 1]), r[0].max(r[SUBS - 1]));
+        Between {
+            l,
+            r,
+            first: floor(l_min),
+            inner: ceil(l_max),
+            outer: floor(r_min),
+            end: ceil(r_max),
+            origin: self.origin,
+        }
+    }
+
+    /// Composites `paint` onto `target` (a layer row starting at pixel `x_off`) over
+    /// `span`, without the steps.
+    #[inline(always)]
+    pub(super) fn paint_between(
+        span: &Between,
+        target: &mut [Pixel],
+        x_off: usize,
+        paint: RunPaint,
+    ) {
+        let [left, inside, right] = span.parts();
+        for x in left {
+            draw_pixel(target, x_off, x, span.cover(x), paint);
+        }
+        draw_run(target, x_off, inside, 1.0, paint);
+        for x in right {
+            draw_pixel(target, x_off, x, span.cover(x), paint);
+        }
+    }
+
+    /// [`CoverageRow::paint_between`] with a colour per pixel, as
+    /// [`CoverageRow::blend_shaded`] takes them: `shade` is asked once, for the span's
+    /// pixels inside `target`.
+    #[inline(always)]
+    pub(super) fn paint_between_shaded(
+        span: &Between,
+        target: &mut [Pixel],
+        x_off: usize,
+        colors: &mut [Pixel],
+        shade: impl Fn(usize, &mut [Pixel]),
+    ) {
+        let pixels = span.pixels();
+        let (start, end) = (
+            pixels.start.max(x_off),
+            pixels.end.min(x_off + target.len()),
+        );
+        if start >= end {
+            return;
+        }
+        let origin = span.origin;
+        shade(start, &mut colors[start - origin..end - origin]);
+        let [left, inside, right] = span.parts();
+        let mut paint = |run: std::ops::Range<usize>, coverage: f32| {
+            let (a, b) = (run.start.max(start), run.end.min(end));
+            if coverage != 0.0 && a < b {
+                let shades = &colors[a - origin..b - origin];
+                paint_shades_over(&mut target[a - x_off..b - x_off], shades, coverage);
+            }
+        };
+        for x in left {
+            paint(x..x + 1, span.cover(x));
+        }
+        paint(inside, 1.0);
+        for x in right {
+            paint(x..x + 1, span.cover(x));
+        }
+    }
+
     /// Turns the steps in `lo..=hi` into coverage and composites `color` at that coverage
     /// onto `target` (a layer row starting at pixel `x_off`), clearing the steps.
     ///
@@ -267,6 +354,66 @@ fn snap(acc: f32, antialias: bool) -> f32 {
         1.0
     } else {
         acc
+    }
+}
+
+/// Sub-scanlines per row when anti-aliasing: the crossings an edge has on a row.
+const SUBS: usize = SUB_SCANLINES as usize;
+
+/// The span between two edges on one row (see [`CoverageRow::between`]): its crossings,
+/// relative to the row span's first pixel, and its cells. Cells `first..inner` hold the left
+/// edge's crossings, `outer..end` the right edge's; where `inner < outer` the cells between
+/// are inside the span on every sub-scanline.
+pub(super) struct Between {
+    l: [f32; SUBS],
+    r: [f32; SUBS],
+    first: usize,
+    inner: usize,
+    outer: usize,
+    end: usize,
+    /// The pixel of cell 0.
+    origin: usize,
+}
+
+impl Between {
+    /// The pixels the span may cover.
+    #[inline(always)]
+    fn pixels(&self) -> std::ops::Range<usize> {
+        self.origin + self.first..self.origin + self.end
+    }
+
+    /// The exact coverage of pixel `x`: the mean over the sub-scanlines of the part of the
+    /// pixel inside the span, snapped as the steps' running sum is.
+    #[inline(always)]
+    fn cover(&self, x: usize) -> f32 {
+        // A cell index fits in a `u32` (a row span is at most `MAX_DIMENSION`), whose
+        // conversion is one instruction, where that of a `usize` is several.
+        let c0 = (x - self.origin) as u32 as f32;
+        let c1 = c0 + 1.0;
+        let mut sum = 0.0;
+        for k in 0..SUBS {
+            sum += (c1.min(self.r[k]) - c0.max(self.l[k])).clamp(0.0, 1.0);
+        }
+        snap(sum * (1.0 / SUBS as f32), true)
+    }
+
+    /// The pixels of the span in three parts: those the left edge's crossings fall in, those
+    /// inside on every sub-scanline (empty when the edges' pixels meet), and those the right
+    /// edge's crossings fall in.
+    #[inline(always)]
+    fn parts(&self) -> [std::ops::Range<usize>; 3] {
+        let o = self.origin;
+        // Without pixels inside on every sub-scanline, every pixel is one of the edges'.
+        let (inner, outer) = if self.inner < self.outer {
+            (self.inner, self.outer)
+        } else {
+            (self.end, self.end)
+        };
+        [
+            o + self.first..o + inner,
+            o + inner..o + outer,
+            o + outer..o + self.end,
+        ]
     }
 }
 

@@ -13,13 +13,16 @@
 //! its spans from the two edges without crossings to sort, and a row whose crossings keep
 //! their order finds its spans once (a [`SpanPattern`]); where such a row's edges keep one
 //! order from its first sub-scanline to its last, the steps go in edge by edge, and an edge's
-//! crossings that fall in one pixel go in as one step.
+//! crossings that fall in one pixel go in as one step. A row of two edges in one order, one
+//! span, skips the coverage row: the pixels its edges' crossings fall in get their exact
+//! areas from the crossings, and the pixels between are one run.
 
-use super::coverage::{CoverageRow, RunPaint, layer_opacity};
+use super::coverage::{Between, CoverageRow, RunPaint, layer_opacity};
 use super::crossing::{
     ActiveEdge, Crossing, most_crossings, sort_crossings, span_of_two, walk_spans,
 };
 use super::pattern::SpanPattern;
+use crate::options::SUB_SCANLINES;
 use crate::paint::{PaintRef, Tile};
 use crate::pixel::Pixel;
 use crate::scene::{FillItem, Scene};
@@ -135,9 +138,14 @@ impl<'s> FillRow<'s> {
         };
         // Rows whose edges keep one strict order from the first sub-scanline to the last (and
         // so on every one between: each crossing is linear in `k`) have the same spans on
-        // every sub-scanline, each edge opening one, closing one, or neither: their steps go
-        // in edge by edge, and an edge's crossings that fall in one pixel go in as one step.
+        // every sub-scanline, each edge opening one, closing one, or neither. A row of two
+        // such edges (most rows of simple shapes) is one span, whose pixels are painted
+        // straight from the edges, without the coverage row (`CoverageRow::between`). In
+        // other rows the steps go in edge by edge, and an edge's crossings that fall in one
+        // pixel go in as one step. (Painting each span of such a row straight from its edges
+        // where no two spans share a pixel measured slower: `BENCHMARKS.md`, "Session 27".)
         let by_edge = by_edge_allowed() && antialias && s > 1 && {
+            debug_assert_eq!(s, SUB_SCANLINES as i32);
             let last = s - 1;
             if let Some((a, b, closed)) = two {
                 let (a0, a1, b0, b1) = (a.x_at(0), a.x_at(last), b.x_at(0), b.x_at(last));
@@ -150,9 +158,11 @@ impl<'s> FillRow<'s> {
                 };
                 match order {
                     Some((left, right)) if closed => {
-                        touched.add_edge(coverage, &left, s, 1.0);
-                        touched.add_edge(coverage, &right, s, -1.0);
-                        true
+                        #[cfg(test)]
+                        ROWS_BY_EDGE.set(ROWS_BY_EDGE.get() + 1);
+                        let span = coverage.between(&left, &right);
+                        self.paint_span(&span, colors, target, x_off);
+                        return;
                     }
                     // Both crossings the same way under nonzero: no span on any sub-scanline.
                     Some(_) => true,
@@ -234,6 +244,27 @@ impl<'s> FillRow<'s> {
                     shader.shade_row(self.y, x0, out, self.tiles);
                 };
                 coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
+            }
+        }
+    }
+}
+
+impl FillRow<'_> {
+    /// Composites the path's paint over `span` onto `target` (a layer row starting at pixel
+    /// `x_off`); `colors` as for [`FillRow::rasterize`].
+    #[inline(always)]
+    fn paint_span(&self, span: &Between, colors: &mut [Pixel], target: &mut [Pixel], x_off: usize) {
+        match self.fill.paint() {
+            PaintRef::Solid(color) => {
+                let paint = RunPaint::new(color, self.fill.solid_rgba8(), self.layer_opacity);
+                CoverageRow::paint_between(span, target, x_off, paint);
+            }
+            PaintRef::Shader(i) => {
+                let shader = self.scene.shader(i);
+                let shade = |x0: usize, out: &mut [Pixel]| {
+                    shader.shade_row(self.y, x0, out, self.tiles);
+                };
+                CoverageRow::paint_between_shaded(span, target, x_off, colors, shade);
             }
         }
     }
@@ -408,6 +439,24 @@ mod tests {
         assert_eq!(alphas(svg, 1), [0, 191, 217, 0, 242, 140, 0, 0]);
     }
 
+    #[test]
+    fn slivers_within_a_pixel_or_two_cover_their_exact_area() {
+        // Sides 0.4 pixel apart, leaning 0.1 pixel per four rows, within pixel 2 on every
+        // row: it keeps 0.4 of its area.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M2.2 0H2.6L2.7 4H2.3Z"/></svg>"#;
+        for y in 0..4 {
+            assert_eq!(alphas(svg, y), [0, 0, 102, 0, 0, 0, 0, 0], "row {y}");
+        }
+        // Sides 0.3 pixel apart across the boundary of pixels 2 and 3, so that no pixel is
+        // inside on every sub-scanline. On row 1 the left side's mean crossing is 2.8375 and
+        // the right's 3.1375: pixel 2 keeps 0.1625 of its area, pixel 3 0.1375.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="8" height="4">
+            <path d="M2.8 0H3.1L3.2 4H2.9Z"/></svg>"#;
+        assert_eq!(alphas(svg, 1), [0, 0, 41, 35, 0, 0, 0, 0]);
+        assert_eq!(rows_by_edge(svg), 4);
+    }
+
     /// How many path-rows of `svg` are drawn edge by edge.
     fn rows_by_edge(svg: &str) -> usize {
         let before = super::ROWS_BY_EDGE.get();
@@ -486,27 +535,40 @@ mod tests {
         #[test]
         fn rows_by_edge_match_rows_by_sub_scanline(
             contours in proptest::collection::vec(
-                proptest::collection::vec((0u32..=160, 0u32..=640), 3..7),
+                proptest::collection::vec((-20i32..=180, 0i32..=640), 3..7),
                 1..4,
             ),
             even_odd: bool,
+            paint in 0usize..4,
         ) {
-            // Polygons on a 16 x 64 canvas at tenths of a pixel: tall enough that many
-            // sides stay within a pixel through a row, with holes, overlaps and sides that
-            // cross within a row. Both ways add the same steps but for rounding (the mean of
-            // four crossings against four steps), which may move a channel by one.
+            // Polygons on a 16 x 64 canvas at tenths of a pixel, reaching 2 px past its sides:
+            // tall enough that many sides stay within a pixel through a row, with holes,
+            // overlaps and sides that cross within a row, and spans cut at the canvas. Both
+            // ways cover each pixel by the same area but for rounding (the mean of four
+            // crossings against four steps, or a pixel's area computed at once against the
+            // running sum of its steps), which may move a channel by one. Painted black, in a
+            // translucent colour, alone in a group with opacity (drawn without a layer), and
+            // with a gradient (a colour per pixel).
             let mut d = String::new();
             for c in &contours {
                 for (i, (x, y)) in c.iter().enumerate() {
                     let op = if i == 0 { 'M' } else { 'L' };
-                    d += &format!("{op}{}.{} {}.{} ", x / 10, x % 10, y / 10, y % 10);
+                    d += &format!("{op}{} {} ", *x as f32 / 10.0, *y as f32 / 10.0);
                 }
                 d += "Z ";
             }
             let rule = if even_odd { "evenodd" } else { "nonzero" };
+            let path = [
+                format!(r#"<path fill-rule="{rule}" d="{d}"/>"#),
+                format!(r##"<path fill-rule="{rule}" fill="#c83" fill-opacity="0.55" d="{d}"/>"##),
+                format!(r##"<g opacity="0.6"><path fill-rule="{rule}" fill="#2a7" d="{d}"/></g>"##),
+                format!(r#"<path fill-rule="{rule}" fill="url(#g)" d="{d}"/>"#),
+            ][paint].clone();
             let svg = format!(
-                r#"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="64">
-                <path fill-rule="{rule}" d="{d}"/></svg>"#
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="64">
+                <linearGradient id="g" x1="0" x2="1" y2="0.3">
+                <stop offset="0" stop-color="#e21" stop-opacity="0.7"/>
+                <stop offset="1" stop-color="#14c"/></linearGradient>{path}</svg>"##
             );
             let (by_edge, by_sub) = (pixels(&svg, true), pixels(&svg, false));
             for (i, (a, b)) in by_edge.iter().zip(&by_sub).enumerate() {
