@@ -144,8 +144,9 @@ impl<'s> FillRow<'s> {
         // other rows the steps go in edge by edge, and an edge's crossings that fall in one
         // pixel go in as one step. (Painting each span of such a row straight from its edges
         // where no two spans share a pixel measured slower: `BENCHMARKS.md`, "Session 27".)
-        let by_edge = by_edge_allowed() && antialias && s > 1 && {
-            debug_assert_eq!(s, SUB_SCANLINES as i32);
+        let by_edge = by_edge_allowed() && antialias && (s > 1 || two.is_some()) && {
+            // Vertical edges (`s` 1) cross every sub-scanline at the same x.
+            debug_assert!(s == SUB_SCANLINES as i32 || vertical);
             let last = s - 1;
             if let Some((a, b, closed)) = two {
                 let (a0, a1, b0, b1) = (a.x_at(0), a.x_at(last), b.x_at(0), b.x_at(last));
@@ -481,8 +482,12 @@ mod tests {
             rows_by_edge(&svg("M1.1 0H7.7L7.3 16H1.5Z M2.7 4.5H3.9L4.3 11.5H3.1Z")),
             14
         );
-        // Vertical sides: one sub-scanline at the weight of all, no shortcut needed.
-        assert_eq!(rows_by_edge(&svg("M1.25 0H5.5V16H1.25Z")), 0);
+        // Vertical sides: one sub-scanline at the weight of all, its one span painted
+        // straight from the two edges on the first row; the rows below repeat it.
+        assert_eq!(rows_by_edge(&svg("M1.25 0H5.5V16H1.25Z")), 1);
+        // Four vertical sides (a rectangle with a bar inside it, nonzero): no shortcut.
+        let bars = "M1.25 0H5.5V16H1.25Z M2.5 0H3.5V16H2.5Z";
+        assert_eq!(rows_by_edge(&svg(bars).replace("evenodd", "nonzero")), 0);
         // Two diagonals crossing at y 4, a row boundary: rows 0 to 3 have one side left, rows
         // 4 to 7 the other, and every row keeps its order through its sub-scanlines.
         assert_eq!(rows_by_edge(&svg("M0 0L8 8H0L8 0Z")), 8);
