@@ -166,6 +166,8 @@ impl<'c> CoverageRow<'c> {
         // floors (and `ceil`, a library call on the x86-64 baseline, is a floor plus one
         // where something is left).
         let floor = |x: f32| x as u16 as usize;
+        // (Comparing with `<=` would draw the same where `x` is whole: one cell more, fully
+        // covered as the run would cover it, or not covered at all.)
         let ceil = |x: f32| floor(x) + usize::from((floor(x) as f32) < x);
         let (l_min, l_max) = (l[0].min(l[SUBS - 1]), l[0].max(l[SUBS - 1]));
         let (r_min, r_max) = (r[0].min(r[SUBS - 1]), r[0].max(r[SUBS - 1]));
@@ -223,6 +225,8 @@ impl<'c> CoverageRow<'c> {
         let [left, inside, right] = span.parts();
         let mut paint = |run: std::ops::Range<usize>, coverage: f32| {
             let (a, b) = (run.start.max(start), run.end.min(end));
+            // Nothing to paint at no coverage or outside `start..end`: the tests for both
+            // save work and slicing's panics, as the spans lie inside their layers.
             if coverage != 0.0 && a < b {
                 let shades = &colors[a - origin..b - origin];
                 paint_shades_over(&mut target[a - x_off..b - x_off], shades, coverage);
