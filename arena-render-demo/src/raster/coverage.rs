@@ -408,6 +408,8 @@ impl Between {
     fn parts(&self) -> [std::ops::Range<usize>; 3] {
         let o = self.origin;
         // Without pixels inside on every sub-scanline, every pixel is one of the edges'.
+        // (Any pixel may be painted as an edge's: its area is then 1, drawn as the run
+        // would draw it. The split saves the areas' work; equal bounds give the same.)
         let (inner, outer) = if self.inner < self.outer {
             (self.inner, self.outer)
         } else {

@@ -145,7 +145,9 @@ impl<'s> FillRow<'s> {
         // pixel go in as one step. (Painting each span of such a row straight from its edges
         // where no two spans share a pixel measured slower: `BENCHMARKS.md`, "Session 27".)
         let by_edge = by_edge_allowed() && antialias && (s > 1 || two.is_some()) && {
-            // Vertical edges (`s` 1) cross every sub-scanline at the same x.
+            // Vertical edges (`s` 1) cross every sub-scanline at the same x. (A row of more
+            // vertical edges has no span pattern at `s` 1, so it walks its one sub-scanline
+            // whether or not it enters here.)
             debug_assert!(s == SUB_SCANLINES as i32 || vertical);
             let last = s - 1;
             if let Some((a, b, closed)) = two {
@@ -166,6 +168,8 @@ impl<'s> FillRow<'s> {
                         return;
                     }
                     // Both crossings the same way under nonzero: no span on any sub-scanline.
+                    // (Not met by closed contours, whose windings on a sub-scanline sum to
+                    // zero; kept so that the shortcut draws what the walk would.)
                     Some(_) => true,
                     None => false,
                 }
