@@ -143,7 +143,8 @@ impl<'s> FillRow<'s> {
         // straight from the edges, without the coverage row (`CoverageRow::between`). In
         // other rows the steps go in edge by edge, and an edge's crossings that fall in one
         // pixel go in as one step. (Painting each span of such a row straight from its edges
-        // where no two spans share a pixel measured slower: `BENCHMARKS.md`, "Session 27".)
+        // where no two spans share a pixel measured no faster: `BENCHMARKS.md`, "Session
+        // 27".)
         let by_edge = by_edge_allowed() && antialias && (s > 1 || two.is_some()) && {
             // Vertical edges (`s` 1) cross every sub-scanline at the same x. (A row of more
             // vertical edges has no span pattern at `s` 1, so it walks its one sub-scanline
