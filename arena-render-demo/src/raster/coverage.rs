@@ -182,65 +182,6 @@ impl<'c> CoverageRow<'c> {
         }
     }
 
-    /// Composites `paint` onto `target` (a layer row starting at pixel `x_off`) over
-    /// `span`, without the steps.
-    #[inline(always)]
-    pub(super) fn paint_between(
-        span: &Between,
-        target: &mut [Pixel],
-        x_off: usize,
-        paint: RunPaint,
-    ) {
-        let [left, inside, right] = span.parts();
-        for x in left {
-            draw_pixel(target, x_off, x, span.cover(x), paint);
-        }
-        draw_run(target, x_off, inside, 1.0, paint);
-        for x in right {
-            draw_pixel(target, x_off, x, span.cover(x), paint);
-        }
-    }
-
-    /// [`CoverageRow::paint_between`] with a colour per pixel, as
-    /// [`CoverageRow::blend_shaded`] takes them: `shade` is asked once, for the span's
-    /// pixels inside `target`.
-    #[inline(always)]
-    pub(super) fn paint_between_shaded(
-        span: &Between,
-        target: &mut [Pixel],
-        x_off: usize,
-        colors: &mut [Pixel],
-        shade: impl Fn(usize, &mut [Pixel]),
-    ) {
-        let pixels = span.pixels();
-        let (start, end) = (
-            pixels.start.max(x_off),
-            pixels.end.min(x_off + target.len()),
-        );
-        if start >= end {
-            return;
-        }
-        let origin = span.origin;
-        shade(start, &mut colors[start - origin..end - origin]);
-        let [left, inside, right] = span.parts();
-        let mut paint = |run: std::ops::Range<usize>, coverage: f32| {
-            let (a, b) = (run.start.max(start), run.end.min(end));
-            // Nothing to paint at no coverage or outside `start..end`: the tests for both
-            // save work and slicing's panics, as the spans lie inside their layers.
-            if coverage != 0.0 && a < b {
-                let shades = &colors[a - origin..b - origin];
-                paint_shades_over(&mut target[a - x_off..b - x_off], shades, coverage);
-            }
-        };
-        for x in left {
-            paint(x..x + 1, span.cover(x));
-        }
-        paint(inside, 1.0);
-        for x in right {
-            paint(x..x + 1, span.cover(x));
-        }
-    }
-
     /// Turns the steps in `lo..=hi` into coverage and composites `color` at that coverage
     /// onto `target` (a layer row starting at pixel `x_off`), clearing the steps.
     ///
@@ -380,6 +321,59 @@ pub(super) struct Between {
 }
 
 impl Between {
+    /// Composites `paint` onto `target` (a layer row starting at pixel `x_off`) over the
+    /// span, without the coverage row's steps.
+    #[inline(always)]
+    pub(super) fn paint(&self, target: &mut [Pixel], x_off: usize, paint: RunPaint) {
+        let [left, inside, right] = self.parts();
+        for x in left {
+            draw_pixel(target, x_off, x, self.cover(x), paint);
+        }
+        draw_run(target, x_off, inside, 1.0, paint);
+        for x in right {
+            draw_pixel(target, x_off, x, self.cover(x), paint);
+        }
+    }
+
+    /// [`Between::paint`] with a colour per pixel, as [`CoverageRow::blend_shaded`] takes
+    /// them: `shade` is asked once, for the span's pixels inside `target`.
+    #[inline(always)]
+    pub(super) fn paint_shaded(
+        &self,
+        target: &mut [Pixel],
+        x_off: usize,
+        colors: &mut [Pixel],
+        shade: impl Fn(usize, &mut [Pixel]),
+    ) {
+        let pixels = self.pixels();
+        let (start, end) = (
+            pixels.start.max(x_off),
+            pixels.end.min(x_off + target.len()),
+        );
+        if start >= end {
+            return;
+        }
+        let origin = self.origin;
+        shade(start, &mut colors[start - origin..end - origin]);
+        let [left, inside, right] = self.parts();
+        let mut paint = |run: std::ops::Range<usize>, coverage: f32| {
+            let (a, b) = (run.start.max(start), run.end.min(end));
+            // Nothing to paint at no coverage or outside `start..end`: the tests for both
+            // save work and slicing's panics, as the spans lie inside their layers.
+            if coverage != 0.0 && a < b {
+                let shades = &colors[a - origin..b - origin];
+                paint_shades_over(&mut target[a - x_off..b - x_off], shades, coverage);
+            }
+        };
+        for x in left {
+            paint(x..x + 1, self.cover(x));
+        }
+        paint(inside, 1.0);
+        for x in right {
+            paint(x..x + 1, self.cover(x));
+        }
+    }
+
     /// The pixels the span may cover.
     #[inline(always)]
     fn pixels(&self) -> std::ops::Range<usize> {

@@ -263,14 +263,14 @@ impl FillRow<'_> {
         match self.fill.paint() {
             PaintRef::Solid(color) => {
                 let paint = RunPaint::new(color, self.fill.solid_rgba8(), self.layer_opacity);
-                CoverageRow::paint_between(span, target, x_off, paint);
+                span.paint(target, x_off, paint);
             }
             PaintRef::Shader(i) => {
                 let shader = self.scene.shader(i);
                 let shade = |x0: usize, out: &mut [Pixel]| {
                     shader.shade_row(self.y, x0, out, self.tiles);
                 };
-                CoverageRow::paint_between_shaded(span, target, x_off, colors, shade);
+                span.paint_shaded(target, x_off, colors, shade);
             }
         }
     }

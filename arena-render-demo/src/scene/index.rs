@@ -449,6 +449,14 @@ fn most_sub_crossings(edges: &[Edge], fills: &[FillItem]) -> usize {
 struct CrossingCounter {
     /// The edges' sub-scanline ranges, those that meet end to start merged.
     ranges: Vec<Range<i32>>,
+    /// The scratch of the count over the ranges.
+    ways: RangeCounter,
+}
+
+/// The two ways [`CrossingCounter`] counts the most ranges holding one sub-scanline, with
+/// their scratch memory.
+#[derive(Debug, Default)]
+struct RangeCounter {
     /// A difference array over the sub-scanlines, all zero between calls.
     diff: Vec<i32>,
     /// The ranges' starts, then their ends.
@@ -487,12 +495,11 @@ impl CrossingCounter {
             }
         }
         ranges.push(run);
-        let ranges = std::mem::take(&mut self.ranges);
-        let most = self.most_of(&ranges);
-        self.ranges = ranges;
-        most
+        self.ways.most_of(ranges)
     }
+}
 
+impl RangeCounter {
     /// The most of `ranges` (none empty) that hold one sub-scanline.
     fn most_of(&mut self, ranges: &[Range<i32>]) -> usize {
         let Some(first) = ranges.first() else {
@@ -512,7 +519,7 @@ impl CrossingCounter {
         }
     }
 
-    /// [`CrossingCounter::most_of`] with a difference array over `subs`, the sub-scanlines
+    /// [`RangeCounter::most_of`] with a difference array over `subs`, the sub-scanlines
     /// from the ranges' first to their last.
     fn most_by_difference(&mut self, ranges: &[Range<i32>], subs: Range<i32>) -> usize {
         let len = (subs.end - subs.start + 1) as usize;
@@ -533,7 +540,7 @@ impl CrossingCounter {
         most as usize
     }
 
-    /// [`CrossingCounter::most_of`] by sorting the ranges' starts and ends: the ranges
+    /// [`RangeCounter::most_of`] by sorting the ranges' starts and ends: the ranges
     /// holding sub-scanline `p` are those starting at or before it less those ending at or
     /// before it, and that count is largest at some range's start.
     fn most_by_sorting(&mut self, ranges: &[Range<i32>]) -> usize {
@@ -910,8 +917,8 @@ pub(crate) mod tests {
             let ranges: Vec<_> = edges.iter().map(Edge::subs).collect();
             let lo = ranges.iter().map(|r| r.start).min().unwrap_or(0);
             let hi = ranges.iter().map(|r| r.end).max().unwrap_or(0);
-            let by_sorting = counter.most_by_sorting(&ranges);
-            assert_eq!(by_sorting, counter.most_by_difference(&ranges, lo..hi));
+            let by_sorting = counter.ways.most_by_sorting(&ranges);
+            assert_eq!(by_sorting, counter.ways.most_by_difference(&ranges, lo..hi));
             // Through the merged ranges, by either way.
             assert_eq!(counter.most(&edges), by_sorting);
             most_seen = most_seen.max(by_sorting);

@@ -57,6 +57,8 @@ pub(super) trait Curve {
     fn at(&self, t: f32) -> Point;
     /// Its first and second derivatives at parameter `t`.
     fn derivatives(&self, t: f32) -> (Point, Point);
+    /// How many equal steps of its parameter keep its chords within `tolerance` of it.
+    fn segments(&self, tolerance: f32) -> usize;
 }
 
 /// A quadratic Bézier curve: start, control point, end.
@@ -75,6 +77,12 @@ impl Curve for Quad {
         let [p0, p1, p2] = self.0;
         let first = weighted(&[(p1 - p0, 2.0 * (1.0 - t)), (p2 - p1, 2.0 * t)]);
         (first, weighted(&[(p2 - p1 - (p1 - p0), 2.0)]))
+    }
+
+    #[inline(always)]
+    fn segments(&self, tolerance: f32) -> usize {
+        let [p0, p1, p2] = self.0;
+        segments_for(second_difference(p0, p1, p2) / (4.0 * tolerance))
     }
 }
 
@@ -102,6 +110,13 @@ impl Curve for Cubic {
         let first = weighted(&[(d0, 3.0 * mt * mt), (d1, 6.0 * mt * t), (d2, 3.0 * t * t)]);
         let second = weighted(&[(d1 - d0, 6.0 * mt), (d2 - d1, 6.0 * t)]);
         (first, second)
+    }
+
+    #[inline(always)]
+    fn segments(&self, tolerance: f32) -> usize {
+        let [p0, p1, p2, p3] = self.0;
+        let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
+        segments_for(0.75 * dd / tolerance)
     }
 }
 
@@ -207,7 +222,7 @@ pub(super) fn segments_for(error_at_one: f32) -> usize {
 mod tests {
     use tiny_skia_path::Point;
 
-    use super::{Cubic, Curve, Quad, SNAP_REACH, SNAPPED_TOLERANCE, push_points, segments_for};
+    use super::{Cubic, Curve, Quad, SNAP_REACH, SNAPPED_TOLERANCE, push_points};
     use crate::scene::index::tests::xorshift;
 
     /// Sub-scanlines per row, as the renderer samples.
@@ -312,14 +327,11 @@ mod tests {
                 Point::from_xy(x, coordinate(120))
             };
             let (inside_before, inside_after) = if i % 4 < 2 {
-                let p = [point(), point(), point(), point()];
-                let dd = super::second_difference(p[0], p[1], p[2])
-                    .max(super::second_difference(p[1], p[2], p[3]));
-                check(&Cubic(p), p[0], segments_for(0.75 * dd / SNAPPED_TOLERANCE))
+                let curve = Cubic([point(), point(), point(), point()]);
+                check(&curve, curve.0[0], curve.segments(SNAPPED_TOLERANCE))
             } else {
-                let p = [point(), point(), point()];
-                let dd = super::second_difference(p[0], p[1], p[2]);
-                check(&Quad(p), p[0], segments_for(dd / (4.0 * SNAPPED_TOLERANCE)))
+                let curve = Quad([point(), point(), point()]);
+                check(&curve, curve.0[0], curve.segments(SNAPPED_TOLERANCE))
             };
             before += inside_before;
             after += inside_after;
@@ -341,25 +353,20 @@ mod tests {
             Point::from_xy(-5.0, 140.7),
             Point::from_xy(30.7, 200.6),
         ];
-        let dd = super::second_difference(p[0], p[1], p[2])
-            .max(super::second_difference(p[1], p[2], p[3]));
-        let n = segments_for(0.75 * dd / SNAPPED_TOLERANCE);
-        let (before, after) = check(&Cubic(p), p[0], n);
-        assert!(
-            n > 10 && before > n / 2,
-            "{n} segments, {before} inside rows"
-        );
-        assert_eq!(after, 0);
+        // Every point between rows, of more than `least` segments, most of which lay inside
+        // rows before the moves.
+        fn all_between(curve: &impl Curve, start: Point, least: usize) {
+            let n = curve.segments(SNAPPED_TOLERANCE);
+            let (before, after) = check(curve, start, n);
+            assert!(
+                n > least && before > n / 2,
+                "{n} segments, {before} inside rows"
+            );
+            assert_eq!(after, 0);
+        }
+        all_between(&Cubic(p), p[0], 10);
         // The same quadratic.
-        let q = [p[0], Point::from_xy(50.0, 100.0), p[3]];
-        let n =
-            segments_for(super::second_difference(q[0], q[1], q[2]) / (4.0 * SNAPPED_TOLERANCE));
-        let (before, after) = check(&Quad(q), q[0], n);
-        assert!(
-            n > 5 && before > n / 2,
-            "{n} segments, {before} inside rows"
-        );
-        assert_eq!(after, 0);
+        all_between(&Quad([p[0], Point::from_xy(50.0, 100.0), p[3]]), p[0], 5);
     }
 
     #[test]
@@ -380,20 +387,24 @@ mod tests {
                 );
                 (3.0 * a * t * t + 2.0 * b * t + c, 6.0 * a * t + 2.0 * b)
             };
-            let (dx, ddx) = axis(p.map(|q| q.0));
-            let (dy, ddy) = axis(p.map(|q| q.1));
             let point = |q: (f64, f64)| Point::from_xy(q.0 as f32, q.1 as f32);
-            let (d1, d2) = Cubic(p.map(point)).derivatives(t as f32);
             let close =
                 |got: f32, want: f64| (f64::from(got) - want).abs() <= 1e-3 * (1.0 + want.abs());
-            assert!(
-                close(d1.x, dx) && close(d1.y, dy),
-                "{p:?} at {t}: {d1:?}, want {dx} {dy}"
-            );
-            assert!(
-                close(d2.x, ddx) && close(d2.y, ddy),
-                "{p:?} at {t}: {d2:?}, want {ddx} {ddy}"
-            );
+            // `curve`'s derivatives against those of the cubic `power` in the power basis.
+            let agree = |curve: &dyn Fn(f32) -> (Point, Point), power: [(f64, f64); 4]| {
+                let (dx, ddx) = axis(power.map(|q| q.0));
+                let (dy, ddy) = axis(power.map(|q| q.1));
+                let (d1, d2) = curve(t as f32);
+                assert!(
+                    close(d1.x, dx) && close(d1.y, dy),
+                    "{power:?} at {t}: {d1:?}, want {dx} {dy}"
+                );
+                assert!(
+                    close(d2.x, ddx) && close(d2.y, ddy),
+                    "{power:?} at {t}: {d2:?}, want {ddx} {ddy}"
+                );
+            };
+            agree(&|t| Cubic(p.map(point)).derivatives(t), p);
             // A quadratic is the cubic with control points at 1/3 and 2/3 of the way to its
             // control point.
             let q = [p[0], p[1], p[3]];
@@ -401,17 +412,7 @@ mod tests {
                 (a.0 + 2.0 / 3.0 * (b.0 - a.0), a.1 + 2.0 / 3.0 * (b.1 - a.1))
             };
             let cubic = [q[0], elevate(q[0], q[1]), elevate(q[2], q[1]), q[2]];
-            let (dx, ddx) = axis(cubic.map(|q| q.0));
-            let (dy, ddy) = axis(cubic.map(|q| q.1));
-            let (d1, d2) = Quad(q.map(point)).derivatives(t as f32);
-            assert!(
-                close(d1.x, dx) && close(d1.y, dy),
-                "{q:?} at {t}: {d1:?}, want {dx} {dy}"
-            );
-            assert!(
-                close(d2.x, ddx) && close(d2.y, ddy),
-                "{q:?} at {t}: {d2:?}, want {ddx} {ddy}"
-            );
+            agree(&|t| Quad(q.map(point)).derivatives(t), cubic);
         }
     }
 

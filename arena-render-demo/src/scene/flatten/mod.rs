@@ -13,8 +13,8 @@ use tiny_skia_path::{Path, PathSegment, Point};
 
 use super::PixelBounds;
 use curves::{
-    Cubic, FLATTEN_TOLERANCE, Quad, SNAPPED_TOLERANCE, aliased_cubic_segments, last, push_points,
-    second_difference, segments_for,
+    Cubic, Curve, FLATTEN_TOLERANCE, Quad, SNAPPED_TOLERANCE, aliased_cubic_segments, last,
+    push_points,
 };
 pub(crate) use edge::{Edge, end_column, first_column, sample_y};
 
@@ -104,21 +104,20 @@ impl Flattener {
                 }
                 PathSegment::QuadTo(p1, p2) => {
                     let p0 = last(&points);
-                    let dd = second_difference(p0, p1, p2);
                     let (tolerance, between_rows) = self.cut(outline);
-                    let n = segments_for(dd / (4.0 * tolerance));
-                    push_points(&Quad([p0, p1, p2]), n, between_rows, &mut points);
+                    let quad = Quad([p0, p1, p2]);
+                    push_points(&quad, quad.segments(tolerance), between_rows, &mut points);
                 }
                 PathSegment::CubicTo(p1, p2, p3) => {
                     let p0 = last(&points);
                     let (tolerance, between_rows) = self.cut(outline);
+                    let cubic = Cubic([p0, p1, p2, p3]);
                     let n = if matches!(outline, Outline::Fill { crisp: true }) {
-                        aliased_cubic_segments([p0, p1, p2, p3])
+                        aliased_cubic_segments(cubic.0)
                     } else {
-                        let dd = second_difference(p0, p1, p2).max(second_difference(p1, p2, p3));
-                        segments_for(0.75 * dd / tolerance)
+                        cubic.segments(tolerance)
                     };
-                    push_points(&Cubic([p0, p1, p2, p3]), n, between_rows, &mut points);
+                    push_points(&cubic, n, between_rows, &mut points);
                 }
                 PathSegment::Close => self.close(&mut points, outline, true),
             }
