@@ -72,6 +72,16 @@ impl Shader {
         }
     }
 
+    /// Whether every colour [`Shader::shade_row`] writes is opaque, so that at full
+    /// coverage the colours replace the pixels under them (known for gradients; images and
+    /// patterns are taken as translucent).
+    pub(crate) fn is_opaque(&self) -> bool {
+        match self {
+            Shader::Gradient(g) => g.is_opaque(),
+            Shader::Image(_) | Shader::Pattern(_) => false,
+        }
+    }
+
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`;
     /// `tiles` are the scene's rendered pattern tiles.
     #[inline]

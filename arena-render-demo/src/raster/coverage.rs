@@ -217,7 +217,9 @@ impl<'c> CoverageRow<'c> {
 
     /// [`CoverageRow::blend`] with a colour per pixel: `shade(x, out)` writes the colours
     /// of the pixels from `x` into `out`, and is asked only for the covered pixels inside
-    /// `target`; `colors` (one per cell) holds them meanwhile.
+    /// `target`; `colors` (one per cell) holds them meanwhile. Where the colours are
+    /// `opaque` (all of them, always), a fully covered run is shaded straight into `target`:
+    /// source-over of an opaque colour is that colour.
     #[allow(
         clippy::too_many_arguments,
         reason = "the kernel's memory, passed in by parts"
@@ -230,6 +232,7 @@ impl<'c> CoverageRow<'c> {
         x_off: usize,
         colors: &mut [Pixel],
         shade: impl Fn(usize, &mut [Pixel]),
+        opaque: bool,
         antialias: bool,
     ) {
         let origin = self.origin;
@@ -237,7 +240,9 @@ impl<'c> CoverageRow<'c> {
             // Pixels of the run inside the target, and their colours.
             let start = run.start.max(x_off);
             let end = run.end.min(x_off + target.len());
-            if coverage != 0.0 && start < end {
+            if opaque && coverage == 1.0 && start < end {
+                shade(start, &mut target[start - x_off..end - x_off]);
+            } else if coverage != 0.0 && start < end {
                 let shades = &mut colors[start - origin..end - origin];
                 shade(start, shades);
                 paint_shades_over(&mut target[start - x_off..end - x_off], shades, coverage);
@@ -336,7 +341,8 @@ impl Between {
     }
 
     /// [`Between::paint`] with a colour per pixel, as [`CoverageRow::blend_shaded`] takes
-    /// them: `shade` is asked once, for the span's pixels inside `target`.
+    /// them: `shade` is asked once, for the span's pixels inside `target`; `opaque` colours
+    /// are copied onto the pixels inside the span on every sub-scanline.
     #[inline(always)]
     pub(super) fn paint_shaded(
         &self,
@@ -344,6 +350,7 @@ impl Between {
         x_off: usize,
         colors: &mut [Pixel],
         shade: impl Fn(usize, &mut [Pixel]),
+        opaque: bool,
     ) {
         let pixels = self.pixels();
         let (start, end) = (
@@ -361,8 +368,15 @@ impl Between {
             // Nothing to paint at no coverage or outside `start..end`: the tests for both
             // save work and slicing's panics, as the spans lie inside their layers.
             if coverage != 0.0 && a < b {
-                let shades = &colors[a - origin..b - origin];
-                paint_shades_over(&mut target[a - x_off..b - x_off], shades, coverage);
+                let (pixels, shades) = (
+                    &mut target[a - x_off..b - x_off],
+                    &colors[a - origin..b - origin],
+                );
+                if opaque && coverage == 1.0 {
+                    pixels.copy_from_slice(shades);
+                } else {
+                    paint_shades_over(pixels, shades, coverage);
+                }
             }
         };
         for x in left {

@@ -23,7 +23,7 @@ use super::crossing::{
 };
 use super::pattern::SpanPattern;
 use crate::options::SUB_SCANLINES;
-use crate::paint::{PaintRef, Tile};
+use crate::paint::{PaintRef, Shader, Tile};
 use crate::pixel::Pixel;
 use crate::scene::{FillItem, Scene};
 
@@ -249,7 +249,8 @@ impl<'s> FillRow<'s> {
                 let shade = |x0: usize, out: &mut [Pixel]| {
                     shader.shade_row(self.y, x0, out, self.tiles);
                 };
-                coverage.blend_shaded(lo, hi, target, x_off, colors, shade, antialias);
+                let opaque = opaque_shades(shader);
+                coverage.blend_shaded(lo, hi, target, x_off, colors, shade, opaque, antialias);
             }
         }
     }
@@ -270,7 +271,7 @@ impl FillRow<'_> {
                 let shade = |x0: usize, out: &mut [Pixel]| {
                     shader.shade_row(self.y, x0, out, self.tiles);
                 };
-                span.paint_shaded(target, x_off, colors, shade);
+                span.paint_shaded(target, x_off, colors, shade, opaque_shades(shader));
             }
         }
     }
@@ -324,6 +325,19 @@ thread_local! {
     /// The path-rows drawn edge by edge on this thread: for the tests of which rows take
     /// the shortcut, which draws what the walk of every sub-scanline draws.
     static ROWS_BY_EDGE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Whether opaque shades may be written straight onto the pixels they cover fully:
+    /// tests turn it off on their thread to compare with compositing them.
+    static OPAQUE_SHADES: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether `shader`'s colours are opaque and may replace the pixels they cover fully
+/// (always where they are, but in the tests that compare).
+#[inline(always)]
+fn opaque_shades(shader: &Shader) -> bool {
+    #[cfg(test)]
+    return shader.is_opaque() && OPAQUE_SHADES.get();
+    #[cfg(not(test))]
+    shader.is_opaque()
 }
 
 /// Whether rows may take their steps edge by edge (always, but in the tests that compare).
@@ -537,6 +551,67 @@ mod tests {
         // Without the moves, 174 rows are (27 walk); with them, 197.
         let rows = rows_by_edge(svg);
         assert!(rows >= 195, "{rows} of 201 rows drawn edge by edge");
+    }
+
+    /// Every pixel of `svg` as RGBA8, drawn on this thread with opaque shades written
+    /// straight onto the pixels they cover fully, or composited.
+    fn shaded_pixels(svg: &str, straight: bool) -> Vec<u8> {
+        let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).unwrap();
+        let scene = Scene::build(&tree, &RenderOptions::default()).unwrap();
+        super::OPAQUE_SHADES.set(straight);
+        let image = Renderer::new(&scene).unwrap().render_here();
+        super::OPAQUE_SHADES.set(true);
+        image.unwrap().0.data
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn opaque_shades_written_straight_match_their_composite(
+            contours in proptest::collection::vec(
+                proptest::collection::vec((-20i32..=180, 0i32..=640), 3..7),
+                1..4,
+            ),
+            even_odd: bool,
+            paint in 0usize..4,
+        ) {
+            // Polygons (rows of one span, drawn from their edges, and rows of several,
+            // walked) over a translucent background, filled with an opaque linear or radial
+            // gradient, alone or in a group with opacity (a layer row), and with an opaque
+            // gradient under a translucent one: every pixel the same whether the opaque
+            // shades replace the pixels they cover fully or are composited onto them.
+            let mut d = String::new();
+            for c in &contours {
+                for (i, (x, y)) in c.iter().enumerate() {
+                    let op = if i == 0 { 'M' } else { 'L' };
+                    d += &format!("{op}{} {} ", *x as f32 / 10.0, *y as f32 / 10.0);
+                }
+                d += "Z ";
+            }
+            let rule = if even_odd { "evenodd" } else { "nonzero" };
+            let path = [
+                format!(r#"<path fill-rule="{rule}" fill="url(#l)" d="{d}"/>"#),
+                format!(r#"<path fill-rule="{rule}" fill="url(#r)" d="{d}"/>"#),
+                format!(r#"<g opacity="0.6"><path fill-rule="{rule}" fill="url(#l)" d="{d}"/><path d="M0 0H3V3Z"/></g>"#),
+                format!(r#"<path fill-rule="{rule}" fill="url(#r)" d="{d}"/><path fill-rule="{rule}" fill="url(#t)" d="{d}" transform="translate(1.3 2.1)"/>"#),
+            ][paint].clone();
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="16" height="64">
+                <linearGradient id="l" x1="0" x2="1" y2="0.3">
+                <stop offset="0" stop-color="#e21"/><stop offset="1" stop-color="#14c"/>
+                </linearGradient>
+                <radialGradient id="r" cx="0.4" cy="0.5" r="0.6" fx="0.3">
+                <stop offset="0" stop-color="#fe2"/><stop offset="1" stop-color="#30c"/>
+                </radialGradient>
+                <linearGradient id="t" x2="0" y2="1">
+                <stop offset="0" stop-color="#0a8" stop-opacity="0.4"/>
+                <stop offset="1" stop-color="#30c"/></linearGradient>
+                <rect width="16" height="64" fill="#7a4" fill-opacity="0.5"/>{path}</svg>"##
+            );
+            let (straight, composited) = (shaded_pixels(&svg, true), shaded_pixels(&svg, false));
+            proptest::prop_assert!(straight == composited, "{}", svg);
+        }
     }
 
     proptest::proptest! {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use tiny_skia_path::{Point, Transform};
 
+use crate::options::MAX_DIMENSION;
 use crate::pixel::{Paint, Pixel, to_u8};
 use stops::{LUT_SIZE, Stops};
 
@@ -44,6 +45,49 @@ enum Shape {
     },
 }
 
+impl Shape {
+    /// Whether the gradient parameter is defined at every pixel of any image
+    /// (`to_gradient` maps its device space to gradient space), so that no pixel takes the
+    /// table's transparent entry.
+    ///
+    /// A linear parameter is always defined (a NaN one clamps into the table). A conical one
+    /// is undefined where no circle through the point has a non-negative radius. When the
+    /// focal circle is a point strictly inside the end circle (`r0 = 0`, `dr > 0`, `a < 0`:
+    /// the last branch of [`Gradient::shade_row`]), `c` is at least zero and the roots'
+    /// product `c / a` at most zero, so the larger root is at least zero and its radius
+    /// non-negative. The arithmetic stays finite and free of NaN while every coordinate is
+    /// below 1e9 in size (squares and products below 1e37), which holds at every pixel of an
+    /// image of at most [`MAX_DIMENSION`] pixels a side if it holds at the corners of that
+    /// square (the map is affine).
+    fn defined_everywhere(&self, to_gradient: Transform) -> bool {
+        match *self {
+            Shape::Solid(color) => to_u8(color[3]) == 255,
+            Shape::Linear { .. } => true,
+            Shape::Conical { c0, r0, cd, dr, a } => {
+                const BOUND: f32 = 1e9;
+                let m = MAX_DIMENSION as f32;
+                let corners = [(0.0, 0.0), (m, 0.0), (0.0, m), (m, m)].map(|(x, y)| {
+                    let mut p = Point::from_xy(x, y);
+                    to_gradient.map_point(&mut p);
+                    p
+                });
+                let bounded = corners
+                    .iter()
+                    .chain(&[c0, cd])
+                    .all(|p| p.x.abs() < BOUND && p.y.abs() < BOUND)
+                    && dr < BOUND;
+                r0 == 0.0 && dr > 0.0 && a < 0.0 && !Shape::one_root(cd, dr, a) && bounded
+            }
+        }
+    }
+
+    /// Whether a conical gradient's equation is taken as linear (`a` negligible): one root.
+    #[inline(always)]
+    fn one_root(cd: Point, dr: f32, a: f32) -> bool {
+        a.abs() < 1e-6 * (cd.x.abs() + cd.y.abs() + dr.abs()).max(1e-12)
+    }
+}
+
 /// A gradient ready to colour pixels.
 ///
 /// Invariants: `lut` has [`LUT_SIZE`] entries and a transparent one after them (where the
@@ -56,6 +100,9 @@ pub(crate) struct Gradient {
     /// The premultiplied colour at `t = i / (LUT_SIZE - 1)`, and transparent: shared by
     /// the scene's gradients with the same stops (see [`Tables`]).
     lut: Arc<[Pixel]>,
+    /// Whether every pixel [`Gradient::shade_row`] writes is opaque (see
+    /// [`Gradient::is_opaque`]).
+    opaque: bool,
 }
 
 /// The colour tables of one scene's gradients, one per distinct set of stops (opacity
@@ -149,12 +196,23 @@ impl Gradient {
         tables: &mut Tables,
     ) -> Option<Gradient> {
         let to_gradient = to_device.pre_concat(g.transform()).invert()?;
+        let lut = tables.of(stops);
+        let opaque =
+            lut[..LUT_SIZE].iter().all(|c| c[3] == 255) && shape.defined_everywhere(to_gradient);
         Some(Gradient {
             shape,
             spread: spread_of(g),
             to_gradient,
-            lut: tables.of(stops),
+            lut,
+            opaque,
         })
+    }
+
+    /// Whether every colour [`Gradient::shade_row`] writes, on any row of any image, is
+    /// opaque: its table is, and its parameter is defined at every pixel. Such colours
+    /// composited at full coverage replace the pixels under them.
+    pub(crate) fn is_opaque(&self) -> bool {
+        self.opaque
     }
 
     /// Writes the premultiplied colours of pixels `x0..x0 + out.len()` of row `y` to `out`.
@@ -186,7 +244,7 @@ impl Gradient {
                     let (hi_ok, lo_ok) = (radius_ok(hi), radius_ok(lo));
                     (if hi_ok { hi } else { lo }, hi_ok || lo_ok)
                 };
-                if a.abs() < 1e-6 * (cd.x.abs() + cd.y.abs() + dr.abs()).max(1e-12) {
+                if Shape::one_root(cd, dr, a) {
                     // One root: 2 b t = c.
                     self.shade_spread(out, p, move |x, y| {
                         let (b, c) = b_c(x, y);

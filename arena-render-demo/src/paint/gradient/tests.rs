@@ -431,3 +431,116 @@ fn gradients_with_the_same_stops_share_one_table() {
     assert_eq!(gradients[0].lut[0], [255, 238, 34, 255]);
     assert_eq!(gradients[0].lut[LUT_SIZE], CLEAR);
 }
+
+#[test]
+fn gradients_taken_as_opaque_shade_only_opaque_pixels() {
+    // (gradient element, attributes, stop opacity, taken as opaque, shades a translucent
+    // pixel): linear ones with opaque stops are opaque; a radial one whose focal point is
+    // inside its end circle is (a < 0, no focal radius); one whose focal point is outside
+    // (a > 0) or on it (one root) is not, as pixels outside the cone stay transparent; nor
+    // is one with a translucent stop. Nor, though it shades only opaque pixels, is one with
+    // a focal radius, which the proof leaves out.
+    let cases = [
+        (
+            "linearGradient",
+            r#"x1="5" y1="7" x2="30" y2="19""#,
+            "1",
+            true,
+            false,
+        ),
+        (
+            "linearGradient",
+            r#"x1="5" y1="7" x2="30" y2="19""#,
+            "0.99",
+            false,
+            true,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="14""#,
+            "1",
+            true,
+            false,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="14" fx="30" fy="14""#,
+            "1",
+            true,
+            false,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="10" fx="40" fy="20""#,
+            "1",
+            false,
+            true,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="10" fx="34" fy="20""#,
+            "1",
+            false,
+            true,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="14" fr="2""#,
+            "1",
+            false,
+            false,
+        ),
+        (
+            "radialGradient",
+            r#"cx="24" cy="20" r="14""#,
+            "0.5",
+            false,
+            true,
+        ),
+    ];
+    for (element, attributes, stop_opacity, opaque, shows_translucent) in cases {
+        for spread in ["pad", "reflect", "repeat"] {
+            let svg = format!(
+                r##"<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48">
+                <{element} id="g" gradientUnits="userSpaceOnUse" {attributes}
+                    spreadMethod="{spread}" gradientTransform="skewX(12) rotate(7 24 24)">
+                  <stop offset="0" stop-color="#fe2"/>
+                  <stop offset="0.4" stop-color="#0a8" stop-opacity="{stop_opacity}"/>
+                  <stop offset="1" stop-color="#30c"/>
+                </{element}><rect width="48" height="48" fill="url(#g)"/></svg>"##
+            );
+            let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
+            let to_device = Transform::from_row(1.3, 0.2, -0.1, 1.2, -3.0, 2.0);
+            let g = gradient(first_fill(&tree), to_device);
+            let what = format!("{element} {attributes} {spread}, stop opacity {stop_opacity}");
+            assert_eq!(g.is_opaque(), opaque, "{what}");
+            // Rows over and far beyond the gradient, where a cone ends or a table's
+            // translucent entries show.
+            let (mut translucent, mut row) = (0, vec![[1; 4]; 256]);
+            for y in (0..2048).step_by(37) {
+                for x0 in [0, 100, 1900] {
+                    g.shade_row(y, x0, &mut row);
+                    translucent += row.iter().filter(|p| p[3] < 255).count();
+                }
+            }
+            assert_eq!(
+                translucent > 0,
+                shows_translucent,
+                "{what}: {translucent} translucent"
+            );
+        }
+    }
+    // Far-reaching transforms, whose arithmetic could overflow to NaN (undefined,
+    // transparent) at the corners of the largest image, are not taken as opaque.
+    let tree = usvg::Tree::from_str(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48">
+        <radialGradient id="g" gradientUnits="userSpaceOnUse" cx="24" cy="20" r="14">
+          <stop offset="0" stop-color="#fe2"/><stop offset="1" stop-color="#30c"/>
+        </radialGradient><rect width="48" height="48" fill="url(#g)"/></svg>"##,
+        &usvg::Options::default(),
+    )
+    .unwrap();
+    let paint = first_fill(&tree);
+    assert!(gradient(paint, Transform::identity()).is_opaque());
+    assert!(!gradient(paint, Transform::from_scale(1e-7, 1e-7)).is_opaque());
+}
