@@ -22,10 +22,22 @@ pub(super) type Chunk = [u8; LANES];
 /// A source colour per channel of a chunk, each at most 255.
 pub(super) type Source = [u16; LANES];
 
+/// The lanes `lane(0)` to `lane(LANES - 1)`. A loop over the lanes, always inlined, where
+/// `std::array::from_fn` was left out of line (through the stack, a lane at a time) in the
+/// AVX2 copies of [`crate::wide::Wide::run`].
+#[inline(always)]
+fn source(lane: impl Fn(usize) -> u16) -> Source {
+    let mut out = [0; LANES];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = lane(i);
+    }
+    out
+}
+
 /// The colour `s` (RGBA8) repeated over a chunk's channels.
 #[inline(always)]
 pub(super) fn repeated(s: Pixel) -> Source {
-    std::array::from_fn(|i| u16::from(s[i % 4]))
+    source(|i| u16::from(s[i % 4]))
 }
 
 /// `min(v, 255)` for a channel sum `v` of at most `2 * 255`. As a signed clamp it is what
@@ -51,7 +63,7 @@ pub(super) fn over_uniform(d: &mut Chunk, s: &Source, keep: u16) {
 /// s.alpha)), 255)` per channel, `s.alpha` being lane 3 of the channel's pixel.
 #[inline(always)]
 pub(super) fn over(d: &mut Chunk, s: &Source) {
-    let keep: Source = std::array::from_fn(|i| 255 - s[i | 3]);
+    let keep = source(|i| 255 - s[i | 3]);
     for ((d, &s), &keep) in d.iter_mut().zip(s).zip(&keep) {
         *d = saturated(s + div255(u16::from(*d) * keep));
     }
@@ -63,7 +75,7 @@ pub(super) fn over(d: &mut Chunk, s: &Source) {
 pub(super) fn times_alpha(d: &mut Chunk, coverage: &Chunk) {
     let words: [u32; PIXELS] =
         std::array::from_fn(|p| u32::from_le_bytes(coverage.as_chunks::<4>().0[p]));
-    let a: Source = std::array::from_fn(|i| (words[i / 4] >> 24) as u16);
+    let a = source(|i| (words[i / 4] >> 24) as u16);
     for (d, &a) in d.iter_mut().zip(&a) {
         *d = div255(u16::from(*d) * a) as u8;
     }
@@ -74,8 +86,8 @@ pub(super) fn times_alpha(d: &mut Chunk, coverage: &Chunk) {
 #[inline(always)]
 pub(super) fn xor(d: &mut Chunk, s: &Chunk) {
     let (s, dw) = (widened(s), widened(d));
-    let keep_s: Source = std::array::from_fn(|i| 255 - dw[i | 3]);
-    let keep_d: Source = std::array::from_fn(|i| 255 - s[i | 3]);
+    let keep_s = source(|i| 255 - dw[i | 3]);
+    let keep_d = source(|i| 255 - s[i | 3]);
     for (i, d) in d.iter_mut().enumerate() {
         *d = saturated(div255(s[i] * keep_s[i]) + div255(dw[i] * keep_d[i]));
     }
@@ -91,21 +103,21 @@ pub(super) fn scaled_256(src: &Chunk, op: u16) -> Source {
     // widened alpha lane spread over its pixel (the shuffle of `over`); LLVM makes the
     // product a compare and a mask. Masking the bytes or words before widening instead was
     // left to general registers, one pixel at a time.
-    let live: Source = std::array::from_fn(|i| src[i | 3].min(1));
+    let live = source(|i| src[i | 3].min(1));
     // At most 255 * 256 + 128 = 65 408: no lane overflows.
-    std::array::from_fn(|i| ((src[i] * op + 128) >> 8) * live[i])
+    source(|i| ((src[i] * op + 128) >> 8) * live[i])
 }
 
 /// A chunk of shades at coverage `cov` (at most 255): `div255(c * cov)` per channel.
 #[inline(always)]
 pub(super) fn scaled_255(src: &Chunk, cov: u16) -> Source {
-    std::array::from_fn(|i| div255(u16::from(src[i]) * cov))
+    source(|i| div255(u16::from(src[i]) * cov))
 }
 
 /// The chunk as a source, unscaled.
 #[inline(always)]
 pub(super) fn widened(src: &Chunk) -> Source {
-    std::array::from_fn(|i| u16::from(src[i]))
+    source(|i| u16::from(src[i]))
 }
 
 /// Whether every channel of the chunk is zero (transparent black).
@@ -123,9 +135,11 @@ mod tests {
     //! the chunks and end in a tail that the scalar code composites.
 
     use super::super::{
-        CLEAR, Pixel, apply_alpha, composite_layer, composite_xor, paint_over, paint_shades_over,
+        CLEAR, Pixel, apply_alpha, composite_layer_with, composite_xor, paint_over,
+        paint_shades_over,
     };
     use super::PIXELS;
+    use crate::wide::Wide;
 
     /// `round(x / 255)`, the rounding every source-over here uses.
     fn div255_ref(x: u32) -> u32 {
@@ -187,7 +201,7 @@ mod tests {
                         }
                     })
                     .collect();
-                let mut row: Vec<Pixel> = (0..2 * ROW).map(|i| dst(i as u8)).collect();
+                let row: Vec<Pixel> = (0..2 * ROW).map(|i| dst(i as u8)).collect();
                 let want: Vec<Pixel> = row
                     .iter()
                     .zip(&layer)
@@ -198,8 +212,17 @@ mod tests {
                         over_ref(d, l.map(|c| ((u32::from(c) * op + 128) >> 8) as u8))
                     })
                     .collect();
-                composite_layer(&layer, &mut row, opacity);
-                assert_eq!(row, want, "alpha {a}, opacity {op}/256");
+                // The baseline loops and, where the CPU has it, their AVX2 copy.
+                for wide in [Wide::baseline(), Wide::detect()] {
+                    let mut row = row.clone();
+                    composite_layer_with(wide, &layer, &mut row, opacity);
+                    assert_eq!(
+                        row,
+                        want,
+                        "alpha {a}, opacity {op}/256, AVX2 {}",
+                        wide.is_avx2()
+                    );
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 mod blend;
 mod lanes;
 
+use crate::wide::Wide;
 pub(crate) use blend::{Blend, composite_blended};
 
 /// A premultiplied RGBA8 pixel.
@@ -251,6 +252,22 @@ fn split_alike<'d, 's>(
 
 /// Composites a layer onto its parent with the layer's opacity (source-over).
 pub(crate) fn composite_layer(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
+    composite_layer_with(Wide::detect(), layer, target, opacity);
+}
+
+/// [`composite_layer`] with the loops of `wide` (the same pixels either way): AVX2's
+/// sixteen 16-bit lanes per instruction where the CPU has them.
+#[inline(always)]
+fn composite_layer_with(wide: Wide, layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
+    wide.run(
+        #[inline(always)]
+        || composite_layer_on(layer, target, opacity),
+    );
+}
+
+/// [`composite_layer`], inlined into each of [`Wide::run`]'s copies.
+#[inline(always)]
+fn composite_layer_on(layer: &[Pixel], target: &mut [Pixel], opacity: f32) {
     // Opacity in 8.8 fixed point; the layer is premultiplied, so scaling every channel
     // scales the colour and its alpha together.
     let op = (opacity * 256.0 + 0.5) as u32;
