@@ -256,12 +256,15 @@ impl Gradient {
                         let (b, c) = b_c(x, y);
                         let root = (b * b - a * c).sqrt();
                         // (b + root) / a loses digits where b < 0; c / (b - root) is the
-                        // same root (the product of the roots is c / a) and does not.
-                        let hi = if b < 0.0 {
-                            c / (b - root)
+                        // same root (the product of the roots is c / a) and does not. (One
+                        // division of the chosen operands: the vector loop computes both
+                        // sides of a choice, and a division costs more than a select.)
+                        let (num, den) = if b < 0.0 {
+                            (c, b - root)
                         } else {
-                            (b + root) / a
+                            (b + root, a)
                         };
+                        let hi = num / den;
                         larger_first(hi, (b - root) / a)
                     });
                 } else {
@@ -269,11 +272,12 @@ impl Gradient {
                         let (b, c) = b_c(x, y);
                         let root = (b * b - a * c).sqrt();
                         // As above: (b - root) / a loses digits where b > 0.
-                        let hi = if b > 0.0 {
-                            c / (b + root)
+                        let (num, den) = if b > 0.0 {
+                            (c, b + root)
                         } else {
-                            (b - root) / a
+                            (b - root, a)
                         };
+                        let hi = num / den;
                         larger_first(hi, (b + root) / a)
                     });
                 }
