@@ -150,7 +150,9 @@ mod tests {
                         out
                     };
                     let baseline = row(Wide::baseline());
-                    assert_eq!(baseline, row(Wide::detect()), "{name}: row {y}");
+                    for wide in Wide::all() {
+                        assert_eq!(baseline, row(wide), "{name}, {}: row {y}", wide.name());
+                    }
                     shaded += baseline.iter().filter(|p| p[3] > 0).count();
                 }
             }

@@ -212,16 +212,11 @@ mod tests {
                         over_ref(d, l.map(|c| ((u32::from(c) * op + 128) >> 8) as u8))
                     })
                     .collect();
-                // The baseline loops and, where the CPU has it, their AVX2 copy.
-                for wide in [Wide::baseline(), Wide::detect()] {
+                // The baseline loops and, where the CPU has them, their AVX2 and AVX-512 copies.
+                for wide in Wide::all() {
                     let mut row = row.clone();
                     composite_layer_with(wide, &layer, &mut row, opacity);
-                    assert_eq!(
-                        row,
-                        want,
-                        "alpha {a}, opacity {op}/256, AVX2 {}",
-                        wide.is_avx2()
-                    );
+                    assert_eq!(row, want, "alpha {a}, opacity {op}/256, {}", wide.name());
                 }
             }
         }

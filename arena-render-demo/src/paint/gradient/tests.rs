@@ -200,9 +200,9 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
             let tree = usvg::Tree::from_str(&svg, &usvg::Options::default()).unwrap();
             let to_device = Transform::from_row(1.3, 0.2, -0.1, 1.2, -3.0, 2.0);
             let g = gradient(first_fill(&tree), to_device);
-            // The baseline loops and, where the CPU has it, their AVX2 copy.
+            // The baseline loops and, where the CPU has them, their AVX2 and AVX-512 copies.
             let shader = Shader::Gradient(g.clone());
-            for wide in [Wide::baseline(), Wide::detect()] {
+            for wide in Wide::all() {
                 for y in 0..64 {
                     // Spans of several chunks, and of a part of one.
                     for (x0, len) in [(0, 64), (3, 37), (40, 5)] {
@@ -212,8 +212,8 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
                         assert_eq!(
                             row,
                             want,
-                            "{element} {attributes} {spread}, AVX2 {}: row {y} from {x0}",
-                            wide.is_avx2()
+                            "{element} {attributes} {spread}, {}: row {y} from {x0}",
+                            wide.name()
                         );
                         compared += row.iter().filter(|p| p[3] > 0).count();
                     }
@@ -225,7 +225,7 @@ fn vectorised_shading_matches_the_per_pixel_formulas() {
 }
 
 #[test]
-fn the_wide_loops_run_where_the_cpu_has_avx2() {
+fn the_wide_loops_run_where_the_cpu_has_avx2_or_avx512() {
     // x86-64-v3, as fearless_simd's AVX2 level requires it.
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     {
@@ -238,8 +238,18 @@ fn the_wide_loops_run_where_the_cpu_has_avx2() {
             && has!("lzcnt")
             && has!("movbe");
         assert_eq!(Wide::detect().is_avx2(), v3);
+        // The AVX-512 copy only where the CPU has it (some of the Ice Lake set that
+        // fearless_simd's level asks for).
+        let avx512 = has!("avx512f")
+            && has!("avx512bw")
+            && has!("avx512vl")
+            && has!("avx512vbmi2")
+            && has!("gfni");
+        assert!(Wide::detect().name() != "AVX-512" || avx512 && v3);
+        assert_ne!(Wide::at_most_avx2().name(), "AVX-512");
     }
     assert!(!Wide::baseline().is_avx2());
+    assert_eq!(Wide::baseline().name(), "baseline");
 }
 
 #[test]
