@@ -136,7 +136,7 @@ mod tests {
 
     use super::super::{
         CLEAR, Pixel, apply_alpha, composite_layer_with, composite_xor, paint_over,
-        paint_shades_over,
+        paint_shades_over_with,
     };
     use super::PIXELS;
     use crate::wide::Wide;
@@ -239,14 +239,17 @@ mod tests {
                         [a, g, a / 3, a]
                     })
                     .collect();
-                let mut row: Vec<Pixel> = (0..ROW).map(|i| dst(i as u8)).collect();
+                let row: Vec<Pixel> = (0..ROW).map(|i| dst(i as u8)).collect();
                 let want: Vec<Pixel> = row
                     .iter()
                     .zip(&shades)
                     .map(|(&d, &s)| over_ref(d, s.map(|c| div255_ref(u32::from(c) * cov) as u8)))
                     .collect();
-                paint_shades_over(&mut row, &shades, coverage);
-                assert_eq!(row, want, "alpha {a}, coverage {cov}/255");
+                for wide in Wide::all() {
+                    let mut row = row.clone();
+                    paint_shades_over_with(wide, &mut row, &shades, coverage);
+                    assert_eq!(row, want, "alpha {a}, coverage {cov}/255, {}", wide.name());
+                }
             }
         }
     }

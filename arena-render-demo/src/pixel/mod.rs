@@ -205,6 +205,21 @@ pub(crate) fn scaled_256(p: Pixel, k: u32) -> Pixel {
 /// Composites `shades` (premultiplied, one per pixel) at `coverage` (in `0.0..=1.0`, not
 /// zero) onto `pixels` (source-over).
 pub(crate) fn paint_shades_over(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
+    paint_shades_over_with(Wide::detect(), pixels, shades, coverage);
+}
+
+/// [`paint_shades_over`] with the loops of `wide` (the same pixels either way).
+#[inline(always)]
+fn paint_shades_over_with(wide: Wide, pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
+    wide.run(
+        #[inline(always)]
+        || paint_shades_over_on(pixels, shades, coverage),
+    );
+}
+
+/// [`paint_shades_over`], inlined into each of [`Wide::run`]'s copies.
+#[inline(always)]
+fn paint_shades_over_on(pixels: &mut [Pixel], shades: &[Pixel], coverage: f32) {
     let cov = to_u8(coverage);
     let (chunks, tail, wide, shades_tail) = split_alike(pixels, shades);
     if cov == 255 {
