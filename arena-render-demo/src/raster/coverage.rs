@@ -5,7 +5,7 @@ use super::crossing::ActiveEdge;
 use crate::options::{MAX_DIMENSION, SUB_SCANLINES};
 use crate::pixel::{
     Paint, Pixel, fill, is_premultiplied, paint_over, paint_pixel_over, paint_pixel_over_in_group,
-    paint_rgba8_over, paint_shades_over, scaled_256, to_u8,
+    paint_rgba8_over_wide, paint_shades_over, scaled_256, to_u8,
 };
 
 // A cell's index is computed as a `u16` (see `CoverageRow::cell`): every row span must fit.
@@ -526,7 +526,7 @@ fn draw_run_in_group(pixels: &mut [Pixel], color: Paint, coverage: f32, op: u32)
         // Source-over of an opaque colour replaces the pixel.
         fill(pixels, s);
     } else {
-        paint_rgba8_over(pixels, s);
+        paint_rgba8_over_wide(pixels, s);
     }
 }
 
